@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts and contacts"
+
+    def ready(self):
+        from salesproc.registry import NavItem, Widget, register_nav, register_widget
+
+        from . import demo, widgets
+
+        register_nav(
+            NavItem(
+                "Accounts", "accounts:account_list", order=10, active_prefix="/accounts/companies"
+            )
+        )
+        register_nav(
+            NavItem(
+                "Contacts", "accounts:contact_list", order=11, active_prefix="/accounts/contacts"
+            )
+        )
+        register_widget(
+            Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
+        )
+        demo.register()

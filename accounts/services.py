@@ -1,0 +1,261 @@
+"""Writes for accounts and contacts. Every change leaves an event on the record."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from salesproc.events import record_event
+from salesproc.models import User
+
+from .models import Account, Contact, normalise_domain
+from .selectors import accounts_with_domain, contacts_with_email
+
+ACCOUNT_FIELDS = [
+    "name",
+    "website",
+    "domain",
+    "industry",
+    "employee_count",
+    "annual_revenue",
+    "country",
+    "region",
+    "city",
+    "postcode",
+    "latitude",
+    "longitude",
+    "status",
+    "owner",
+    "account_manager",
+]
+CONTACT_FIELDS = [
+    "account",
+    "first_name",
+    "last_name",
+    "job_title",
+    "email",
+    "phone",
+    "is_decision_maker",
+    "owner",
+]
+
+
+def _display(value):
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _apply(instance, fields, data):
+    """Set fields from data; return {field: [before, after]} for what changed."""
+    changes = {}
+    for field in fields:
+        if field not in data:
+            continue
+        before = getattr(instance, field)
+        after = data[field]
+        if before != after:
+            changes[field] = [_display(before), _display(after)]
+            setattr(instance, field, after)
+    return changes
+
+
+def _check_owner(actor, owner):
+    """A rep may only own records themselves; managers their team; admins anyone."""
+    if owner is None:
+        raise ValidationError({"owner": "Choose an owner."})
+    if actor.is_crm_admin or owner.pk == actor.pk:
+        return
+    if owner.team_id and owner.team_id in actor.managed_team_ids:
+        return
+    raise ValidationError({"owner": "You can only give records to yourself or your team."})
+
+
+def account_duplicates(*, domain, exclude_pk=None):
+    domain = normalise_domain(domain)
+    if not domain:
+        return Account.objects.none()
+    qs = accounts_with_domain(domain)
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+@transaction.atomic
+def account_create(*, actor: User, data: dict, allow_duplicate: bool = False) -> Account:
+    data = dict(data)
+    data.setdefault("owner", actor)
+    _check_owner(actor, data["owner"])
+    data["domain"] = normalise_domain(data.get("domain") or data.get("website"))
+    if (
+        not allow_duplicate
+        and data["domain"]
+        and account_duplicates(domain=data["domain"]).exists()
+    ):
+        raise ValidationError(
+            {
+                "domain": f"An account with the domain {data['domain']} already exists. "
+                "Confirm to create a duplicate anyway."
+            },
+            code="duplicate",
+        )
+    account = Account()
+    _apply(account, ACCOUNT_FIELDS, data)
+    account.full_clean()
+    account.save()
+    record_event(
+        subject=account,
+        name="account.created",
+        actor=actor,
+        summary=f"Account {account.name} created",
+        data={"owner": account.owner_id},
+    )
+    return account
+
+
+@transaction.atomic
+def account_update(
+    *, actor: User, account: Account, data: dict, allow_duplicate: bool = False
+) -> Account:
+    data = dict(data)
+    if "owner" in data and data["owner"] != account.owner:
+        _check_owner(actor, data["owner"])
+    if "domain" in data or "website" in data:
+        data["domain"] = normalise_domain(
+            data.get("domain") or data.get("website", account.website)
+        )
+        if (
+            not allow_duplicate
+            and data["domain"]
+            and data["domain"] != account.domain
+            and account_duplicates(domain=data["domain"], exclude_pk=account.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "domain": f"An account with the domain {data['domain']} already exists. "
+                    "Confirm to keep a duplicate anyway."
+                },
+                code="duplicate",
+            )
+    changes = _apply(account, ACCOUNT_FIELDS, data)
+    if not changes:
+        return account
+    account.full_clean()
+    account.save()
+    owner_change = changes.pop("owner", None)
+    if changes:
+        record_event(
+            subject=account,
+            name="account.updated",
+            actor=actor,
+            summary="Changed " + ", ".join(sorted(changes)),
+            data={"changes": changes},
+        )
+    if owner_change:
+        record_event(
+            subject=account,
+            name="account.owner_changed",
+            actor=actor,
+            summary=f"Owner changed from {owner_change[0]} to {owner_change[1]}",
+            data={"from": owner_change[0], "to": owner_change[1]},
+        )
+    return account
+
+
+@transaction.atomic
+def account_delete(*, actor: User, account: Account) -> None:
+    record_event(
+        subject=account,
+        name="account.deleted",
+        actor=actor,
+        summary=f"Account {account.name} deleted",
+        data={"name": account.name},
+    )
+    account.delete()
+
+
+@transaction.atomic
+def contact_create(*, actor: User, data: dict, allow_duplicate: bool = False) -> Contact:
+    data = dict(data)
+    data.setdefault("owner", actor)
+    _check_owner(actor, data["owner"])
+    data["email"] = (data.get("email") or "").strip().lower()
+    if not allow_duplicate and data["email"] and contacts_with_email(data["email"]).exists():
+        raise ValidationError(
+            {
+                "email": f"A contact with the email {data['email']} already exists. "
+                "Confirm to create a duplicate anyway."
+            },
+            code="duplicate",
+        )
+    contact = Contact()
+    _apply(contact, CONTACT_FIELDS, data)
+    contact.full_clean()
+    contact.save()
+    record_event(
+        subject=contact,
+        name="contact.created",
+        actor=actor,
+        summary=f"Contact {contact.full_name} created",
+        also=[contact.account],
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: User, contact: Contact, data: dict, allow_duplicate: bool = False
+) -> Contact:
+    data = dict(data)
+    if "owner" in data and data["owner"] != contact.owner:
+        _check_owner(actor, data["owner"])
+    if "email" in data:
+        data["email"] = (data["email"] or "").strip().lower()
+        if (
+            not allow_duplicate
+            and data["email"]
+            and data["email"] != contact.email
+            and contacts_with_email(data["email"]).exclude(pk=contact.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "email": f"A contact with the email {data['email']} already exists. "
+                    "Confirm to keep a duplicate anyway."
+                },
+                code="duplicate",
+            )
+    changes = _apply(contact, CONTACT_FIELDS, data)
+    if not changes:
+        return contact
+    contact.full_clean()
+    contact.save()
+    owner_change = changes.pop("owner", None)
+    if changes:
+        record_event(
+            subject=contact,
+            name="contact.updated",
+            actor=actor,
+            summary="Changed " + ", ".join(sorted(changes)),
+            data={"changes": changes},
+            also=[contact.account],
+        )
+    if owner_change:
+        record_event(
+            subject=contact,
+            name="contact.owner_changed",
+            actor=actor,
+            summary=f"Owner changed from {owner_change[0]} to {owner_change[1]}",
+            data={"from": owner_change[0], "to": owner_change[1]},
+        )
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor: User, contact: Contact) -> None:
+    record_event(
+        subject=contact,
+        name="contact.deleted",
+        actor=actor,
+        summary=f"Contact {contact.full_name} deleted",
+        data={"name": contact.full_name},
+        also=[contact.account],
+    )
+    contact.delete()

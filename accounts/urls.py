@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("companies/", views.account_list, name="account_list"),
+    path("companies/new/", views.account_create, name="account_create"),
+    path("companies/<int:pk>/", views.account_detail, name="account_detail"),
+    path("companies/<int:pk>/edit/", views.account_edit, name="account_edit"),
+    path("companies/<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("contacts/", views.contact_list, name="contact_list"),
+    path("contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+]

@@ -1,0 +1,225 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from salesproc.access import get_visible_or_404
+from salesproc.events import timeline_for
+from salesproc.models import users_visible_to
+from salesproc.registry import panels_for
+from salesproc.views import apply_errors
+
+from . import selectors, services
+from .forms import AccountForm, ContactForm
+from .models import Account, Contact
+
+PAGE_SIZE = 25
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def account_list(request):
+    params = request.GET
+    qs = selectors.account_list(
+        user=request.user,
+        search=params.get("q", "").strip(),
+        status=params.get("status", ""),
+        industry=params.get("industry", ""),
+        owner=_int_or_none(params.get("owner")),
+        country=params.get("country", ""),
+        ordering=params.get("sort", "name"),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    context = {
+        "page": page,
+        "statuses": Account.Status.choices,
+        "owners": users_visible_to(request.user),
+        **selectors.account_filter_options(user=request.user),
+    }
+    template = "accounts/_account_table.html" if request.htmx else "accounts/account_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def account_detail(request, pk):
+    account = get_visible_or_404(
+        Account.objects.select_related("owner", "account_manager"), request.user, pk
+    )
+    contacts = account.contacts.visible_to(request.user).select_related("owner")
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "contacts": contacts,
+            "timeline": timeline_for(account),
+            "panels": panels_for(request, account),
+        },
+    )
+
+
+def _save_form(request, form, create, update=None):
+    """Validate a form, call a service, show its errors on the form. Returns the object."""
+    if not form.is_valid():
+        return None
+    data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
+    allow = form.cleaned_data.get("confirm_duplicate", False)
+    try:
+        if update is None:
+            return create(actor=request.user, data=data, allow_duplicate=allow)
+        return update(data, allow)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        if getattr(exc, "error_dict", None) and any(
+            e.code == "duplicate" for errs in exc.error_dict.values() for e in errs
+        ):
+            form.show_duplicate_confirm = True
+        return None
+
+
+@login_required
+def account_create(request):
+    form = AccountForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        account = _save_form(request, form, services.account_create)
+        if account:
+            messages.success(request, f"Account “{account.name}” created.")
+            return redirect(account)
+    return render(request, "accounts/account_form.html", {"form": form})
+
+
+@login_required
+def account_edit(request, pk):
+    account = get_visible_or_404(Account.objects.all(), request.user, pk)
+    form = AccountForm(request.POST or None, instance=account, user=request.user)
+    if request.method == "POST":
+        # The form's model validation writes into the instance; give the service a fresh one.
+        fresh = Account.objects.get(pk=account.pk)
+        saved = _save_form(
+            request,
+            form,
+            None,
+            update=lambda data, allow: services.account_update(
+                actor=request.user, account=fresh, data=data, allow_duplicate=allow
+            ),
+        )
+        if saved:
+            messages.success(request, "Account saved.")
+            return redirect(saved)
+    return render(request, "accounts/account_form.html", {"form": form, "account": account})
+
+
+@login_required
+def account_delete(request, pk):
+    account = get_visible_or_404(Account.objects.all(), request.user, pk)
+    if request.method == "POST":
+        name = account.name
+        services.account_delete(actor=request.user, account=account)
+        messages.success(request, f"Account “{name}” deleted.")
+        return redirect("accounts:account_list")
+    return render(
+        request,
+        "accounts/confirm_delete.html",
+        {
+            "object": account,
+            "kind": "account",
+            "cancel_url": account.get_absolute_url(),
+            "consequence": f"Its {account.contacts.count()} contacts stay in the CRM without an account.",
+        },
+    )
+
+
+@login_required
+def contact_list(request):
+    params = request.GET
+    dm = params.get("decision_maker")
+    qs = selectors.contact_list(
+        user=request.user,
+        search=params.get("q", "").strip(),
+        account=_int_or_none(params.get("account")),
+        owner=_int_or_none(params.get("owner")),
+        decision_maker={"yes": True, "no": False}.get(dm),
+        ordering=params.get("sort", "name"),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+    context = {"page": page, "owners": users_visible_to(request.user)}
+    template = "accounts/_contact_table.html" if request.htmx else "accounts/contact_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def contact_detail(request, pk):
+    contact = get_visible_or_404(
+        Contact.objects.select_related("owner", "account"), request.user, pk
+    )
+    return render(
+        request,
+        "accounts/contact_detail.html",
+        {
+            "contact": contact,
+            "timeline": timeline_for(contact),
+            "panels": panels_for(request, contact),
+        },
+    )
+
+
+@login_required
+def contact_create(request):
+    initial = {}
+    account_id = _int_or_none(request.GET.get("account"))
+    if account_id:
+        initial["account"] = account_id
+    form = ContactForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST":
+        contact = _save_form(request, form, services.contact_create)
+        if contact:
+            messages.success(request, f"Contact “{contact.full_name}” created.")
+            return redirect(contact)
+    return render(request, "accounts/contact_form.html", {"form": form})
+
+
+@login_required
+def contact_edit(request, pk):
+    contact = get_visible_or_404(Contact.objects.all(), request.user, pk)
+    form = ContactForm(request.POST or None, instance=contact, user=request.user)
+    if request.method == "POST":
+        fresh = Contact.objects.get(pk=contact.pk)
+        saved = _save_form(
+            request,
+            form,
+            None,
+            update=lambda data, allow: services.contact_update(
+                actor=request.user, contact=fresh, data=data, allow_duplicate=allow
+            ),
+        )
+        if saved:
+            messages.success(request, "Contact saved.")
+            return redirect(saved)
+    return render(request, "accounts/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+def contact_delete(request, pk):
+    contact = get_visible_or_404(Contact.objects.all(), request.user, pk)
+    if request.method == "POST":
+        name = contact.full_name
+        services.contact_delete(actor=request.user, contact=contact)
+        messages.success(request, f"Contact “{name}” deleted.")
+        return redirect("accounts:contact_list")
+    return render(
+        request,
+        "accounts/confirm_delete.html",
+        {
+            "object": contact,
+            "kind": "contact",
+            "cancel_url": contact.get_absolute_url(),
+            "consequence": "",
+        },
+    )

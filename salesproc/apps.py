@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class SalesprocConfig(AppConfig):
+    name = "salesproc"
+    verbose_name = "salesproc core"
+
+    def ready(self):
+        from .registry import NavItem, SettingsLink, register_nav, register_settings_link
+
+        register_nav(NavItem("Home", "home", order=0))
+        register_nav(
+            NavItem("Settings", "settings", order=900, admin_only=True, active_prefix="/settings/")
+        )
+        register_settings_link(
+            SettingsLink(
+                "Roles and processes",
+                "role_list",
+                "Which of the seven processes each sales role runs.",
+                order=10,
+            )
+        )
+        register_settings_link(
+            SettingsLink("People and teams", "team_list", "Teams, managers and roles.", order=20)
+        )

@@ -1,0 +1,26 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesproc.settings")
+
+app = Celery("salesproc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work, by the task's dotted name so this module imports no app.
+app.conf.beat_schedule = {
+    "redispatch-pending-events": {
+        "task": "salesproc.tasks.redispatch_pending_events_task",
+        "schedule": 60.0,
+    },
+    "snapshot-pipeline-weekly": {
+        "task": "deals.tasks.snapshot_pipeline_task",
+        "schedule": crontab(minute=5, hour=0, day_of_week="mon"),
+    },
+    "flag-stalled-deals-daily": {
+        "task": "deals.tasks.flag_stalled_deals_task",
+        "schedule": crontab(minute=15, hour=6),
+    },
+}

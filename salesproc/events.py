@@ -1,0 +1,119 @@
+"""Domain events: written in the caller's transaction, handed to subscribers on commit.
+
+Apps subscribe in their AppConfig.ready():
+
+    events.subscribe("deal.stage_changed", "automation.run_workflows", handler)
+
+A subscriber is called with the Event, inside a transaction that also records its
+delivery, so each subscriber sees each event once even when dispatch runs twice.
+"""
+
+import fnmatch
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Event, EventDelivery, EventReference
+
+log = logging.getLogger(__name__)
+
+_subscribers = {}  # key -> (pattern, handler)
+
+
+def subscribe(pattern, key, handler):
+    """Register handler(event) for event names matching pattern (fnmatch, e.g. 'deal.*')."""
+    _subscribers[key] = (pattern, handler)
+
+
+def unsubscribe(key):
+    _subscribers.pop(key, None)
+
+
+def subscribers_for(name):
+    return [
+        (key, handler)
+        for key, (pattern, handler) in sorted(_subscribers.items())
+        if fnmatch.fnmatchcase(name, pattern)
+    ]
+
+
+def record_event(*, subject, name, actor=None, summary="", data=None, also=()):
+    """Record that `name` happened to `subject`; dispatched once the transaction commits.
+
+    `also` lists other records whose timeline should show this event.
+    """
+    event = Event.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        name=name,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        summary=summary[:300],
+        data=data or {},
+    )
+    references = []
+    seen = set()
+    for other in also:
+        if other is None or other.pk is None:
+            continue
+        ct = ContentType.objects.get_for_model(other)
+        if (ct.pk, other.pk) in seen or (ct.pk == event.content_type_id and other.pk == subject.pk):
+            continue
+        seen.add((ct.pk, other.pk))
+        references.append(EventReference(event=event, content_type=ct, object_id=other.pk))
+    if references:
+        EventReference.objects.bulk_create(references)
+    transaction.on_commit(lambda: _enqueue(event.pk))
+    return event
+
+
+def _enqueue(event_id):
+    from .tasks import dispatch_event_task
+
+    try:
+        dispatch_event_task.delay(event_id)
+    except Exception:  # broker down: the periodic sweep picks it up later
+        log.warning("could not enqueue event %s; the sweep will retry", event_id, exc_info=True)
+
+
+def dispatch_event(event_id):
+    """Hand one event to each subscriber that has not had it yet. Safe to run twice."""
+    with transaction.atomic():
+        event = (
+            Event.objects.select_for_update()
+            .filter(pk=event_id, dispatched_at__isnull=True)
+            .first()
+        )
+        if event is None:
+            return 0
+        done = set(event.deliveries.values_list("subscriber", flat=True))
+        delivered = 0
+        failed = False
+        for key, handler in subscribers_for(event.name):
+            if key in done:
+                continue
+            try:
+                with transaction.atomic():
+                    handler(event)
+                    EventDelivery.objects.create(event=event, subscriber=key)
+                delivered += 1
+            except Exception:
+                failed = True
+                log.exception("subscriber %s failed on event %s", key, event.pk)
+        if not failed:
+            event.dispatched_at = timezone.now()
+            event.save(update_fields=["dispatched_at"])
+        return delivered
+
+
+def timeline_for(obj, limit=50):
+    """Events of a record, newest first: its own and those that reference it."""
+    ct = ContentType.objects.get_for_model(obj)
+    referenced = EventReference.objects.filter(content_type=ct, object_id=obj.pk).values("event_id")
+    return (
+        Event.objects.filter(Q(content_type=ct, object_id=obj.pk) | Q(pk__in=referenced))
+        .select_related("actor", "content_type")
+        .order_by("-created_at", "-id")[:limit]
+    )

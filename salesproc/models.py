@@ -1,0 +1,240 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .processes import PROCESS_CHOICES, PROCESS_KEYS, PROCESS_LABELS
+
+
+class SalesRole(models.Model):
+    """A kind of seller, and the sales processes that kind of seller runs."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    processes = models.JSONField(default=list, blank=True)
+    is_admin = models.BooleanField(
+        default=False, help_text="Members configure the CRM and see every record."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def process_list(self):
+        """Processes in the canonical order of PROCESSES.md, unknown keys dropped."""
+        return [key for key in PROCESS_KEYS if key in (self.processes or [])]
+
+    def process_labels(self):
+        return [PROCESS_LABELS[key] for key in self.process_list()]
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CrmUserManager(UserManager):
+    def get_queryset(self):
+        # Role and team are read on every page (navigation, visibility).
+        return super().get_queryset().select_related("role", "team")
+
+
+class User(AbstractUser):
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    role = models.ForeignKey(
+        SalesRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    calendar_token = models.CharField(max_length=64, blank=True, default="")
+
+    objects = CrmUserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def is_crm_admin(self):
+        return self.is_superuser or bool(self.role_id and self.role.is_admin)
+
+    @cached_property
+    def managed_team_ids(self):
+        return list(self.managed_teams.values_list("id", flat=True))
+
+    @property
+    def is_manager(self):
+        return bool(self.managed_team_ids)
+
+    @cached_property
+    def processes(self):
+        """The processes this person runs: their role's (admins run all)."""
+        if self.is_superuser and not self.role_id:
+            return list(PROCESS_KEYS)
+        if not self.role_id:
+            return []
+        return self.role.process_list()
+
+    def runs(self, process):
+        return process in self.processes
+
+
+class OwnedQuerySet(models.QuerySet):
+    """Who sees what: a rep their own, a manager their team's, an admin everything."""
+
+    owner_field = "owner"
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_crm_admin:
+            return self
+        condition = Q(**{self.owner_field: user})
+        if user.managed_team_ids:
+            condition |= Q(**{f"{self.owner_field}__team_id__in": user.managed_team_ids})
+        return self.filter(condition)
+
+
+def visible_owner_ids(user):
+    """The users whose records this user may see (None means everyone)."""
+    if user.is_crm_admin:
+        return None
+    ids = {user.pk}
+    if user.managed_team_ids:
+        ids |= set(
+            User.objects.filter(team_id__in=user.managed_team_ids).values_list("id", flat=True)
+        )
+    return ids
+
+
+def users_visible_to(user):
+    qs = User.objects.filter(is_active=True).select_related("team", "role")
+    if user.is_crm_admin:
+        return qs
+    if user.managed_team_ids:
+        return qs.filter(Q(team_id__in=user.managed_team_ids) | Q(pk=user.pk))
+    return qs.filter(pk=user.pk)
+
+
+class Event(models.Model):
+    """Something that happened to a record: its timeline, the audit trail and the outbox."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    name = models.CharField(max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    summary = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(
+                fields=["created_at"],
+                name="event_pending_idx",
+                condition=Q(dispatched_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} #{self.object_id}"
+
+
+class EventReference(models.Model):
+    """Another record an event belongs to the timeline of (a call's contact, deal...)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="references")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "content_type", "object_id"], name="unique_event_reference"
+            )
+        ]
+
+
+class EventDelivery(models.Model):
+    """One subscriber has handled one event; the unique row makes delivery happen once."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(max_length=120)
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="unique_event_delivery")
+        ]
+
+
+class Notification(models.Model):
+    """An in-app message for one person (a review is waiting, a deal has stalled...)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    key = models.CharField(
+        max_length=120, blank=True, help_text="Idempotency key: one notification per key."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~Q(key=""),
+                name="unique_notification_key",
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+__all__ = [
+    "PROCESS_CHOICES",
+    "Event",
+    "EventDelivery",
+    "EventReference",
+    "Notification",
+    "OwnedQuerySet",
+    "SalesRole",
+    "Team",
+    "User",
+]

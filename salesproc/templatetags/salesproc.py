@@ -1,0 +1,77 @@
+from urllib.parse import urlencode
+
+from django import template
+from django.template.loader import get_template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = urlencode(sorted((k, v) for k in params for v in params.getlist(k)))
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key, label):
+    """A column header that sorts by key, toggling direction when already sorted by it."""
+    from django.utils.html import format_html
+
+    current = context["request"].GET.get("sort", "")
+    if current == key:
+        new, arrow = f"-{key}", " ↑"
+    elif current == f"-{key}":
+        new, arrow = key, " ↓"
+    else:
+        new, arrow = key, ""
+    return format_html(
+        '<a href="{}" class="sort-link">{}{}</a>',
+        query_with(context, sort=new, page=None),
+        label,
+        arrow,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel):
+    """Render a registered panel or widget with its own context plus request/user."""
+    tpl = get_template(panel["template"])
+    ctx = dict(panel["context"])
+    ctx.setdefault("request", context.get("request"))
+    ctx.setdefault("user", context.get("user"))
+    ctx.setdefault("csrf_token", context.get("csrf_token"))
+    return tpl.render(ctx)
+
+
+@register.filter
+def money(value, currency=""):
+    if value is None or value == "":
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    text = f"{number:,.0f}"
+    return f"{currency} {text}".strip() if currency else text
+
+
+@register.filter
+def percent(value, digits=0):
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

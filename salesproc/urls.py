@@ -1,0 +1,74 @@
+"""Root URLs: the one place that mounts every app (DESIGN.md, dependency direction)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+import accounts.api
+import automation.api
+import calls.api
+import deals.api
+import leads.api
+import opportunities.api
+import territories.api
+
+from . import api as core_api
+from . import views
+
+router = DefaultRouter()
+for module in (
+    core_api,
+    accounts.api,
+    deals.api,
+    opportunities.api,
+    leads.api,
+    calls.api,
+    territories.api,
+    automation.api,
+):
+    module.register(router)
+
+api_urls = [
+    path("auth/token/", core_api.obtain_token, name="api_token"),
+    *getattr(leads.api, "extra_urls", []),
+    *getattr(deals.api, "extra_urls", []),
+    *getattr(calls.api, "extra_urls", []),
+    *getattr(automation.api, "extra_urls", []),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("settings/", views.settings_index, name="settings"),
+    path("settings/roles/", views.role_list, name="role_list"),
+    path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),
+    path("settings/teams/", views.team_list, name="team_list"),
+    path("settings/users/<int:pk>/assign/", views.user_assign, name="user_assign"),
+    path("accounts/", include("accounts.urls")),
+    path("deals/", include("deals.urls")),
+    path("opportunities/", include("opportunities.urls")),
+    path("leads/", include("leads.urls")),
+    path("calls/", include("calls.urls")),
+    path("territories/", include("territories.urls")),
+    path("automation/", include("automation.urls")),
+    path("api/v1/", include(api_urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("django-admin/", admin.site.urls),
+]
