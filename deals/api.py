@@ -1,2 +1,7 @@
+from . import report_api
+
+extra_urls = [*report_api.extra_urls]
+
+
 def register(router):
-    pass
+    report_api.register(router)

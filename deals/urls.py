@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "deals"
-urlpatterns = []
+urlpatterns = [
+    path("", include("deals.report_urls")),
+]

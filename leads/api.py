@@ -1,2 +1,7 @@
+from . import intake_api
+
+extra_urls = [*intake_api.extra_urls]
+
+
 def register(router):
-    pass
+    intake_api.register(router)

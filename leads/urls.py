@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "leads"
-urlpatterns = []
+urlpatterns = [
+    path("", include("leads.intake_urls")),
+]

@@ -106,3 +106,21 @@ def api_for(user):
 @pytest.fixture
 def api_as():
     return api_for
+
+
+@pytest.fixture
+def live_celery_worker(transactional_db, settings):
+    """A real Celery worker on Redis, in a thread, for tests of the task plumbing."""
+    from celery.contrib.testing.worker import start_worker
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL (Redis) for a real Celery worker")
+    celery_app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with start_worker(
+            celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15
+        ) as worker:
+            yield worker
+    finally:
+        celery_app.conf.task_always_eager = True

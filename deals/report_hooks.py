@@ -1,0 +1,5 @@
+"""Navigation, widgets and demo data of deal reporting (month plan, forecast, quotas)."""
+
+
+def register():
+    pass

@@ -1,0 +1,5 @@
+"""Navigation, widgets, panels and demo data of leads and qualification."""
+
+
+def register():
+    pass

@@ -1,0 +1,5 @@
+extra_urls = []
+
+
+def register(router):
+    pass

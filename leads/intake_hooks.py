@@ -1,0 +1,5 @@
+"""Navigation, settings links and demo data of intake forms and CSV import."""
+
+
+def register():
+    pass

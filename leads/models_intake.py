@@ -1,0 +1,3 @@
+"""Intake forms, their stored submissions, and CSV import jobs."""
+
+__all__ = []
