@@ -69,6 +69,42 @@ def record_event(*, subject, name, actor=None, summary="", data=None, also=()):
     return event
 
 
+def record_events_bulk(*, subjects, name, actor=None, summary="", data=None):
+    """One event per subject in a single INSERT (imports). Dispatched in one batch task."""
+    subjects = [s for s in subjects if s.pk is not None]
+    if not subjects:
+        return []
+    ct = ContentType.objects.get_for_model(subjects[0])
+    actor = actor if actor is not None and actor.is_authenticated else None
+    created = Event.objects.bulk_create(
+        [
+            Event(
+                content_type=ct,
+                object_id=s.pk,
+                name=name,
+                actor=actor,
+                summary=summary[:300],
+                data=data(s) if callable(data) else (data or {}),
+            )
+            for s in subjects
+        ]
+    )
+    ids = [e.pk for e in created if e.pk is not None]
+    if not ids:  # backends that don't return ids: the periodic sweep dispatches them
+        return created
+    transaction.on_commit(lambda: _enqueue_batch(ids))
+    return created
+
+
+def _enqueue_batch(event_ids):
+    from .tasks import dispatch_event_batch_task
+
+    try:
+        dispatch_event_batch_task.delay(event_ids)
+    except Exception:
+        log.warning("could not enqueue %d events; the sweep will retry", len(event_ids))
+
+
 def _enqueue(event_id):
     from .tasks import dispatch_event_task
 

@@ -12,6 +12,12 @@ def dispatch_event_task(event_id):
     return events.dispatch_event(event_id)
 
 
+@shared_task(acks_late=True)
+def dispatch_event_batch_task(event_ids):
+    """Dispatch many events in one task; events without subscribers cost one query each."""
+    return sum(events.dispatch_event(event_id) for event_id in event_ids)
+
+
 @shared_task
 def redispatch_pending_events_task(older_than_seconds=60, batch=500):
     """Re-enqueue events still pending (Redis was down, a worker died, a subscriber failed)."""
