@@ -180,6 +180,10 @@ def seed(*, stdout=None):
         if owner.username == "rep4" or owner.username == "rep3":
             status = rng.choice([Account.Status.CUSTOMER, Account.Status.CUSTOMER, status])
         plan.append((domain, owner, rng.randint(2, 4)))
+        # Draw every random value before skipping existing rows, so reruns stay in step.
+        revenue = Decimal(employees * rng.randint(90, 260) * 1000)
+        latitude = Decimal(str(round(place[4] + rng.uniform(-0.05, 0.05), 6)))
+        longitude = Decimal(str(round(place[5] + rng.uniform(-0.05, 0.05), 6)))
         if domain in existing_domains:
             continue
         new_accounts.append(
@@ -189,13 +193,13 @@ def seed(*, stdout=None):
                 domain=domain,
                 industry=INDUSTRIES[(i * 7) % len(INDUSTRIES)],
                 employee_count=employees,
-                annual_revenue=Decimal(employees * rng.randint(90, 260) * 1000),
+                annual_revenue=revenue,
                 country=place[0],
                 region=place[1],
                 city=place[2],
                 postcode=place[3],
-                latitude=Decimal(str(round(place[4] + rng.uniform(-0.05, 0.05), 6))),
-                longitude=Decimal(str(round(place[5] + rng.uniform(-0.05, 0.05), 6))),
+                latitude=latitude,
+                longitude=longitude,
                 status=status,
                 owner=owner,
                 account_manager=reps["rep4"]
@@ -214,6 +218,7 @@ def seed(*, stdout=None):
             title, dm = rng.choice(TITLES)
             local = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
             email = f"{local}@{domain}"
+            phone = f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
             if email in used:
                 continue
             used.add(email)
@@ -224,7 +229,7 @@ def seed(*, stdout=None):
                     last_name=last,
                     job_title=title,
                     email=email,
-                    phone=f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                    phone=phone,
                     is_decision_maker=dm,
                     owner=owner,
                 )

@@ -1,6 +1,6 @@
 """Writes for accounts and contacts. Every change leaves an event on the record."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 
 from salesproc.events import record_event
@@ -52,7 +52,10 @@ def _apply(instance, fields, data):
     for field in fields:
         if field not in data:
             continue
-        before = getattr(instance, field)
+        try:
+            before = getattr(instance, field)
+        except ObjectDoesNotExist:  # a new record's unset foreign key
+            before = None
         after = data[field]
         if before != after:
             changes[field] = [_display(before), _display(after)]
@@ -69,6 +72,11 @@ def _check_owner(actor, owner):
     if owner.team_id and owner.team_id in actor.managed_team_ids:
         return
     raise ValidationError({"owner": "You can only give records to yourself or your team."})
+
+
+def _duplicate(field, message):
+    """A duplicate warning: the form offers to confirm, the API to send allow_duplicate."""
+    return ValidationError({field: ValidationError(message, code="duplicate")})
 
 
 def account_duplicates(*, domain, exclude_pk=None):
@@ -90,12 +98,10 @@ def account_create(*, actor: User, data: dict, allow_duplicate: bool = False) ->
         and data["domain"]
         and account_duplicates(domain=data["domain"]).exists()
     ):
-        raise ValidationError(
-            {
-                "domain": f"An account with the domain {data['domain']} already exists. "
-                "Confirm to create a duplicate anyway."
-            },
-            code="duplicate",
+        raise _duplicate(
+            "domain",
+            f"An account with the domain {data['domain']} already exists. "
+            "Confirm to create a duplicate anyway.",
         )
     account = Account()
     _apply(account, ACCOUNT_FIELDS, data)
@@ -128,12 +134,10 @@ def account_update(
             and data["domain"] != account.domain
             and account_duplicates(domain=data["domain"], exclude_pk=account.pk).exists()
         ):
-            raise ValidationError(
-                {
-                    "domain": f"An account with the domain {data['domain']} already exists. "
-                    "Confirm to keep a duplicate anyway."
-                },
-                code="duplicate",
+            raise _duplicate(
+                "domain",
+                f"An account with the domain {data['domain']} already exists. "
+                "Confirm to keep a duplicate anyway.",
             )
     changes = _apply(account, ACCOUNT_FIELDS, data)
     if not changes:
@@ -179,12 +183,10 @@ def contact_create(*, actor: User, data: dict, allow_duplicate: bool = False) ->
     _check_owner(actor, data["owner"])
     data["email"] = (data.get("email") or "").strip().lower()
     if not allow_duplicate and data["email"] and contacts_with_email(data["email"]).exists():
-        raise ValidationError(
-            {
-                "email": f"A contact with the email {data['email']} already exists. "
-                "Confirm to create a duplicate anyway."
-            },
-            code="duplicate",
+        raise _duplicate(
+            "email",
+            f"A contact with the email {data['email']} already exists. "
+            "Confirm to create a duplicate anyway.",
         )
     contact = Contact()
     _apply(contact, CONTACT_FIELDS, data)
@@ -215,12 +217,10 @@ def contact_update(
             and data["email"] != contact.email
             and contacts_with_email(data["email"]).exclude(pk=contact.pk).exists()
         ):
-            raise ValidationError(
-                {
-                    "email": f"A contact with the email {data['email']} already exists. "
-                    "Confirm to keep a duplicate anyway."
-                },
-                code="duplicate",
+            raise _duplicate(
+                "email",
+                f"A contact with the email {data['email']} already exists. "
+                "Confirm to keep a duplicate anyway.",
             )
     changes = _apply(contact, CONTACT_FIELDS, data)
     if not changes:

@@ -15,6 +15,14 @@ app.conf.beat_schedule = {
         "task": "salesproc.tasks.redispatch_pending_events_task",
         "schedule": 60.0,
     },
+    "requeue-intake-submissions": {
+        "task": "leads.tasks.requeue_intake_submissions_task",
+        "schedule": 60.0,
+    },
+    "requeue-lead-imports": {
+        "task": "leads.tasks.requeue_lead_imports_task",
+        "schedule": 60.0,
+    },
     "snapshot-pipeline-weekly": {
         "task": "deals.tasks.snapshot_pipeline_task",
         "schedule": crontab(minute=5, hour=0, day_of_week="mon"),

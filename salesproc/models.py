@@ -133,6 +133,8 @@ def visible_owner_ids(user):
 
 def users_visible_to(user):
     qs = User.objects.filter(is_active=True).select_related("team", "role")
+    if user is None or not user.is_authenticated:
+        return qs.none()
     if user.is_crm_admin:
         return qs
     if user.managed_team_ids:
