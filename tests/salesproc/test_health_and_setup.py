@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -35,9 +36,9 @@ def test_it_refuses_to_seed_demo_data_with_debug_off(settings):
 
 @pytest.mark.django_db
 def test_it_seeds_the_demo_org_idempotently():
-    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     counts = (User.objects.count(), Account.objects.count(), Contact.objects.count())
-    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--force", stdout=io.StringIO())
 
     assert (User.objects.count(), Account.objects.count(), Contact.objects.count()) == counts
     assert 45 <= counts[1] <= 60
