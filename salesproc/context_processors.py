@@ -13,7 +13,9 @@ def shell(request):
             {
                 "label": item.label,
                 "url_name": item.url_name,
-                "active": bool(prefix) and path.startswith(prefix),
+                "active": path.startswith(prefix)
+                if prefix
+                else item.url_name == "home" and path == "/",
             }
         )
     return {
