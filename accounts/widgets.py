@@ -4,11 +4,18 @@ from .models import Account, Contact
 
 
 def my_accounts(request):
-    """Home widget: the user's own accounts by status and contact count, one query each."""
-    figures = Account.objects.filter(owner=request.user).aggregate(
+    """Home widget: accounts by status and contacts; a manager sees the team's, an admin all."""
+    user = request.user
+    figures = Account.objects.visible_to(user).aggregate(
         total=Count("id"),
         customers=Count("id", filter=Q(status=Account.Status.CUSTOMER)),
         prospects=Count("id", filter=Q(status=Account.Status.PROSPECT)),
     )
-    figures["contacts"] = Contact.objects.filter(owner=request.user).count()
+    figures["contacts"] = Contact.objects.visible_to(user).count()
+    if user.is_crm_admin:
+        figures["title"] = "All accounts"
+    elif user.is_manager:
+        figures["title"] = "My team's accounts"
+    else:
+        figures["title"] = "My accounts"
     return figures

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -52,6 +54,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A related id the caller may see; anything else is 'does not exist' (no leak)."""
 
@@ -63,6 +66,7 @@ class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.visible_to(request.user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleUserField(serializers.PrimaryKeyRelatedField):
     """An owner id among the users the caller may see."""
 

@@ -41,8 +41,9 @@ def test_it_seeds_the_demo_org_idempotently():
     call_command("seed_demo", "--force", stdout=io.StringIO())
 
     assert (User.objects.count(), Account.objects.count(), Contact.objects.count()) == counts
-    assert 45 <= counts[1] <= 60
-    assert 130 <= counts[2] <= 170
+    # the foundation's companies and people (other apps' demo data may add more)
+    assert counts[1] >= 50
+    assert counts[2] >= 130
     assert Team.objects.get(name="North").manager.username == "manager1"
     assert set(User.objects.filter(team__name="North").values_list("username", flat=True)) == {
         "manager1",
