@@ -135,7 +135,7 @@ class _ServiceViewSet(viewsets.ModelViewSet):
         type(self).delete_service(actor=self.request.user, **{self.instance_kwarg: instance})
 
     def timeline_response(self, obj):
-        return Response(EventSerializer(timeline_for(obj), many=True).data)
+        return Response(EventSerializer(timeline_for(obj, user=self.request.user), many=True).data)
 
 
 class AccountViewSet(_ServiceViewSet):

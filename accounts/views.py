@@ -59,7 +59,7 @@ def account_detail(request, pk):
         {
             "account": account,
             "contacts": contacts,
-            "timeline": timeline_for(account),
+            "timeline": timeline_for(account, user=request.user),
             "panels": panels_for(request, account),
         },
     )
@@ -164,7 +164,7 @@ def contact_detail(request, pk):
         "accounts/contact_detail.html",
         {
             "contact": contact,
-            "timeline": timeline_for(contact),
+            "timeline": timeline_for(contact, user=request.user),
             "panels": panels_for(request, contact),
         },
     )

@@ -10,6 +10,7 @@ delivery, so each subscriber sees each event once even when dispatch runs twice.
 
 import fnmatch
 import logging
+from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -144,12 +145,31 @@ def dispatch_event(event_id):
         return delivered
 
 
-def timeline_for(obj, limit=50):
-    """Events of a record, newest first: its own and those that reference it."""
+def timeline_for(obj, limit=50, user=None):
+    """Events of a record, newest first: its own and those that reference it.
+
+    With `user`, events about other records (a deal on its account's timeline) are kept
+    only when the user may see that record, so a timeline never reveals a hidden one.
+    """
     ct = ContentType.objects.get_for_model(obj)
     referenced = EventReference.objects.filter(content_type=ct, object_id=obj.pk).values("event_id")
-    return (
+    events = list(
         Event.objects.filter(Q(content_type=ct, object_id=obj.pk) | Q(pk__in=referenced))
         .select_related("actor", "content_type")
         .order_by("-created_at", "-id")[:limit]
     )
+    if user is None:
+        return events
+    others = defaultdict(set)
+    for event in events:
+        if (event.content_type_id, event.object_id) != (ct.pk, obj.pk):
+            others[event.content_type_id].add(event.object_id)
+    hidden = set()
+    for content_type_id, ids in others.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        queryset = model._default_manager.all() if model is not None else None
+        if queryset is None or not hasattr(queryset, "visible_to"):
+            continue
+        visible = set(queryset.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        hidden |= {(content_type_id, pk) for pk in ids - visible}
+    return [e for e in events if (e.content_type_id, e.object_id) not in hidden]

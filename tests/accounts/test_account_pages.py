@@ -224,3 +224,21 @@ def test_it_shows_an_accounts_contacts_on_its_page(client, rep):
 
     assert "Jane Doe" in body
     assert "Contacts (1)" in body
+
+
+@pytest.mark.django_db
+def test_it_hides_events_of_records_the_user_cannot_see_from_a_timeline(
+    client, rep, other_rep, manager
+):
+    from tests.factories import DealFactory
+
+    # given an account of the rep, and a deal on it owned by another team's rep
+    account = AccountFactory(owner=rep, name="Acme")
+    DealFactory(owner=other_rep, account=account, name="Secret expansion")
+    DealFactory(owner=rep, account=account, name="Open renewal")
+
+    client.force_login(rep)
+    body = client.get(f"/accounts/companies/{account.pk}/").content.decode()
+
+    assert "Open renewal" in body
+    assert "Secret expansion" not in body
