@@ -40,7 +40,7 @@ def bar_chart(items, *, title="", width=560, bar_height=26, value_format=_fmt, m
         w = max(0.0, float(value or 0)) / biggest * chart_w
         parts.append(
             f'<text x="{label_w - 8}" y="{y + bar_height * 0.68:.1f}" text-anchor="end" '
-            f'class="chart-label">{escape(str(label))[:24]}</text>'
+            f'class="chart-label">{escape(str(label)[:24])}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" rx="4" '
             f'class="chart-bar"><title>{escape(str(label))}: {escape(value_format(value))}</title></rect>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + bar_height * 0.68:.1f}" '
@@ -78,7 +78,7 @@ def column_chart(items, *, title="", width=560, height=220, value_format=_fmt, t
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" rx="3" '
             f'class="chart-bar"><title>{escape(str(label))}: {escape(value_format(value))}</title></rect>'
             f'<text x="{x + bar_w / 2:.1f}" y="{height - 10}" text-anchor="middle" '
-            f'class="chart-label">{escape(str(label))[:10]}</text>'
+            f'class="chart-label">{escape(str(label)[:10])}</text>'
         )
     if target:
         ty = pad_t + plot_h - float(target) / biggest * plot_h
@@ -135,7 +135,7 @@ def line_chart(
             x, _ = point(i, low)
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" class="chart-label">'
-                f"{escape(str(label))[:10]}</text>"
+                f"{escape(str(label)[:10])}</text>"
             )
     for n, (name, values) in enumerate(series):
         css = f"chart-series-{n % 6}"

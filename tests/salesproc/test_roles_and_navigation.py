@@ -126,3 +126,18 @@ def test_it_assigns_people_to_teams_and_roles(client, admin, rep, roles, south):
     assert response.status_code == 302
     rep.refresh_from_db()
     assert (rep.team, rep.role) == (south, roles["field-rep"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "current"), [("/", "Home"), ("/accounts/contacts/", "Contacts")]
+)
+def test_it_marks_exactly_one_navigation_item_as_the_current_page(client, rep, path, current):
+    client.force_login(rep)
+
+    body = client.get(path).content.decode()
+    sidebar = body[body.index('class="sidebar"') :]
+    sidebar = sidebar[: sidebar.index("</nav>")]
+
+    assert sidebar.count('aria-current="page"') == 1
+    assert f'aria-current="page">{current}<' in sidebar
