@@ -55,7 +55,7 @@ def column_chart(items, *, title="", width=560, height=220, value_format=_fmt, t
     items = list(items)
     if not items:
         return mark_safe('<p class="muted">No data yet.</p>')
-    pad_l, pad_b, pad_t = 44, 28, 14
+    pad_l, pad_b, pad_t = 58, 28, 14
     values = [float(v or 0) for _, v in items]
     biggest = max(values + ([float(target)] if target else [])) or 1
     plot_w, plot_h = width - pad_l - 8, height - pad_b - pad_t
@@ -105,7 +105,7 @@ def line_chart(
     labels = list(labels)
     if not labels or not series:
         return mark_safe('<p class="muted">No data yet.</p>')
-    pad_l, pad_b, pad_t, pad_r = 44, 28, 14, 12
+    pad_l, pad_b, pad_t, pad_r = 58, 28, 14, 24
     all_values = [float(v) for _, vs in series for v in vs if v is not None]
     if not all_values:
         return mark_safe('<p class="muted">No data yet.</p>')
@@ -130,11 +130,16 @@ def line_chart(
         f"{escape(value_format(low))}</text>",
     ]
     every = max(1, len(labels) // 8)
+    last = len(labels) - 1
     for i, label in enumerate(labels):
-        if i % every == 0:
+        if i % every == 0 or i == last:
+            if i == last and i % every and last - (last // every) * every < every / 2:
+                continue  # too close to the previous label
             x, _ = point(i, low)
+            # the first and last labels hang inwards so the edges don't clip them
+            anchor = "start" if i == 0 and last else "end" if i == last and last else "middle"
             parts.append(
-                f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" class="chart-label">'
+                f'<text x="{x:.1f}" y="{height - 10}" text-anchor="{anchor}" class="chart-label">'
                 f"{escape(str(label)[:10])}</text>"
             )
     for n, (name, values) in enumerate(series):
