@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class CallsConfig(AppConfig):
     name = "calls"
+    verbose_name = "Call management"
+
+    def ready(self):
+        from . import hooks
+
+        hooks.register()

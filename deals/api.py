@@ -1,7 +1,775 @@
-from . import report_api
+"""REST API of the deal records: pipelines, products, lost reasons, deals and line items.
 
-extra_urls = [*report_api.extra_urls]
+Reports, quotas and forecasts live in report_api (registered below).
+"""
+
+import django_filters
+from django.db.models import Prefetch, ProtectedError
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import Account, Contact
+from salesproc.access import IsCrmAdminOrReadOnly, RunsProcess, get_visible_or_404
+from salesproc.api_support import VisiblePrimaryKeyRelatedField, VisibleUserField
+
+from . import report_api, services
+from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
+
+FORECAST_CHOICES = Deal.ForecastCategory.choices
+
+
+class InUseField(serializers.BooleanField):
+    """`is_active`, true unless sent: a form-encoded body that leaves it out means true
+    (DRF's checkbox rule would read a missing field as false)."""
+
+    default_empty_html = serializers.empty
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default", True)
+        kwargs.setdefault("help_text", "In use; deactivate instead of deleting.")
+        super().__init__(**kwargs)
+
+
+# ---------------------------------------------------------------- configuration
+
+
+class StageSerializer(serializers.ModelSerializer):
+    exit_criteria = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        help_text="Checklist a deal must meet before it moves past this stage.",
+    )
+    default_forecast_category = serializers.ChoiceField(
+        choices=FORECAST_CHOICES,
+        required=False,
+        allow_blank=True,
+        help_text="The forecast category a deal gets on entering this stage (blank: unchanged).",
+    )
+    kind = serializers.ChoiceField(choices=Stage.Kind.choices, required=False, read_only=False)
+
+    class Meta:
+        model = Stage
+        fields = [
+            "id",
+            "name",
+            "order",
+            "kind",
+            "probability",
+            "stalled_after_days",
+            "exit_criteria",
+            "default_forecast_category",
+        ]
+        extra_kwargs = {"order": {"required": False}, "probability": {"required": False}}
+
+
+class PipelineSerializer(serializers.ModelSerializer):
+    is_active = InUseField()
+    stages = StageSerializer(
+        many=True,
+        required=False,
+        help_text="On create: the stages in order (a won and a lost stage are added when "
+        "missing). Read-only afterwards: edit them at /pipelines/{id}/stages/.",
+    )
+
+    class Meta:
+        model = Pipeline
+        fields = ["id", "name", "is_default", "is_active", "order", "stages"]
+
+    def validate(self, attrs):
+        if self.instance is not None and "stages" in attrs:
+            raise DRFValidationError(
+                {"stages": "Edit the stages at /api/v1/pipelines/{id}/stages/."}
+            )
+        return attrs
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    is_active = InUseField()
+
+    class Meta:
+        model = Product
+        fields = ["id", "name", "code", "unit_price", "is_active"]
+
+
+class LostReasonSerializer(serializers.ModelSerializer):
+    is_active = InUseField()
+
+    class Meta:
+        model = LostReason
+        fields = ["id", "name", "is_active"]
+
+
+class _ConfigViewSet(viewsets.ModelViewSet):
+    """Everyone who runs deal management reads; admins write."""
+
+    process = "deals"
+    permission_classes = [IsAuthenticated, RunsProcess, IsCrmAdminOrReadOnly]
+
+
+class PipelineViewSet(_ConfigViewSet):
+    """Pipelines with their stages in order."""
+
+    serializer_class = PipelineSerializer
+    pagination_class = None
+    filterset_fields = ["is_active", "is_default"]
+    search_fields = ["name"]
+    ordering_fields = ["order", "name"]
+
+    def get_queryset(self):
+        return Pipeline.objects.prefetch_related(
+            Prefetch("stages", queryset=Stage.objects.order_by("order", "id"))
+        ).order_by("order", "name")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.pipeline_create(
+            actor=self.request.user,
+            name=data["name"],
+            is_default=data.get("is_default", False),
+            is_active=data.get("is_active", True),
+            order=data.get("order", 0),
+            stages=[dict(s) for s in data.get("stages", [])],
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.pipeline_update(
+            actor=self.request.user,
+            pipeline=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+
+    def perform_destroy(self, instance):
+        services.pipeline_delete(actor=self.request.user, pipeline=instance)
+
+
+class StageViewSet(_ConfigViewSet):
+    """The stages of one pipeline. New stages are open; each pipeline keeps one won and one
+    lost stage."""
+
+    serializer_class = StageSerializer
+    pagination_class = None
+    filter_backends = []
+    queryset = Stage.objects.none()
+
+    def get_pipeline(self):
+        if not hasattr(self, "_pipeline"):
+            self._pipeline = get_visible_or_404_config(Pipeline, self.kwargs["pipeline_pk"])
+        return self._pipeline
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Stage.objects.none()
+        return self.get_pipeline().stages.order_by("order", "id")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.stage_create(
+            actor=self.request.user,
+            pipeline=self.get_pipeline(),
+            name=data.get("name", ""),
+            kind=data.get("kind", Stage.Kind.OPEN),
+            order=data.get("order"),
+            probability=data.get("probability", 10),
+            stalled_after_days=data.get("stalled_after_days"),
+            exit_criteria=data.get("exit_criteria", []),
+            default_forecast_category=data.get("default_forecast_category", ""),
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if "kind" in data and data["kind"] != serializer.instance.kind:
+            raise DRFValidationError({"kind": "A stage's kind cannot change."})
+        data.pop("kind", None)
+        serializer.instance = services.stage_update(
+            actor=self.request.user, stage=serializer.instance, data=data
+        )
+
+    def perform_destroy(self, instance):
+        services.stage_delete(actor=self.request.user, stage=instance)
+
+
+def get_visible_or_404_config(model, pk):
+    """Configuration is visible to everyone who runs the process: a plain lookup."""
+    from django.http import Http404
+
+    try:
+        return model.objects.get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+class ProductViewSet(_ConfigViewSet):
+    """The product catalogue. Deactivate a product rather than delete one that was sold."""
+
+    serializer_class = ProductSerializer
+    filterset_fields = ["is_active"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "code", "unit_price"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return Product.objects.order_by("name", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.product_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.product_update(
+            actor=self.request.user, product=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError:
+            raise DRFValidationError(
+                {"product": "Deals have this product as a line item: deactivate it instead."}
+            )
+
+
+class LostReasonViewSet(_ConfigViewSet):
+    """Why deals are lost. Admins keep the list; retire a reason by deactivating it."""
+
+    serializer_class = LostReasonSerializer
+    pagination_class = None
+    filterset_fields = ["is_active"]
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self):
+        return LostReason.objects.order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.lost_reason_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.lost_reason_update(
+            actor=self.request.user, reason=serializer.instance, data=serializer.validated_data
+        )
+
+
+# ---------------------------------------------------------------- deals
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    from_stage_name = serializers.CharField(source="from_stage.name", read_only=True, default=None)
+    to_stage_name = serializers.CharField(source="to_stage.name", read_only=True)
+    changed_by_name = serializers.CharField(
+        source="changed_by.display_name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = StageChange
+        fields = [
+            "from_stage",
+            "from_stage_name",
+            "to_stage",
+            "to_stage_name",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+            "exit_criteria_confirmed",
+        ]
+
+
+class LineItemSerializer(serializers.ModelSerializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    product_code = serializers.CharField(source="product.code", read_only=True)
+    unit_price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text="Defaults to the product's list price.",
+    )
+    total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    deal_amount = serializers.DecimalField(
+        source="deal.amount", max_digits=14, decimal_places=2, read_only=True
+    )
+    deal_version = serializers.IntegerField(source="deal.version", read_only=True)
+
+    class Meta:
+        model = LineItem
+        fields = [
+            "id",
+            "product",
+            "product_name",
+            "product_code",
+            "quantity",
+            "unit_price",
+            "discount_percent",
+            "total",
+            "deal_amount",
+            "deal_version",
+        ]
+        extra_kwargs = {"quantity": {"required": False}, "discount_percent": {"required": False}}
+
+    def validate(self, attrs):
+        if self.instance is not None and "product" in attrs:
+            if attrs["product"].pk != self.instance.product_id:
+                raise DRFValidationError(
+                    {"product": "Remove this line and add one for the other product."}
+                )
+            attrs.pop("product")
+        return attrs
+
+
+class DealSerializer(serializers.ModelSerializer):
+    account = VisiblePrimaryKeyRelatedField(queryset=Account.objects.all())
+    account_name = serializers.CharField(source="account.name", read_only=True)
+    primary_contact = VisiblePrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), required=False, allow_null=True
+    )
+    contacts = VisiblePrimaryKeyRelatedField(
+        queryset=Contact.objects.all(), many=True, required=False
+    )
+    owner = VisibleUserField(required=False)
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    pipeline = serializers.PrimaryKeyRelatedField(
+        queryset=Pipeline.objects.filter(is_active=True),
+        required=False,
+        help_text="Defaults to the default pipeline. Fixed after creation.",
+    )
+    stage = serializers.PrimaryKeyRelatedField(
+        queryset=Stage.objects.all(),
+        required=False,
+        help_text="Open stage to start in (defaults to the first). Change it with POST .../move/.",
+    )
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    probability = serializers.IntegerField(source="stage.probability", read_only=True)
+    weighted_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    lost_reason_name = serializers.CharField(
+        source="lost_reason.name", read_only=True, default=None
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Required on PUT and PATCH: the version you edited. A stale version gives 409.",
+    )
+
+    class Meta:
+        model = Deal
+        fields = [
+            "id",
+            "name",
+            "account",
+            "account_name",
+            "primary_contact",
+            "contacts",
+            "owner",
+            "owner_name",
+            "pipeline",
+            "stage",
+            "stage_name",
+            "probability",
+            "deal_type",
+            "amount",
+            "weighted_amount",
+            "currency",
+            "expected_close_date",
+            "forecast_category",
+            "status",
+            "lost_reason",
+            "lost_reason_name",
+            "lost_reason_detail",
+            "closed_at",
+            "stage_entered_at",
+            "source_lead_id",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "lost_reason",
+            "lost_reason_detail",
+            "closed_at",
+            "stage_entered_at",
+            "source_lead_id",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate(self, attrs):
+        if self.instance is None:
+            attrs.pop("version", None)
+            if attrs.get("forecast_category"):
+                attrs.pop("forecast_category")
+            return attrs
+        if "version" not in attrs:
+            raise DRFValidationError(
+                {
+                    "version": [
+                        "Send the version you edited (this deal is at version "
+                        f"{self.instance.version})."
+                    ]
+                }
+            )
+        for field, hint in (("pipeline", "is fixed"), ("stage", "changes with POST .../move/")):
+            value = attrs.pop(field, None)
+            if value is not None and value.pk != getattr(self.instance, f"{field}_id"):
+                raise DRFValidationError({field: [f"The {field} {hint}."]})
+        return attrs
+
+
+class DealDetailSerializer(DealSerializer):
+    stage_history = StageChangeSerializer(many=True, read_only=True)
+    line_items = LineItemSerializer(many=True, read_only=True)
+
+    class Meta(DealSerializer.Meta):
+        fields = [*DealSerializer.Meta.fields, "stage_history", "line_items"]
+
+
+class MoveSerializer(serializers.Serializer):
+    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all())
+    exit_criteria_confirmed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="The exit criteria of the current stage, each confirmed (needed to move "
+        "forward or to win). Compared with the stage's list ignoring case and spacing.",
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="Optional: refuse the move (409) if the deal changed since."
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Only when moving to the lost stage: as in POST .../lose/.",
+    )
+    detail = serializers.CharField(required=False, allow_blank=True)
+
+
+class WinSerializer(serializers.Serializer):
+    exit_criteria_confirmed = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
+    version = serializers.IntegerField(required=False)
+
+
+class LoseSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        help_text="Required. The id or the name of a lost reason (GET /api/v1/lost-reasons/); "
+        "any other text is kept as the free-text reason."
+    )
+    detail = serializers.CharField(
+        required=False, allow_blank=True, help_text="More about why, in the rep's words."
+    )
+    version = serializers.IntegerField(required=False)
+
+
+class ReopenSerializer(serializers.Serializer):
+    stage = serializers.PrimaryKeyRelatedField(
+        queryset=Stage.objects.all(),
+        required=False,
+        help_text="Open stage to reopen in; defaults to the stage the deal was closed from.",
+    )
+    version = serializers.IntegerField(required=False)
+
+
+def resolve_lost_reason(text, detail=""):
+    """(LostReason or None, free text) from what a client sent as the reason."""
+    text = (text or "").strip()
+    detail = (detail or "").strip()
+    if not text:
+        raise DRFValidationError({"reason": ["Say why the deal was lost."]})
+    if text.isdigit():
+        reason = LostReason.objects.filter(pk=int(text)).first()
+        if reason is None:
+            raise DRFValidationError({"reason": [f"There is no lost reason with id {text}."]})
+        return reason, detail
+    reason = LostReason.objects.filter(name__iexact=text, is_active=True).first()
+    if reason is not None:
+        return reason, detail
+    return None, "\n".join(part for part in (text, detail) if part)
+
+
+class DealFilter(django_filters.FilterSet):
+    expected_close_after = django_filters.DateFilter(
+        field_name="expected_close_date", lookup_expr="gte", label="Expected close on or after"
+    )
+    expected_close_before = django_filters.DateFilter(
+        field_name="expected_close_date", lookup_expr="lte", label="Expected close on or before"
+    )
+
+    class Meta:
+        model = Deal
+        fields = [
+            "owner",
+            "stage",
+            "pipeline",
+            "status",
+            "forecast_category",
+            "deal_type",
+            "account",
+        ]
+
+
+DEAL_EXAMPLE_409 = OpenApiResponse(description="The version sent is stale (someone saved since).")
+
+
+@extend_schema_view(
+    update=extend_schema(responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}),
+    partial_update=extend_schema(responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}),
+    create=extend_schema(responses={201: DealDetailSerializer}),
+    retrieve=extend_schema(responses={200: DealDetailSerializer}),
+)
+class DealViewSet(viewsets.ModelViewSet):
+    """Deals: the pipeline record. Visible: your own (rep), your team's (manager), all (admin).
+
+    Stage and status change only through the POST actions move, win, lose and reopen.
+    """
+
+    process = "deals"
+    permission_classes = [IsAuthenticated, RunsProcess]
+    filterset_class = DealFilter
+    search_fields = ["name", "account__name"]
+    ordering_fields = [
+        "name",
+        "amount",
+        "expected_close_date",
+        "created_at",
+        "updated_at",
+        "stage_entered_at",
+        "closed_at",
+    ]
+    ordering = ["expected_close_date", "id"]
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return DealSerializer
+        return DealDetailSerializer
+
+    def get_queryset(self):
+        qs = (
+            Deal.objects.visible_to(self.request.user)
+            .with_list_data()
+            .with_weighted_amount()
+            .select_related("lost_reason")
+            .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("id")))
+        )
+        if self.action != "list":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "stage_history",
+                    queryset=StageChange.objects.select_related(
+                        "from_stage", "to_stage", "changed_by"
+                    ),
+                ),
+                Prefetch(
+                    "line_items",
+                    queryset=LineItem.objects.select_related("product", "deal"),
+                ),
+            )
+        return qs.order_by("expected_close_date", "id")
+
+    def _fresh(self, deal):
+        return self.get_queryset().get(pk=deal.pk)
+
+    def _respond(self, deal, code=status.HTTP_200_OK):
+        return Response(DealDetailSerializer(self._fresh(deal)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        deal = services.deal_create(actor=request.user, **data)
+        return self._respond(deal, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        deal = services.deal_update(actor=request.user, deal=instance, version=version, data=data)
+        return self._respond(deal)
+
+    def perform_destroy(self, instance):
+        services.deal_delete(actor=self.request.user, deal=instance)
+
+    @extend_schema(
+        request=MoveSerializer, responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Move the deal to another stage of its pipeline (won/lost stages: as win/lose)."""
+        deal = self.get_object()
+        body = MoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        reason, detail = None, ""
+        if data["stage"].kind == Stage.Kind.LOST:
+            reason, detail = resolve_lost_reason(data.get("reason"), data.get("detail"))
+        deal = services.deal_move_stage(
+            actor=request.user,
+            deal=deal,
+            stage=data["stage"],
+            exit_criteria_confirmed=data["exit_criteria_confirmed"],
+            version=data.get("version"),
+            lost_reason=reason,
+            lost_reason_detail=detail,
+        )
+        return self._respond(deal)
+
+    @extend_schema(
+        request=WinSerializer, responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}
+    )
+    @action(detail=True, methods=["post"])
+    def win(self, request, pk=None):
+        """Close the deal as won (the current stage's exit criteria must be confirmed)."""
+        deal = self.get_object()
+        body = WinSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deal = services.deal_win(
+            actor=request.user,
+            deal=deal,
+            exit_criteria_confirmed=body.validated_data["exit_criteria_confirmed"],
+            version=body.validated_data.get("version"),
+        )
+        return self._respond(deal)
+
+    @extend_schema(
+        request=LoseSerializer, responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}
+    )
+    @action(detail=True, methods=["post"])
+    def lose(self, request, pk=None):
+        """Close the deal as lost. `reason` is required (400 without one)."""
+        deal = self.get_object()
+        body = LoseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason, detail = resolve_lost_reason(
+            body.validated_data["reason"], body.validated_data.get("detail")
+        )
+        deal = services.deal_lose(
+            actor=request.user,
+            deal=deal,
+            reason=reason,
+            detail=detail,
+            version=body.validated_data.get("version"),
+        )
+        return self._respond(deal)
+
+    @extend_schema(
+        request=ReopenSerializer, responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Open a won or lost deal again."""
+        deal = self.get_object()
+        body = ReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deal = services.deal_reopen(
+            actor=request.user,
+            deal=deal,
+            stage=body.validated_data.get("stage"),
+            version=body.validated_data.get("version"),
+        )
+        return self._respond(deal)
+
+
+DEAL_PK = OpenApiParameter("deal_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+PIPELINE_PK = OpenApiParameter("pipeline_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema(parameters=[DEAL_PK])
+class LineItemViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A deal's line items. When a deal has any, its amount is their total."""
+
+    process = "deals"
+    permission_classes = [IsAuthenticated, RunsProcess]
+    serializer_class = LineItemSerializer
+    pagination_class = None
+    filter_backends = []
+    queryset = LineItem.objects.none()
+
+    def get_deal(self):
+        if not hasattr(self, "_deal"):
+            self._deal = get_visible_or_404(
+                Deal.objects.all(), self.request.user, self.kwargs["deal_pk"]
+            )
+        return self._deal
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LineItem.objects.none()
+        return LineItem.objects.filter(deal=self.get_deal()).select_related("product", "deal")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.line_item_add(
+            actor=self.request.user, deal=self.get_deal(), **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.line_item_update(
+            actor=self.request.user,
+            line_item=serializer.instance,
+            data=dict(serializer.validated_data),
+        )
+
+    def perform_destroy(self, instance):
+        services.line_item_remove(actor=self.request.user, line_item=instance)
+
+
+StageViewSet = extend_schema(parameters=[PIPELINE_PK])(StageViewSet)
 
 
 def register(router):
+    router.register("pipelines", PipelineViewSet, basename="pipeline")
+    router.register("products", ProductViewSet, basename="product")
+    router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
+    router.register("deals", DealViewSet, basename="deal")
     report_api.register(router)
+
+
+_collection = {"get": "list", "post": "create"}
+_member = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+
+extra_urls = [
+    path(
+        "deals/<int:deal_pk>/line-items/",
+        LineItemViewSet.as_view(_collection),
+        name="deal-line-item-list",
+    ),
+    path(
+        "deals/<int:deal_pk>/line-items/<int:pk>/",
+        LineItemViewSet.as_view(_member),
+        name="deal-line-item-detail",
+    ),
+    path(
+        "pipelines/<int:pipeline_pk>/stages/",
+        StageViewSet.as_view(_collection),
+        name="pipeline-stage-list",
+    ),
+    path(
+        "pipelines/<int:pipeline_pk>/stages/<int:pk>/",
+        StageViewSet.as_view(_member),
+        name="pipeline-stage-detail",
+    ),
+    *report_api.extra_urls,
+]

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ExpressionWrapper, F, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,6 +60,10 @@ class Stage(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_open(self):
+        return self.kind == self.Kind.OPEN
+
 
 class LostReason(models.Model):
     """Admin-editable list of reasons a deal is lost."""
@@ -89,6 +94,19 @@ class Product(models.Model):
 class DealQuerySet(OwnedQuerySet):
     def open(self):
         return self.filter(status=Deal.Status.OPEN)
+
+    def with_list_data(self):
+        """What a list row or board card shows, in the same query."""
+        return self.select_related("account", "owner", "stage", "pipeline", "primary_contact")
+
+    def with_weighted_amount(self):
+        """weighted_amount = amount x the stage's win probability, computed in SQL."""
+        return self.annotate(
+            weighted_amount=ExpressionWrapper(
+                F("amount") * F("stage__probability") / Value(Decimal("100")),
+                output_field=models.DecimalField(max_digits=16, decimal_places=2),
+            )
+        )
 
 
 class Deal(models.Model):
@@ -165,6 +183,10 @@ class Deal(models.Model):
     def get_absolute_url(self):
         return reverse("deals:deal_detail", args=[self.pk])
 
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
 
 class StageChange(models.Model):
     """One move of a deal between stages: the stage history."""
@@ -178,6 +200,11 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    exit_criteria_confirmed = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The exit criteria of the stage left that the mover confirmed.",
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -201,6 +228,12 @@ class LineItem(models.Model):
         )
 
 
+class UserOwnedQuerySet(OwnedQuerySet):
+    """Who sees what, for records that belong to a person through `user` (quotas, forecasts)."""
+
+    owner_field = "user"
+
+
 class Quota(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quotas"
@@ -208,6 +241,8 @@ class Quota(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    objects = UserOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "user"]
@@ -233,6 +268,8 @@ class ForecastSubmission(models.Model):
     note = models.TextField(blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
 
+    objects = UserOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at"]
 
@@ -249,7 +286,16 @@ class PipelineSnapshot(models.Model):
     forecast_category = models.CharField(max_length=20)
     expected_close_date = models.DateField(null=True, blank=True)
 
+    objects = OwnedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["week_start", "deal"], name="unique_snapshot_per_week")
+        ]
+        indexes = [
+            # the month plan reads a few weeks' snapshots by close date, for all or one rep
+            models.Index(
+                fields=["week_start", "expected_close_date"], name="snapshot_week_close_idx"
+            ),
+            models.Index(fields=["owner", "week_start"], name="snapshot_owner_week_idx"),
         ]

@@ -72,7 +72,7 @@ def _replace(items, item, key):
 
 
 def register_nav(item: NavItem):
-    _replace(registry.nav, item, lambda i: i.url_name)
+    _replace(registry.nav, item, lambda i: (i.label, i.url_name))
 
 
 def register_widget(widget: Widget):

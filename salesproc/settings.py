@@ -206,6 +206,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DealStatusEnum": "deals.models.Deal.Status",
         "ForecastCategoryEnum": "deals.models.Deal.ForecastCategory",
+        "AccountStatusEnum": "accounts.models.Account.Status",
+        "LeadStatusEnum": "leads.models.Lead.Status",
+        "CallStatusEnum": "calls.models.Call.Status",
     },
 }
 
@@ -214,4 +217,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # Eager tasks would otherwise log a line each in the web process.
+    "loggers": {"celery.app.trace": {"level": env("CELERY_TASK_LOG_LEVEL", "WARNING")}},
 }

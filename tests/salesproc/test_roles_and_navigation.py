@@ -129,9 +129,7 @@ def test_it_assigns_people_to_teams_and_roles(client, admin, rep, roles, south):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("path", "current"), [("/", "Home"), ("/accounts/contacts/", "Contacts")]
-)
+@pytest.mark.parametrize(("path", "current"), [("/", "Home"), ("/accounts/contacts/", "Contacts")])
 def test_it_marks_exactly_one_navigation_item_as_the_current_page(client, rep, path, current):
     client.force_login(rep)
 

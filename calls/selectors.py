@@ -1,0 +1,378 @@
+"""Reads for call management: lists, the agenda, the review queue, the coaching figures.
+
+Every read starts from `Call.objects.visible_to(user)`; reports aggregate in SQL.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+)
+from django.db.models.functions import Cast, Coalesce, TruncWeek
+from django.http import Http404
+from django.utils import timezone
+
+from salesproc.models import User, users_visible_to
+
+from .models import Call, CallObjection, CallQuestion, CallType, Objection
+
+CALL_ORDERINGS = {
+    "when": "scheduled_at",
+    "-when": "-scheduled_at",
+    "status": "status",
+    "-status": "-status",
+    "owner": "owner__first_name",
+    "-owner": "-owner__first_name",
+    "purpose": "purpose",
+    "-purpose": "-purpose",
+}
+HAPPENED = (Call.Status.COMPLETED, Call.Status.NO_SHOW, Call.Status.DEBRIEFED, Call.Status.REVIEWED)
+
+
+def get_call_for_user(user, pk, *, detail=False):
+    """The one fetch-and-check: a call the user may not see is a 404."""
+    qs = Call.objects.visible_to(user).with_list_data().select_related("owner__team")
+    if detail:
+        qs = qs.prefetch_related(
+            Prefetch("questions", queryset=CallQuestion.objects.order_by("order", "id")),
+            Prefetch(
+                "objections",
+                queryset=CallObjection.objects.select_related("library_objection").order_by(
+                    "order", "id"
+                ),
+            ),
+        )
+    try:
+        return qs.get(pk=int(pk))
+    except (Call.DoesNotExist, TypeError, ValueError):
+        raise Http404("No call matches the given query.")
+
+
+def questions_not_asked(call):
+    """Planned questions the rep did not ask (derived from the execution record)."""
+    return [q for q in call.questions.all() if q.asked is False]
+
+
+def call_list(
+    *,
+    user,
+    search="",
+    status="",
+    owner=None,
+    call_type=None,
+    channel="",
+    period="",
+    ordering="-when",
+):
+    qs = Call.objects.visible_to(user).with_list_data()
+    if search:
+        qs = qs.filter(
+            Q(purpose__icontains=search)
+            | Q(contact__first_name__icontains=search)
+            | Q(contact__last_name__icontains=search)
+            | Q(account__name__icontains=search)
+            | Q(deal__name__icontains=search)
+            | Q(lead__last_name__icontains=search)
+            | Q(lead__company_name__icontains=search)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if owner:
+        qs = qs.filter(owner_id=owner)
+    if call_type:
+        qs = qs.filter(call_type_id=call_type)
+    if channel:
+        qs = qs.filter(channel=channel)
+    now = timezone.now()
+    if period == "upcoming":
+        qs = qs.filter(scheduled_at__gte=now)
+    elif period == "past":
+        qs = qs.filter(scheduled_at__lt=now)
+    order = CALL_ORDERINGS.get(ordering, "-scheduled_at")
+    return qs.order_by(order, "-id")
+
+
+def calls_about(*, user, obj, limit=8):
+    """A record's calls (contact, account, deal or lead), newest first, for its panel."""
+    field = {
+        "accounts.contact": "contact",
+        "accounts.account": "account",
+        "deals.deal": "deal",
+        "leads.lead": "lead",
+    }[obj._meta.label_lower]
+    qs = (
+        Call.objects.visible_to(user)
+        .filter(**{field: obj})
+        .select_related("owner", "call_type", "contact")
+        .order_by("-scheduled_at", "-id")
+    )
+    return list(qs[:limit])
+
+
+def _day_bounds(day):
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def agenda(*, user, days_ahead=14):
+    """The rep's own calls: to log, today, upcoming, awaiting debrief, recently reviewed."""
+    mine = Call.objects.filter(owner=user).select_related(
+        "call_type", "contact", "account", "deal", "lead"
+    )
+    now = timezone.now()
+    today_start, tomorrow = _day_bounds(timezone.localdate())
+    planned = Call.Status.PLANNED
+    return {
+        "to_log": list(
+            mine.filter(status=planned, scheduled_at__lt=today_start).order_by("scheduled_at")[:50]
+        ),
+        "today": list(
+            mine.filter(scheduled_at__gte=today_start, scheduled_at__lt=tomorrow)
+            .exclude(status__in=(Call.Status.CANCELLED, Call.Status.RESCHEDULED))
+            .order_by("scheduled_at")
+        ),
+        "upcoming": list(
+            mine.filter(
+                status=planned,
+                scheduled_at__gte=tomorrow,
+                scheduled_at__lt=tomorrow + timedelta(days=days_ahead),
+            ).order_by("scheduled_at")[:50]
+        ),
+        "awaiting_debrief": list(
+            mine.filter(status__in=(Call.Status.COMPLETED, Call.Status.NO_SHOW)).order_by(
+                "scheduled_at"
+            )[:50]
+        ),
+        "reviewed": list(
+            mine.filter(status=Call.Status.REVIEWED)
+            .filter(Q(acknowledged_at__isnull=True) | Q(reviewed_at__gte=now - timedelta(days=30)))
+            .select_related("reviewer")
+            .order_by(F("acknowledged_at").desc(nulls_first=True), "-reviewed_at")[:8]
+        ),
+    }
+
+
+def review_queue(*, user):
+    """Debriefs waiting for this manager's (or admin's) review, oldest request first."""
+    if not (user.is_manager or user.is_crm_admin):
+        return Call.objects.none()
+    return (
+        Call.objects.visible_to(user)
+        .awaiting_review()
+        .exclude(owner=user)
+        .with_list_data()
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            unasked_count=Count("questions", filter=Q(questions__asked=False), distinct=True),
+        )
+        .order_by("review_requested_at", "id")
+    )
+
+
+def active_call_types():
+    return (
+        CallType.objects.filter(is_active=True)
+        .prefetch_related("questions")
+        .order_by("order", "name")
+    )
+
+
+def objection_library():
+    return Objection.objects.filter(is_active=True).order_by("category", "text")
+
+
+# -- coaching dashboard -----------------------------------------------------------
+
+PERIODS = {"30": 30, "90": 90, "180": 180, "365": 365}
+
+
+def _hours(value):
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return round(value.total_seconds() / 3600, 1)
+    return round(float(value) / 3_600_000_000, 1)  # microseconds (SQLite)
+
+
+def _share(part, whole):
+    return (part / whole) if whole else None
+
+
+def coaching_scope(*, user, days=90, owner=None, today=None):
+    """The calls the dashboard counts: visible to the manager, scheduled in the period."""
+    today = today or timezone.localdate()
+    start, _ = _day_bounds(today - timedelta(days=days - 1))
+    _, end = _day_bounds(today)
+    qs = Call.objects.visible_to(user).filter(scheduled_at__gte=start, scheduled_at__lt=end)
+    if owner:
+        qs = qs.filter(owner_id=owner)
+    return qs
+
+
+def _figures(qs):
+    """The dashboard's figures over a queryset of calls, as annotations or an aggregate."""
+    held = Q(result=Call.Result.HELD)
+    duration = DurationField()
+    return {
+        "held": Count("id", filter=held),
+        "no_show": Count("id", filter=Q(result=Call.Result.NO_SHOW)),
+        "planned_ahead": Count("id", filter=held & Q(created_at__lt=F("scheduled_at"))),
+        "debriefed": Count("id", filter=held & Q(debriefed_at__isnull=False)),
+        "debrief_delay": Avg(
+            ExpressionWrapper(F("debriefed_at") - F("scheduled_at"), output_field=duration),
+            filter=held & Q(debriefed_at__isnull=False),
+        ),
+        "review_requested": Count("id", filter=Q(review_requested_at__isnull=False)),
+        "reviewed": Count("id", filter=Q(reviewed_at__isnull=False)),
+        "review_delay": Avg(
+            ExpressionWrapper(F("reviewed_at") - F("review_requested_at"), output_field=duration),
+            filter=Q(reviewed_at__isnull=False, review_requested_at__isnull=False),
+        ),
+        "avg_preparation": Avg(Cast("rating_preparation", FloatField())),
+        "avg_questioning": Avg(Cast("rating_questioning", FloatField())),
+        "avg_objection_handling": Avg(Cast("rating_objection_handling", FloatField())),
+        "avg_next_step": Avg(Cast("rating_next_step", FloatField())),
+    }
+
+
+def _shape(row):
+    held = row["held"]
+    row["planned_ahead_share"] = _share(row["planned_ahead"], held)
+    row["debrief_rate"] = _share(row["debriefed"], held)
+    row["debrief_delay_hours"] = _hours(row["debrief_delay"])
+    row["review_delay_hours"] = _hours(row["review_delay"])
+    for key in ("avg_preparation", "avg_questioning", "avg_objection_handling", "avg_next_step"):
+        row[key] = round(row[key], 2) if row[key] is not None else None
+    return row
+
+
+def coaching_dashboard(*, user, days=90, owner=None, today=None, top=10, people=()):
+    """Every figure of the coaching dashboard, each computed by the database.
+
+    - planned ahead: held calls whose plan was recorded before the call's time
+    - debrief rate and delay: held calls debriefed, and hours from the call to its debrief
+    - review delay: hours from the review request to the review
+    - ratings: averages per rep, and the mean of the four ratings per rep per week
+    - objections: those met on held calls, how often each was handled well
+    - skipped questions: planned questions not asked on held calls
+
+    `people` (users already loaded by the caller) name the reps without another query.
+    """
+    qs = coaching_scope(user=user, days=days, owner=owner, today=today)
+    totals = _shape(qs.aggregate(**_figures(qs)))
+    per_rep = {
+        row["owner"]: _shape(row)
+        for row in qs.order_by().values("owner").annotate(calls=Count("id"), **_figures(qs))
+    }
+    names = {u.pk: u.display_name for u in people}
+    missing = set(per_rep) - set(names)
+    if missing:  # owners no longer among the people the caller manages
+        names.update({u.pk: u.display_name for u in User.objects.filter(pk__in=missing)})
+    rep_rows = sorted(
+        ({"owner_id": pk, "name": names.get(pk, "?"), **row} for pk, row in per_rep.items()),
+        key=lambda r: r["name"],
+    )
+
+    overall = (
+        F("rating_preparation")
+        + F("rating_questioning")
+        + F("rating_objection_handling")
+        + F("rating_next_step")
+    )
+    weekly = (
+        qs.filter(reviewed_at__isnull=False)
+        .annotate(week=TruncWeek("scheduled_at"))
+        .order_by()
+        .values("owner", "week")
+        .annotate(rating=Avg(Cast(overall, FloatField()) / 4.0))
+        .order_by("week")
+    )
+    weeks = sorted({row["week"] for row in weekly})
+    series = {}
+    for row in weekly:
+        series.setdefault(row["owner"], {})[row["week"]] = round(row["rating"], 2)
+    rating_series = [
+        (names.get(pk, "?"), [values.get(w) for w in weeks])
+        for pk, values in sorted(series.items(), key=lambda kv: names.get(kv[0], ""))
+    ]
+    week_labels = [w.strftime("%d %b") if hasattr(w, "strftime") else str(w)[:10] for w in weeks]
+
+    held_calls = qs.filter(result=Call.Result.HELD)
+    objections = list(
+        CallObjection.objects.filter(call__in=held_calls, encountered=True)
+        .annotate(label=Coalesce("library_objection__text", "text"))
+        .order_by()
+        .values("label")
+        .annotate(times=Count("id"), handled=Count("id", filter=Q(handled_well=True)))
+        .order_by("-times", "label")[:top]
+    )
+    for row in objections:
+        row["handled_share"] = _share(row["handled"], row["times"])
+    skipped = list(
+        CallQuestion.objects.filter(call__in=held_calls, asked__isnull=False)
+        .order_by()
+        .values("text")
+        .annotate(planned=Count("id"), skipped=Count("id", filter=Q(asked=False)))
+        .filter(skipped__gt=0)
+        .order_by("-skipped", "text")[:top]
+    )
+    for row in skipped:
+        row["skipped_share"] = _share(row["skipped"], row["planned"])
+    return {
+        "totals": totals,
+        "reps": rep_rows,
+        "rating_series": rating_series,
+        "week_labels": week_labels,
+        "objections": objections,
+        "skipped_questions": skipped,
+    }
+
+
+def coaching_reps(*, user):
+    """People whose calls the dashboard may filter on."""
+    return users_visible_to(user).order_by("first_name", "username")
+
+
+def home_figures(*, user):
+    """The home widget: today's calls and what waits for a debrief or a review."""
+    today_start, tomorrow = _day_bounds(timezone.localdate())
+    mine = Call.objects.filter(owner=user)
+    counts = mine.aggregate(
+        awaiting_debrief=Count(
+            "id", filter=Q(status__in=(Call.Status.COMPLETED, Call.Status.NO_SHOW))
+        ),
+        to_log=Count("id", filter=Q(status=Call.Status.PLANNED, scheduled_at__lt=today_start)),
+        unacknowledged=Count(
+            "id", filter=Q(status=Call.Status.REVIEWED, acknowledged_at__isnull=True)
+        ),
+    )
+    today = list(
+        mine.filter(scheduled_at__gte=today_start, scheduled_at__lt=tomorrow)
+        .exclude(status__in=(Call.Status.CANCELLED, Call.Status.RESCHEDULED))
+        .select_related("contact", "account", "deal", "lead", "call_type")
+        .order_by("scheduled_at")[:8]
+    )
+    reviews_waiting = (
+        review_queue(user=user).count() if (user.is_manager or user.is_crm_admin) else None
+    )
+    return {"today": today, "reviews_waiting": reviews_waiting, **counts}
+
+
+def calendar_calls(*, user: User, since_days=30):
+    """Planned calls for the user's calendar feed, from a month back onward."""
+    since = timezone.now() - timedelta(days=since_days)
+    return (
+        Call.objects.filter(owner=user, status=Call.Status.PLANNED, scheduled_at__gte=since)
+        .select_related("call_type", "contact", "account", "deal", "lead")
+        .prefetch_related(
+            Prefetch("questions", queryset=CallQuestion.objects.order_by("order", "id"))
+        )
+        .order_by("scheduled_at")
+    )

@@ -1,0 +1,345 @@
+"""Reads for the deal records: list, board, detail, stage history and cross-sell gaps.
+
+Every query starts from Deal.objects.visible_to(user); lists and the board run a fixed
+number of queries whatever the number of deals.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.utils import timezone
+
+from salesproc.access import get_visible_or_404
+
+from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
+
+DEAL_ORDERINGS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "amount": ("amount",),
+    "-amount": ("-amount",),
+    "close": ("expected_close_date",),
+    "-close": ("-expected_close_date",),
+    "stage": ("pipeline__order", "stage__order"),
+    "-stage": ("-pipeline__order", "-stage__order"),
+    "owner": ("owner__first_name", "owner__last_name"),
+    "-owner": ("-owner__first_name", "-owner__last_name"),
+    "account": ("account__name",),
+    "-account": ("-account__name",),
+    "updated": ("updated_at",),
+    "-updated": ("-updated_at",),
+}
+BOARD_CARDS_PER_COLUMN = 20
+BOARD_CLOSED_DAYS = 30
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def weighted_sum():
+    return Sum(
+        ExpressionWrapper(F("amount") * F("stage__probability") / Value(Decimal("100")), MONEY)
+    )
+
+
+def get_deal_for_user(user, pk, *, for_write=False):
+    """The deal, if this user may see it; otherwise 404 (missing and not-yours alike)."""
+    return get_visible_or_404(Deal.objects.with_list_data(), user, pk, for_write=for_write)
+
+
+def month_range(value):
+    """'2026-11' -> (date(2026, 11, 1), date(2026, 11, 30)); None for anything else."""
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        start = date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return start, end
+
+
+def deal_list(
+    *,
+    user,
+    search="",
+    owner=None,
+    pipeline=None,
+    stage=None,
+    status="",
+    forecast_category="",
+    deal_type="",
+    close_month="",
+    account=None,
+    ordering="close",
+):
+    qs = Deal.objects.visible_to(user).with_list_data().with_weighted_amount()
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(account__name__icontains=search))
+    if owner:
+        qs = qs.filter(owner_id=owner)
+    if pipeline:
+        qs = qs.filter(pipeline_id=pipeline)
+    if stage:
+        qs = qs.filter(stage_id=stage)
+    if status:
+        qs = qs.filter(status=status)
+    if forecast_category:
+        qs = qs.filter(forecast_category=forecast_category)
+    if deal_type:
+        qs = qs.filter(deal_type=deal_type)
+    if account:
+        qs = qs.filter(account_id=account)
+    months = month_range(close_month) if close_month else None
+    if months:
+        qs = qs.filter(expected_close_date__range=months)
+    order = DEAL_ORDERINGS.get(ordering, ("expected_close_date",))
+    return qs.order_by(*order, "id")
+
+
+def deal_totals(qs):
+    """Count, amount and weighted amount of a deal queryset, in one query."""
+    totals = qs.order_by().aggregate(
+        deal_count=Count("id"),
+        amount_total=Coalesce(Sum("amount"), ZERO, output_field=MONEY),
+        weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
+    )
+    return {
+        "count": totals["deal_count"],
+        "amount": totals["amount_total"],
+        "weighted": totals["weighted_total"],
+    }
+
+
+def pipelines_with_stages():
+    return Pipeline.objects.filter(is_active=True).prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.order_by("order", "id"))
+    )
+
+
+def choose_pipeline(pipelines, pipeline_id=None):
+    by_id = {p.pk: p for p in pipelines}
+    if pipeline_id in by_id:
+        return by_id[pipeline_id]
+    defaults = [p for p in pipelines if p.is_default]
+    if defaults:
+        return defaults[0]
+    return pipelines[0] if pipelines else None
+
+
+def deal_board(*, user, pipeline, owner=None, search=""):
+    """Columns of a pipeline's board: per stage its totals and first cards.
+
+    Open stages show their open deals; the won and lost columns show deals closed in
+    the last BOARD_CLOSED_DAYS days. Three queries whatever the number of deals.
+    """
+    stages = list(pipeline.stages.all())
+    since = timezone.now() - timedelta(days=BOARD_CLOSED_DAYS)
+    qs = Deal.objects.visible_to(user).filter(pipeline=pipeline)
+    qs = qs.filter(Q(status=Deal.Status.OPEN) | Q(closed_at__gte=since))
+    if owner:
+        qs = qs.filter(owner_id=owner)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(account__name__icontains=search))
+    totals = {
+        row["stage_id"]: row
+        for row in qs.order_by()
+        .values("stage_id")
+        .annotate(
+            deal_count=Count("id"),
+            amount_total=Coalesce(Sum("amount"), ZERO, output_field=MONEY),
+            weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
+        )
+    }
+    ranked = (
+        qs.with_list_data()
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("stage_id")],
+                order_by=[F("expected_close_date").asc(nulls_last=True), F("id").asc()],
+            )
+        )
+        .filter(position__lte=BOARD_CARDS_PER_COLUMN)
+        .order_by("stage__order", "position")
+    )
+    cards = {}
+    for deal in ranked:
+        cards.setdefault(deal.stage_id, []).append(deal)
+    columns = []
+    for stage in stages:
+        figures = totals.get(stage.pk, {})
+        shown = cards.get(stage.pk, [])
+        count = figures.get("deal_count", 0)
+        columns.append(
+            {
+                "stage": stage,
+                "deals": shown,
+                "count": count,
+                "hidden": count - len(shown),
+                "amount": figures.get("amount_total", ZERO),
+                "weighted": figures.get("weighted_total", ZERO),
+            }
+        )
+    return columns
+
+
+def deal_for_detail(*, user, pk):
+    deal = get_visible_or_404(
+        Deal.objects.with_list_data()
+        .with_weighted_amount()
+        .select_related("lost_reason")
+        .prefetch_related(
+            Prefetch(
+                "line_items",
+                queryset=LineItem.objects.select_related("product").order_by("id"),
+            ),
+            "contacts",
+        ),
+        user,
+        pk,
+    )
+    return deal
+
+
+def stage_history(deal, *, now=None):
+    """The deal's stage history, oldest first, with the time spent in each stage.
+
+    The open stint (the current stage of an open deal) runs until now; the stage a deal
+    closed in has no duration.
+    """
+    now = now or timezone.now()
+    changes = list(
+        StageChange.objects.filter(deal=deal)
+        .select_related("from_stage", "to_stage", "changed_by")
+        .order_by("changed_at", "id")
+    )
+    rows = []
+    for index, change in enumerate(changes):
+        following = changes[index + 1] if index + 1 < len(changes) else None
+        if following is not None:
+            left_at = following.changed_at
+        elif change.to_stage.kind == Stage.Kind.OPEN and deal.is_open:
+            left_at = None
+        else:
+            left_at = change.changed_at
+        end = left_at or now
+        rows.append(
+            {
+                "change": change,
+                "stage": change.to_stage,
+                "entered_at": change.changed_at,
+                "left_at": left_at,
+                "current": following is None,
+                "confirmed_on_leaving": following.exit_criteria_confirmed if following else [],
+                "duration": end - change.changed_at if change.to_stage.is_open else None,
+            }
+        )
+    return rows
+
+
+def time_in_stages(history):
+    """Total time per stage name over the history (a deal can pass a stage twice)."""
+    totals = {}
+    for row in history:
+        if row["duration"] is None:
+            continue
+        name = row["stage"].name
+        totals[name] = totals.get(name, timedelta()) + row["duration"]
+    return totals
+
+
+def humanise_duration(value):
+    if value is None:
+        return "—"
+    seconds = int(value.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days >= 1:
+        return f"{days} day{'s' if days != 1 else ''}" + (
+            f" {hours} h" if days < 3 and hours else ""
+        )
+    if hours >= 1:
+        return f"{hours} h"
+    return f"{max(rest // 60, 1)} min"
+
+
+def account_deals(*, user, account, limit=20):
+    qs = (
+        Deal.objects.visible_to(user)
+        .filter(account=account)
+        .with_list_data()
+        .with_weighted_amount()
+        .annotate(open_first=Case(When(status=Deal.Status.OPEN, then=0), default=1))
+        .order_by("open_first", "expected_close_date", "-closed_at", "id")
+    )
+    return list(qs[:limit]), deal_totals(qs.filter(status=Deal.Status.OPEN))
+
+
+def contact_deals(*, user, contact, limit=20):
+    qs = (
+        Deal.objects.visible_to(user)
+        .filter(Q(primary_contact=contact) | Q(contacts=contact))
+        .distinct()
+        .with_list_data()
+        .annotate(open_first=Case(When(status=Deal.Status.OPEN, then=0), default=1))
+        .order_by("open_first", "expected_close_date", "id")
+    )
+    return list(qs[:limit])
+
+
+def account_product_gap(*, account):
+    """What the account already bought (its won deals' line items) and what it has not.
+
+    Products bought are account knowledge, so every won deal of the account counts,
+    whoever owns it; no deal is named. Two queries.
+    """
+    bought = list(
+        LineItem.objects.filter(deal__account=account, deal__status=Deal.Status.WON)
+        .values("product_id", "product__name", "product__code", "product__is_active")
+        .annotate(
+            quantity=Sum("quantity"),
+            last_won=Max("deal__closed_at"),
+            deals=Count("deal", distinct=True),
+        )
+        .order_by("product__name")
+    )
+    bought_ids = [row["product_id"] for row in bought]
+    not_bought = list(
+        Product.objects.filter(is_active=True).exclude(pk__in=bought_ids).order_by("name")
+    )
+    return bought, not_bought
+
+
+def my_open_deals(*, user, upcoming=5):
+    """The home widget: the user's own open deals, their value and the next to close."""
+    qs = Deal.objects.filter(owner=user, status=Deal.Status.OPEN)
+    totals = deal_totals(qs)
+    next_closes = list(
+        qs.with_list_data()
+        .exclude(expected_close_date__isnull=True)
+        .order_by("expected_close_date", "id")[:upcoming]
+    )
+    overdue = qs.filter(expected_close_date__lt=timezone.localdate()).count()
+    return {**totals, "next_closes": next_closes, "overdue": overdue}
+
+
+def deal_or_404(qs, pk):
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404

@@ -1,0 +1,477 @@
+"""Leads that arrive without typing: intake forms and their submissions.
+
+A website posts to an intake form's key. The submission is stored as received; a task
+then creates or updates the lead (same email: update, never a duplicate), answers the
+profile-rule criteria and gives a new lead to the next member of the form's team.
+
+The helpers at the top turn outside text (a posted field, a CSV cell) into lead values;
+the CSV import (imports.py) uses the same ones.
+"""
+
+import logging
+import re
+import secrets
+import zlib
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from salesproc.events import record_event
+from salesproc.models import Team, User
+from salesproc.processes import LEADS
+
+from .models import Lead
+from .models_intake import (
+    HONEYPOT_FIELD,
+    INTAKE_LEAD_FIELD_NAMES,
+    INTAKE_LEAD_FIELDS,
+    IntakeForm,
+    IntakeSubmission,
+)
+
+log = logging.getLogger(__name__)
+
+# -- lead values from outside text ---------------------------------------------------
+
+FULL_NAME = "full_name"  # not a lead field: split into first and last name
+FIELD_LABELS = {**dict(INTAKE_LEAD_FIELDS), FULL_NAME: "Full name", "source": "Source"}
+
+# Names people give a column or an input, normalised (lowercase, letters and digits only).
+FIELD_ALIASES = {
+    "first_name": [
+        "firstname",
+        "first",
+        "givenname",
+        "forename",
+        "vorname",
+        "prenom",
+        "fname",
+    ],
+    "last_name": ["lastname", "last", "surname", "familyname", "nachname", "nom", "lname"],
+    FULL_NAME: ["fullname", "name", "contactname", "contact", "person", "yourname"],
+    "email": ["email", "emailaddress", "mail", "emailadresse", "workemail", "businessemail"],
+    "phone": [
+        "phone",
+        "phonenumber",
+        "telephone",
+        "tel",
+        "mobile",
+        "mobilephone",
+        "cell",
+        "telefon",
+        "directphone",
+    ],
+    "job_title": ["jobtitle", "title", "position", "role", "jobrole", "function"],
+    "company_name": [
+        "company",
+        "companyname",
+        "organisation",
+        "organization",
+        "organisationname",
+        "organizationname",
+        "account",
+        "accountname",
+        "employer",
+        "firma",
+        "business",
+    ],
+    "website": ["website", "web", "url", "homepage", "domain", "companywebsite", "site"],
+    "industry": ["industry", "sector", "vertical", "branche"],
+    "employee_count": [
+        "employees",
+        "employeecount",
+        "numberofemployees",
+        "noofemployees",
+        "headcount",
+        "companysize",
+        "size",
+        "staff",
+    ],
+    "country": ["country", "countryname", "nation", "land", "countryregion"],
+    "source": ["source", "leadsource", "origin", "channel"],
+}
+_ALIAS_TO_FIELD = {alias: field for field, aliases in FIELD_ALIASES.items() for alias in aliases}
+for _name in [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source"]:
+    _ALIAS_TO_FIELD[_name.replace("_", "")] = _name
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_INTEGER = re.compile(r"^\d{1,9}$")
+_email_validator = EmailValidator()
+_MAX_LENGTHS = {
+    name: Lead._meta.get_field(name).max_length for name in [*INTAKE_LEAD_FIELD_NAMES, "source"]
+}
+
+
+def normalise_name(name) -> str:
+    return _NON_ALNUM.sub("", str(name or "").strip().lower())
+
+
+def guess_field(name):
+    """The lead field a column header or input name most likely means, or None."""
+    return _ALIAS_TO_FIELD.get(normalise_name(name))
+
+
+def normalise_email(value) -> str:
+    return str(value or "").strip().lower()
+
+
+def split_full_name(value):
+    parts = value.split()
+    if len(parts) == 1:
+        return "", parts[0]
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def clean_lead_values(raw: dict):
+    """({lead field: value}, [problem, ...]) from {field or 'full_name': text}.
+
+    Empty values are left out, so an update never blanks what the CRM already knows.
+    A lead needs a last name and an email or a company.
+    """
+    data, problems = {}, []
+    for field, value in raw.items():
+        text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+        if not text:
+            continue
+        if field == FULL_NAME:
+            first, last = split_full_name(text)
+            if first and "first_name" not in raw:
+                data.setdefault("first_name", first)
+            data.setdefault("last_name", last)
+            continue
+        if field == "email":
+            text = text.lower()
+            if len(text) > 254:
+                problems.append(f"Email “{text[:40]}…” is too long.")
+                continue
+            try:
+                _email_validator(text)
+            except ValidationError:
+                problems.append(f"“{text}” is not a valid email address.")
+                continue
+        elif field == "employee_count":
+            digits = text.replace(",", "").replace(" ", "").replace("_", "").rstrip("+")
+            if not _INTEGER.match(digits):
+                problems.append(f"Employees “{text}” is not a whole number.")
+                continue
+            data[field] = int(digits)
+            continue
+        limit = _MAX_LENGTHS.get(field)
+        if limit and len(text) > limit:
+            problems.append(f"{FIELD_LABELS[field]} is longer than {limit} characters.")
+            continue
+        data[field] = text
+    if not data.get("last_name"):
+        problems.append("Last name is missing.")
+    if not data.get("email") and not data.get("company_name"):
+        problems.append("Needs an email or a company.")
+    return data, problems
+
+
+# -- intake forms ----------------------------------------------------------------------
+
+FORM_FIELDS = ["name", "source", "team", "allowed_fields", "aliases", "redirect_url", "is_active"]
+DEFAULT_ALLOWED_FIELDS = ["first_name", "last_name", "email", "phone", "company_name", "job_title"]
+
+
+def _clean_form_data(data: dict) -> dict:
+    data = dict(data)
+    errors = {}
+    if "name" in data:
+        data["name"] = (data["name"] or "").strip()
+        if not data["name"]:
+            errors["name"] = "Give the form a name."
+    if "allowed_fields" in data:
+        allowed = [f for f in INTAKE_LEAD_FIELD_NAMES if f in set(data["allowed_fields"] or [])]
+        unknown = set(data["allowed_fields"] or []) - set(INTAKE_LEAD_FIELD_NAMES)
+        if unknown:
+            errors["allowed_fields"] = "Not lead fields: " + ", ".join(sorted(unknown)) + "."
+        elif "last_name" not in allowed:
+            errors["allowed_fields"] = "A lead needs a last name: allow Last name."
+        elif "email" not in allowed and "company_name" not in allowed:
+            errors["allowed_fields"] = "A lead needs an email or a company: allow one of them."
+        data["allowed_fields"] = allowed
+    if "aliases" in data:
+        aliases = {}
+        allowed = data.get("allowed_fields") or INTAKE_LEAD_FIELD_NAMES
+        for name, field in (data["aliases"] or {}).items():
+            name = str(name).strip()
+            if not name:
+                continue
+            if field != FULL_NAME and field not in allowed:
+                errors["aliases"] = f"“{name}” points at {field}, which the form does not allow."
+                break
+            aliases[name] = field
+        data["aliases"] = aliases
+    if "team" in data and data["team"] is None:
+        errors["team"] = "Choose the team whose members receive the leads."
+    if "source" in data:
+        data["source"] = (data["source"] or "").strip() or "Web form"
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _apply(instance, fields, data):
+    changes = {}
+    for field in fields:
+        if field in data and getattr(instance, field) != data[field]:
+            before = getattr(instance, field)
+            changes[field] = [str(before) if before is not None else None, str(data[field])]
+            setattr(instance, field, data[field])
+    return changes
+
+
+@transaction.atomic
+def intake_form_create(*, actor: User, data: dict) -> IntakeForm:
+    if not actor.is_crm_admin:
+        raise ValidationError("Only an admin can create intake forms.")
+    data = {"allowed_fields": DEFAULT_ALLOWED_FIELDS, "aliases": {}, **data}
+    data = _clean_form_data(data)
+    if data.get("team") is None:
+        raise ValidationError({"team": "Choose the team whose members receive the leads."})
+    form = IntakeForm(created_by=actor)
+    _apply(form, FORM_FIELDS, data)
+    form.full_clean()
+    form.save()
+    record_event(
+        subject=form,
+        name="intake_form.created",
+        actor=actor,
+        summary=f"Intake form {form.name} created",
+        data={"team": form.team_id, "source": form.source},
+    )
+    return form
+
+
+@transaction.atomic
+def intake_form_update(*, actor: User, form: IntakeForm, data: dict) -> IntakeForm:
+    if not actor.is_crm_admin:
+        raise ValidationError("Only an admin can change intake forms.")
+    data = _clean_form_data(data)
+    changes = _apply(form, FORM_FIELDS, data)
+    if not changes:
+        return form
+    form.full_clean()
+    form.save()
+    record_event(
+        subject=form,
+        name="intake_form.updated",
+        actor=actor,
+        summary="Changed " + ", ".join(sorted(changes)),
+        data={"changes": changes},
+    )
+    return form
+
+
+@transaction.atomic
+def intake_form_regenerate_key(*, actor: User, form: IntakeForm) -> IntakeForm:
+    """A new key; websites still posting to the old one get 404 from now on."""
+    if not actor.is_crm_admin:
+        raise ValidationError("Only an admin can change intake forms.")
+    form.key = secrets.token_urlsafe(24)
+    form.save(update_fields=["key", "updated_at"])
+    record_event(
+        subject=form,
+        name="intake_form.key_regenerated",
+        actor=actor,
+        summary="New key: the old one no longer accepts submissions",
+    )
+    return form
+
+
+def intake_form_field_map(form: IntakeForm) -> dict:
+    """{posted name: lead field}: the form's own aliases, then field names, then guesses."""
+    allowed = set(form.allowed_fields or [])
+    return {
+        **(form.aliases or {}),
+        **{name: name for name in allowed},
+    }
+
+
+def intake_lead_values(form: IntakeForm, payload: dict) -> tuple[dict, list]:
+    """What a submission says about the lead: (values, problems), using only allowed fields."""
+    allowed = set(form.allowed_fields or [])
+    if "first_name" in allowed and "last_name" in allowed:
+        allowed.add(FULL_NAME)
+    explicit = intake_form_field_map(form)
+    raw = {}
+    for name, value in payload.items():
+        if name == HONEYPOT_FIELD or isinstance(value, (dict, list)):
+            continue
+        field = explicit.get(name) or guess_field(name)
+        if field in allowed and field not in raw:
+            raw[field] = value
+    if not any((v.strip() if isinstance(v, str) else v not in (None, "")) for v in raw.values()):
+        names = ", ".join(form.allowed_fields or [])
+        return {}, [f"No usable fields. This form accepts: {names}."]
+    return clean_lead_values(raw)
+
+
+# -- submissions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_submission_receive(*, form: IntakeForm, payload: dict) -> IntakeSubmission:
+    """Store a post as received, then (on commit) hand it to a task.
+
+    Raises ValidationError when nothing in it can make a lead, so the sender hears why.
+    A filled honeypot is stored as dropped: the bot hears the usual answer.
+    """
+    if str(payload.get(HONEYPOT_FIELD) or "").strip():
+        return IntakeSubmission.objects.create(
+            form=form,
+            payload=payload,
+            state=IntakeSubmission.State.DROPPED,
+            error="Honeypot field filled in: treated as spam.",
+            processed_at=timezone.now(),
+        )
+    _, problems = intake_lead_values(form, payload)
+    if problems:
+        raise ValidationError({"fields": problems})
+    submission = IntakeSubmission.objects.create(form=form, payload=payload)
+    transaction.on_commit(lambda: enqueue_submission(submission.pk))
+    return submission
+
+
+def enqueue_submission(submission_id):
+    from .tasks import process_intake_submission_task
+
+    try:
+        process_intake_submission_task.delay(submission_id)
+    except Exception:  # broker down: stored as pending, the sweep enqueues it again
+        log.warning("could not enqueue intake submission %s", submission_id, exc_info=True)
+
+
+def lock_emails(emails):
+    """Serialise writers of leads with these emails until the transaction ends (PostgreSQL).
+
+    Takes advisory locks in a fixed order so two importers can't deadlock. Other
+    databases serialise writers anyway (SQLite) and skip this.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({zlib.crc32(e.encode()) - 2**31 for e in emails if e})
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(4242, k) FROM unnest(%s::int[]) AS k",
+            [keys],
+        )
+
+
+def team_candidates(team: Team):
+    """Members who receive a form's leads in turn: they run lead qualification.
+
+    The manager joins the turn only when nobody else in the team qualifies leads.
+    """
+    if team is None:
+        return []
+    members = [
+        user
+        for user in User.objects.filter(team=team, is_active=True).order_by("id")
+        if user.runs(LEADS)
+    ]
+    reps = [user for user in members if user.pk != team.manager_id]
+    return reps or members
+
+
+def intake_next_owner(*, form: IntakeForm) -> User:
+    """The next owner in turn; the pointer moves under a row lock, in the caller's transaction."""
+    locked = IntakeForm.objects.select_for_update().get(pk=form.pk)
+    candidates = team_candidates(locked.team)
+    if not candidates:
+        fallback = (locked.team.manager if locked.team else None) or locked.created_by
+        if fallback is None:
+            raise ValidationError(
+                {"team": "The form's team has nobody who runs lead qualification."}
+            )
+        return fallback
+    after = [user for user in candidates if locked.last_owner_id and user.pk > locked.last_owner_id]
+    owner = after[0] if after else candidates[0]
+    IntakeForm.objects.filter(pk=locked.pk).update(last_owner=owner)
+    form.last_owner = owner
+    return owner
+
+
+def _save_lead(*, form: IntakeForm, data: dict):
+    """Create or update the lead of a submission: (lead, outcome)."""
+    from . import services
+
+    email = data.get("email", "")
+    existing = None
+    if email:
+        lock_emails([email])
+        existing = Lead.objects.filter(email=email).order_by("id").first()
+    if existing is not None:
+        changes = {k: v for k, v in data.items() if getattr(existing, k) != v}
+        lead = existing
+        if changes:
+            lead = services.lead_update(actor=None, lead=existing, data=changes)
+        outcome = IntakeSubmission.Outcome.UPDATED
+    else:
+        owner = intake_next_owner(form=form)
+        lead = services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
+        outcome = IntakeSubmission.Outcome.CREATED
+    # lead_create and lead_update answer the profile-rule criteria themselves.
+    return lead, outcome
+
+
+def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
+    """Turn a pending submission into a lead. Safe to run twice: the second does nothing.
+
+    The claim and the lead are one transaction: if the worker dies half-way, the
+    submission is pending again and the sweep retries it.
+    """
+    with transaction.atomic():
+        claimed = IntakeSubmission.objects.filter(
+            pk=submission_id, state=IntakeSubmission.State.PENDING
+        ).update(state=IntakeSubmission.State.PROCESSING, attempts=F("attempts") + 1)
+        if not claimed:
+            return None
+        submission = IntakeSubmission.objects.select_related("form").get(pk=submission_id)
+        try:
+            with transaction.atomic():
+                data, problems = intake_lead_values(submission.form, submission.payload)
+                if problems:
+                    raise ValidationError(problems)
+                lead, outcome = _save_lead(form=submission.form, data=data)
+        except ValidationError as exc:
+            submission.state = IntakeSubmission.State.FAILED
+            submission.error = "; ".join(exc.messages)[:2000]
+            submission.lead = None
+            submission.outcome = ""
+        else:
+            submission.state = IntakeSubmission.State.PROCESSED
+            submission.error = ""
+            submission.lead = lead
+            submission.outcome = outcome
+        submission.processed_at = timezone.now()
+        submission.save(update_fields=["state", "error", "lead", "outcome", "processed_at"])
+        return submission
+
+
+@transaction.atomic
+def intake_submission_retry(*, actor: User, submission: IntakeSubmission) -> IntakeSubmission:
+    """Send a failed submission through processing again (after fixing the form's team...)."""
+    if not actor.is_crm_admin:
+        raise ValidationError("Only an admin can retry submissions.")
+    updated = IntakeSubmission.objects.filter(
+        pk=submission.pk, state=IntakeSubmission.State.FAILED
+    ).update(state=IntakeSubmission.State.PENDING, error="")
+    if not updated:
+        raise ValidationError("Only a failed submission can be retried.")
+    submission.refresh_from_db()
+    record_event(
+        subject=submission.form,
+        name="intake_form.submission_retried",
+        actor=actor,
+        summary=f"Submission {submission.pk} sent for processing again",
+        data={"submission": submission.pk},
+    )
+    transaction.on_commit(lambda: enqueue_submission(submission.pk))
+    return submission
