@@ -1,10 +1,11 @@
 """Writes for accounts and contacts. Every change leaves an event on the record."""
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from salesproc.events import record_event
 from salesproc.models import User
+from salesproc.services import apply_changes, check_owner
 
 from .models import Account, Contact, normalise_domain
 from .selectors import accounts_with_domain, contacts_with_email
@@ -38,42 +39,6 @@ CONTACT_FIELDS = [
 ]
 
 
-def _display(value):
-    if value is None:
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def _apply(instance, fields, data):
-    """Set fields from data; return {field: [before, after]} for what changed."""
-    changes = {}
-    for field in fields:
-        if field not in data:
-            continue
-        try:
-            before = getattr(instance, field)
-        except ObjectDoesNotExist:  # a new record's unset foreign key
-            before = None
-        after = data[field]
-        if before != after:
-            changes[field] = [_display(before), _display(after)]
-            setattr(instance, field, after)
-    return changes
-
-
-def _check_owner(actor, owner):
-    """A rep may only own records themselves; managers their team; admins anyone."""
-    if owner is None:
-        raise ValidationError({"owner": "Choose an owner."})
-    if actor.is_crm_admin or owner.pk == actor.pk:
-        return
-    if owner.team_id and owner.team_id in actor.managed_team_ids:
-        return
-    raise ValidationError({"owner": "You can only give records to yourself or your team."})
-
-
 def _duplicate(field, message):
     """A duplicate warning: the form offers to confirm, the API to send allow_duplicate."""
     return ValidationError({field: ValidationError(message, code="duplicate")})
@@ -91,7 +56,7 @@ def account_duplicates(*, domain, exclude_pk=None):
 def account_create(*, actor: User, data: dict, allow_duplicate: bool = False) -> Account:
     data = dict(data)
     data.setdefault("owner", actor)
-    _check_owner(actor, data["owner"])
+    check_owner(actor=actor, owner=data["owner"])
     data["domain"] = normalise_domain(data.get("domain") or data.get("website"))
     if (
         not allow_duplicate
@@ -104,7 +69,7 @@ def account_create(*, actor: User, data: dict, allow_duplicate: bool = False) ->
             "Confirm to create a duplicate anyway.",
         )
     account = Account()
-    _apply(account, ACCOUNT_FIELDS, data)
+    apply_changes(account, ACCOUNT_FIELDS, data)
     account.full_clean()
     account.save()
     record_event(
@@ -123,7 +88,7 @@ def account_update(
 ) -> Account:
     data = dict(data)
     if "owner" in data and data["owner"] != account.owner:
-        _check_owner(actor, data["owner"])
+        check_owner(actor=actor, owner=data["owner"])
     if "domain" in data or "website" in data:
         data["domain"] = normalise_domain(
             data.get("domain") or data.get("website", account.website)
@@ -139,7 +104,7 @@ def account_update(
                 f"An account with the domain {data['domain']} already exists. "
                 "Confirm to keep a duplicate anyway.",
             )
-    changes = _apply(account, ACCOUNT_FIELDS, data)
+    changes = apply_changes(account, ACCOUNT_FIELDS, data)
     if not changes:
         return account
     account.full_clean()
@@ -180,7 +145,7 @@ def account_delete(*, actor: User, account: Account) -> None:
 def contact_create(*, actor: User, data: dict, allow_duplicate: bool = False) -> Contact:
     data = dict(data)
     data.setdefault("owner", actor)
-    _check_owner(actor, data["owner"])
+    check_owner(actor=actor, owner=data["owner"])
     data["email"] = (data.get("email") or "").strip().lower()
     if not allow_duplicate and data["email"] and contacts_with_email(data["email"]).exists():
         raise _duplicate(
@@ -189,7 +154,7 @@ def contact_create(*, actor: User, data: dict, allow_duplicate: bool = False) ->
             "Confirm to create a duplicate anyway.",
         )
     contact = Contact()
-    _apply(contact, CONTACT_FIELDS, data)
+    apply_changes(contact, CONTACT_FIELDS, data)
     contact.full_clean()
     contact.save()
     record_event(
@@ -208,7 +173,7 @@ def contact_update(
 ) -> Contact:
     data = dict(data)
     if "owner" in data and data["owner"] != contact.owner:
-        _check_owner(actor, data["owner"])
+        check_owner(actor=actor, owner=data["owner"])
     if "email" in data:
         data["email"] = (data["email"] or "").strip().lower()
         if (
@@ -222,7 +187,7 @@ def contact_update(
                 f"A contact with the email {data['email']} already exists. "
                 "Confirm to keep a duplicate anyway.",
             )
-    changes = _apply(contact, CONTACT_FIELDS, data)
+    changes = apply_changes(contact, CONTACT_FIELDS, data)
     if not changes:
         return contact
     contact.full_clean()

@@ -8,20 +8,13 @@ from salesproc.access import get_visible_or_404
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
-from salesproc.views import apply_errors
+from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
 from .forms import AccountForm, ContactForm
 from .models import Account, Contact
 
 PAGE_SIZE = 25
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -32,7 +25,7 @@ def account_list(request):
         search=params.get("q", "").strip(),
         status=params.get("status", ""),
         industry=params.get("industry", ""),
-        owner=_int_or_none(params.get("owner")),
+        owner=int_or_none(params.get("owner")),
         country=params.get("country", ""),
         ordering=params.get("sort", "name"),
     )
@@ -143,8 +136,8 @@ def contact_list(request):
     qs = selectors.contact_list(
         user=request.user,
         search=params.get("q", "").strip(),
-        account=_int_or_none(params.get("account")),
-        owner=_int_or_none(params.get("owner")),
+        account=int_or_none(params.get("account")),
+        owner=int_or_none(params.get("owner")),
         decision_maker={"yes": True, "no": False}.get(dm),
         ordering=params.get("sort", "name"),
     )
@@ -173,7 +166,7 @@ def contact_detail(request, pk):
 @login_required
 def contact_create(request):
     initial = {}
-    account_id = _int_or_none(request.GET.get("account"))
+    account_id = int_or_none(request.GET.get("account"))
     if account_id:
         initial["account"] = account_id
     form = ContactForm(request.POST or None, user=request.user, initial=initial)

@@ -15,7 +15,7 @@ from salesproc.access import admin_required, manager_required, process_required
 from salesproc.charts import bar_chart, line_chart
 from salesproc.events import timeline_for
 from salesproc.models import User, users_visible_to
-from salesproc.views import apply_errors
+from salesproc.views import apply_errors, int_or_none
 
 from . import ical, selectors, services
 from .forms import (
@@ -30,13 +30,6 @@ from .forms import (
 from .models import Call, CallType, Objection
 
 PAGE_SIZE = 25
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _next_slot(now=None):
@@ -113,7 +106,7 @@ def _rows_for_service(questions, objections):
                 "id": r.get("objection_id") or None,
                 "text": r["objection_text"],
                 "planned_response": r["objection_response"],
-                "objection": _int_or_none(r.get("objection_library")),
+                "objection": int_or_none(r.get("objection_library")),
             }
             for r in objections
         ],
@@ -153,9 +146,9 @@ def call_plan(request):
         "channel": Call.Channel.PHONE,
         "planned_duration_minutes": 30,
     }
-    fixed = [name for name in CallPlanForm.ABOUT if _int_or_none(params.get(name))]
+    fixed = [name for name in CallPlanForm.ABOUT if int_or_none(params.get(name))]
     for name in fixed:
-        initial[name] = _int_or_none(params.get(name))
+        initial[name] = int_or_none(params.get(name))
     probe = CallPlanForm(user=request.user, fixed=fixed)
     for name in fixed:
         if not probe.fields[name].queryset.filter(pk=initial[name]).exists():
@@ -174,7 +167,7 @@ def call_plan(request):
             account_scope = initial["account"]
     follow_up_of = None
     follow_up = None
-    if _int_or_none(params.get("follow_up_of")):
+    if int_or_none(params.get("follow_up_of")):
         follow_up_of = selectors.get_call_for_user(request.user, params["follow_up_of"])
         if follow_up_of.owner_id == request.user.pk:
             follow_up = services.follow_up_initial(follow_up_of)
@@ -561,7 +554,7 @@ def call_follow_up(request, pk):
     call, refused = _owned_call(request, pk, "plan its follow-up")
     if refused:
         return refused
-    days = min(max(_int_or_none(request.POST.get("in_days")) or 7, 1), 90)
+    days = min(max(int_or_none(request.POST.get("in_days")) or 7, 1), 90)
     try:
         follow_up = services.call_plan_follow_up(
             actor=request.user, call=call, scheduled_at=_follow_up_time(call, days)
@@ -729,8 +722,8 @@ def call_list(request):
         user=request.user,
         search=params.get("q", "").strip(),
         status=params.get("status", ""),
-        owner=_int_or_none(params.get("owner")),
-        call_type=_int_or_none(params.get("type")),
+        owner=int_or_none(params.get("owner")),
+        call_type=int_or_none(params.get("type")),
         channel=params.get("channel", ""),
         period=params.get("period", ""),
         ordering=params.get("sort", "-when"),
@@ -765,7 +758,7 @@ def _thin_labels(labels):
 @manager_required
 def coaching(request):
     days = selectors.PERIODS.get(request.GET.get("period", "90"), 90)
-    owner = _int_or_none(request.GET.get("rep"))
+    owner = int_or_none(request.GET.get("rep"))
     reps = list(selectors.coaching_reps(user=request.user))
     if owner and owner not in {u.pk for u in reps}:
         owner = None

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from salesproc.api_support import StaleVersion
+from salesproc.errors import StaleVersion
 from salesproc.events import record_event
 from salesproc.models import Notification, User
 from salesproc.services import notify

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from salesproc.access import get_visible_or_404, manager_required, process_required
-from salesproc.api_support import StaleVersion
 from salesproc.charts import bar_chart, column_chart, line_chart
+from salesproc.errors import StaleVersion
 from salesproc.models import users_visible_to
 from salesproc.views import apply_errors
 

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from salesproc.api_support import StaleVersion
+from salesproc.errors import StaleVersion
 from salesproc.events import record_event
 from salesproc.models import User
+from salesproc.services import apply_changes, check_owner
 
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
 
@@ -40,25 +41,6 @@ def default_pipeline():
 
 def first_open_stage(pipeline):
     return pipeline.stages.filter(kind=Stage.Kind.OPEN).order_by("order", "id").first()
-
-
-def _display(value):
-    if value is None:
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def _check_owner(actor, owner):
-    """A rep gives deals only to themselves, a manager to their team, an admin to anyone."""
-    if owner is None:
-        raise ValidationError({"owner": "Choose an owner."})
-    if actor.is_crm_admin or owner.pk == actor.pk:
-        return
-    if owner.team_id and owner.team_id in actor.managed_team_ids:
-        return
-    raise ValidationError({"owner": "You can only give deals to yourself or your team."})
 
 
 def _check_contacts(account, primary_contact):
@@ -181,6 +163,8 @@ def deal_create(
         raise ValidationError({"account": "Choose the account the deal is with."})
     if deal_type not in DEAL_TYPES:
         raise ValidationError({"deal_type": "Choose new business, up-sell, cross-sell or renewal."})
+    if owner is not None:
+        check_owner(actor=actor, owner=owner, records="deals")
     owner = owner or actor
     contacts = [c for c in contacts if c is not None]
     _check_contacts(account, primary_contact)
@@ -232,7 +216,7 @@ def deal_update(*, actor: User, deal: Deal, version: int, data: dict) -> Deal:
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This cannot be changed here."))
     if "owner" in data and data["owner"] != deal.owner:
-        _check_owner(actor, data["owner"])
+        check_owner(actor=actor, owner=data["owner"], records="deals")
     if "amount" in data:
         data["amount"] = _money(data["amount"], "amount")
         if data["amount"] != deal.amount and deal.line_items.exists():
@@ -264,14 +248,7 @@ def deal_update(*, actor: User, deal: Deal, version: int, data: dict) -> Deal:
     current_contacts = list(deal.contacts.all())
     _check_contacts(account, primary_contact)
 
-    changes = {}
-    for field in DEAL_FIELDS:
-        if field not in data:
-            continue
-        before, after = getattr(deal, field), data[field]
-        if before != after:
-            changes[field] = [_display(before), _display(after)]
-            setattr(deal, field, after)
+    changes = apply_changes(deal, DEAL_FIELDS, data)
     new_contacts = None
     if contacts is not None or (primary_contact is not None and "primary_contact" in changes):
         wanted = list(contacts) if contacts is not None else list(current_contacts)
@@ -880,11 +857,7 @@ def pipeline_update(*, actor: User, pipeline: Pipeline, data: dict) -> Pipeline:
         raise ValidationError(
             {"is_default": "Make another pipeline the default instead; one always is."}
         )
-    changes = {}
-    for field, value in values.items():
-        if getattr(pipeline, field) != value:
-            changes[field] = [_display(getattr(pipeline, field)), _display(value)]
-            setattr(pipeline, field, value)
+    changes = apply_changes(pipeline, None, values)
     if not changes:
         return pipeline
     pipeline.full_clean()
@@ -1019,11 +992,7 @@ def stage_update(*, actor: User, stage: Stage, data: dict) -> Stage:
     except (TypeError, ValueError):
         raise ValidationError({"order": "Enter a position number."})
     values.update(_clean_stage_values(values, stage.kind))
-    changes = {}
-    for field in STAGE_FIELDS:
-        if getattr(stage, field) != values[field]:
-            changes[field] = [_display(getattr(stage, field)), _display(values[field])]
-            setattr(stage, field, values[field])
+    changes = apply_changes(stage, STAGE_FIELDS, values)
     if not changes:
         return stage
     stage.full_clean()
@@ -1126,11 +1095,7 @@ def product_update(*, actor: User, product: Product, data: dict) -> Product:
             raise ValidationError({"code": f"The code {values['code']} is taken."})
     if "unit_price" in values:
         values["unit_price"] = _money(values["unit_price"], "unit_price")
-    changes = {}
-    for field, value in values.items():
-        if getattr(product, field) != value:
-            changes[field] = [_display(getattr(product, field)), _display(value)]
-            setattr(product, field, value)
+    changes = apply_changes(product, None, values)
     if not changes:
         return product
     product.full_clean()
@@ -1168,11 +1133,7 @@ def lost_reason_update(*, actor: User, reason: LostReason, data: dict) -> LostRe
         values["name"] = _clean_name(values["name"], what="A lost reason")
         if LostReason.objects.filter(name__iexact=values["name"]).exclude(pk=reason.pk).exists():
             raise ValidationError({"name": f"“{values['name']}” is already a lost reason."})
-    changes = {}
-    for field, value in values.items():
-        if getattr(reason, field) != value:
-            changes[field] = [_display(getattr(reason, field)), _display(value)]
-            setattr(reason, field, value)
+    changes = apply_changes(reason, None, values)
     if not changes:
         return reason
     reason.full_clean()

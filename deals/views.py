@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from salesproc.access import admin_required, process_required
-from salesproc.api_support import StaleVersion, validation_error_body
+from salesproc.api_support import validation_error_body
+from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
-from salesproc.views import apply_errors
+from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
 from .forms import (
@@ -38,13 +39,6 @@ from .forms import (
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage
 
 PAGE_SIZE = 25
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _next_url(request, default):
@@ -72,9 +66,9 @@ def _stale_message(exc):
 def board(request):
     params = request.GET
     pipelines = list(selectors.pipelines_with_stages())
-    pipeline = selectors.choose_pipeline(pipelines, _int_or_none(params.get("pipeline")))
+    pipeline = selectors.choose_pipeline(pipelines, int_or_none(params.get("pipeline")))
     owners = list(users_visible_to(request.user))
-    owner = _int_or_none(params.get("owner"))
+    owner = int_or_none(params.get("owner"))
     columns = []
     if pipeline is not None:
         columns = selectors.deal_board(
@@ -111,9 +105,9 @@ def deal_list(request):
     qs = selectors.deal_list(
         user=request.user,
         search=params.get("q", "").strip(),
-        owner=_int_or_none(params.get("owner")),
-        pipeline=_int_or_none(params.get("pipeline")),
-        stage=_int_or_none(params.get("stage")),
+        owner=int_or_none(params.get("owner")),
+        pipeline=int_or_none(params.get("pipeline")),
+        stage=int_or_none(params.get("stage")),
         status=_list_status(params.get("status")),
         forecast_category=params.get("category", ""),
         deal_type=params.get("type", ""),
@@ -192,12 +186,12 @@ def _form_data(form):
 def deal_create(request):
     params = request.GET
     account = None
-    account_id = _int_or_none(params.get("account") or request.POST.get("account"))
+    account_id = int_or_none(params.get("account") or request.POST.get("account"))
     if account_id:
         account = Account.objects.visible_to(request.user).filter(pk=account_id).first()
     initial = {"deal_type": params.get("type") or Deal.Type.NEW_BUSINESS, "quantity": 1}
     product = None
-    if _int_or_none(params.get("product")):
+    if int_or_none(params.get("product")):
         product = Product.objects.filter(pk=params.get("product"), is_active=True).first()
     if account is not None:
         initial["account"] = account.pk
@@ -317,7 +311,7 @@ def deal_move(request, pk):
     deal = selectors.get_deal_for_user(request.user, pk)
     source = request.POST if request.method == "POST" else request.GET
     target = None
-    stage_id = _int_or_none(source.get("stage"))
+    stage_id = int_or_none(source.get("stage"))
     if stage_id:
         target = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first()
     back = _next_url(request, deal.get_absolute_url())

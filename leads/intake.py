@@ -22,6 +22,7 @@ from django.utils import timezone
 from salesproc.events import record_event
 from salesproc.models import Team, User
 from salesproc.processes import LEADS
+from salesproc.services import apply_changes
 
 from .models import Lead
 from .models_intake import (
@@ -215,16 +216,6 @@ def _clean_form_data(data: dict) -> dict:
     return data
 
 
-def _apply(instance, fields, data):
-    changes = {}
-    for field in fields:
-        if field in data and getattr(instance, field) != data[field]:
-            before = getattr(instance, field)
-            changes[field] = [str(before) if before is not None else None, str(data[field])]
-            setattr(instance, field, data[field])
-    return changes
-
-
 @transaction.atomic
 def intake_form_create(*, actor: User, data: dict) -> IntakeForm:
     if not actor.is_crm_admin:
@@ -234,7 +225,7 @@ def intake_form_create(*, actor: User, data: dict) -> IntakeForm:
     if data.get("team") is None:
         raise ValidationError({"team": "Choose the team whose members receive the leads."})
     form = IntakeForm(created_by=actor)
-    _apply(form, FORM_FIELDS, data)
+    apply_changes(form, FORM_FIELDS, data)
     form.full_clean()
     form.save()
     record_event(
@@ -252,7 +243,7 @@ def intake_form_update(*, actor: User, form: IntakeForm, data: dict) -> IntakeFo
     if not actor.is_crm_admin:
         raise ValidationError("Only an admin can change intake forms.")
     data = _clean_form_data(data)
-    changes = _apply(form, FORM_FIELDS, data)
+    changes = apply_changes(form, FORM_FIELDS, data)
     if not changes:
         return form
     form.full_clean()

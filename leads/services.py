@@ -17,6 +17,7 @@ from accounts.services import account_create, contact_create
 from deals.services import deal_create
 from salesproc.events import record_event
 from salesproc.models import User
+from salesproc.services import apply_changes, check_owner
 
 from . import scoring, selectors
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
@@ -39,27 +40,6 @@ PROFILE_FIELDS = {"industry", "employee_count", "country"}
 QUALIFIED_STATES = {Lead.Status.QUALIFIED, Lead.Status.CONVERTED}
 
 
-def _display(value):
-    if value is None:
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def _apply(instance, fields, data):
-    """Set fields from data; return {field: [before, after]} for what changed."""
-    changes = {}
-    for name in fields:
-        if name not in data:
-            continue
-        before, after = getattr(instance, name), data[name]
-        if before != after:
-            changes[name] = [_display(before), _display(after)]
-            setattr(instance, name, after)
-    return changes
-
-
 def _clean_lead_data(data):
     data = {k: v for k, v in dict(data).items() if k in LEAD_FIELDS}
     for name in LEAD_FIELDS:
@@ -74,17 +54,6 @@ def _clean_lead_data(data):
     return data
 
 
-def _check_owner(actor, owner):
-    """A rep may give leads only to themselves; a manager to their team; an admin anyone."""
-    if owner is None:
-        raise ValidationError({"owner": "Choose an owner."})
-    if actor is None or actor.is_crm_admin or owner.pk == actor.pk:
-        return
-    if owner.team_id and owner.team_id in actor.managed_team_ids:
-        return
-    raise ValidationError({"owner": "You can only give leads to yourself or your team."})
-
-
 # -- leads --------------------------------------------------------------------------
 
 
@@ -95,10 +64,10 @@ def lead_create(*, actor, data: dict, owner) -> Lead:
     Validates with full_clean, lowercases the email, answers the profile-rule criteria
     and records `lead.created`.
     """
-    _check_owner(actor, owner)
+    check_owner(actor=actor, owner=owner, records="leads")
     data = _clean_lead_data(data)
     lead = Lead(owner=owner)
-    _apply(lead, LEAD_FIELDS, data)
+    apply_changes(lead, LEAD_FIELDS, data)
     lead.full_clean()
     lead.save()
     record_event(
@@ -117,9 +86,9 @@ def lead_update(*, actor, lead, data: dict) -> Lead:
     """Change a lead's person, company or owner fields; records `lead.updated` with changes."""
     owner = data.get("owner", lead.owner)
     if owner is None or owner.pk != lead.owner_id:
-        _check_owner(actor, owner)
+        check_owner(actor=actor, owner=owner, records="leads")
     data = _clean_lead_data(data)
-    changes = _apply(lead, LEAD_FIELDS, data)
+    changes = apply_changes(lead, LEAD_FIELDS, data)
     if owner is not None and owner.pk != lead.owner_id:
         changes["owner"] = [str(lead.owner), str(owner)]
         lead.owner = owner
@@ -672,7 +641,7 @@ def criterion_create(*, actor: User, data: dict) -> Criterion:
     """Add a criterion at the end of the questions; publishes a new version."""
     _require_admin(actor)
     criterion = Criterion(order=Criterion.objects.count())
-    _apply(criterion, CRITERION_FIELDS, data)
+    apply_changes(criterion, CRITERION_FIELDS, data)
     _clean_criterion(criterion)
     criterion.save()
     _publish(actor=actor, note=f"added “{criterion.label}”")
@@ -684,7 +653,7 @@ def criterion_update(*, actor: User, criterion: Criterion, data: dict) -> Criter
     """Change a criterion; publishes a new version when anything changed."""
     _require_admin(actor)
     criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
-    changes = _apply(criterion, CRITERION_FIELDS, data)
+    changes = apply_changes(criterion, CRITERION_FIELDS, data)
     if not changes:
         return criterion
     _clean_criterion(criterion)
@@ -757,7 +726,7 @@ def _create_preset_rows(preset):
     rows = []
     for order, item in enumerate(preset["criteria"]):
         criterion = Criterion(order=order)
-        _apply(criterion, CRITERION_FIELDS, item)
+        apply_changes(criterion, CRITERION_FIELDS, item)
         _clean_criterion(criterion)
         rows.append(criterion)
     Criterion.objects.bulk_create(rows)

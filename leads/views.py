@@ -10,7 +10,7 @@ from salesproc.access import admin_required, get_visible_or_404, manager_require
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
-from salesproc.views import apply_errors
+from salesproc.views import apply_errors, int_or_none
 
 from . import scoring, selectors, services
 from .forms import ConvertForm, CriterionForm, LeadForm, ReasonForm, ThresholdsForm
@@ -20,13 +20,6 @@ from .presets import PRESETS
 PAGE_SIZE = 25
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 # -- list, detail, forms ------------------------------------------------------------
 
 
@@ -34,12 +27,12 @@ def _int_or_none(value):
 @process_required("leads")
 def lead_list(request):
     params = request.GET
-    min_score = _int_or_none(params.get("min_score"))
+    min_score = int_or_none(params.get("min_score"))
     qs = selectors.lead_list(
         user=request.user,
         search=params.get("q", "").strip(),
         status=params.get("status", selectors.OPEN),
-        owner=_int_or_none(params.get("owner")),
+        owner=int_or_none(params.get("owner")),
         source=params.get("source", ""),
         min_score=min_score,
         ordering=params.get("sort", selectors.DEFAULT_LEAD_ORDERING),
@@ -301,7 +294,7 @@ def lead_qualify_preview(request, pk):
     lead = _visible_lead(request, pk)
     criteria = selectors.current_criteria()
     answers, errors = _answers_from_post(criteria, request.POST)
-    profile = {_int_or_none(p) for p in request.POST.getlist("profile")}
+    profile = {int_or_none(p) for p in request.POST.getlist("profile")}
     profile = {
         p
         for p in profile

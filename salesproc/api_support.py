@@ -9,6 +9,10 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import StaleVersion
+
+__all__ = ["StaleVersion"]  # re-exported: domain code imports it from salesproc.errors
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
@@ -19,14 +23,6 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This record was changed by someone else. Reload it and try again."
     default_code = "conflict"
-
-
-class StaleVersion(Exception):
-    """A write based on an outdated version of a record (optimistic locking)."""
-
-    def __init__(self, message=None, current_version=None):
-        super().__init__(message or Conflict.default_detail)
-        self.current_version = current_version
 
 
 def validation_error_body(exc: DjangoValidationError):

@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -120,3 +120,43 @@ def notifications_mark_read(*, user: User, ids=None):
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def display_value(value):
+    """A value as an event's data can hold it (JSON): ids and names, not objects."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def apply_changes(instance, fields, data):
+    """Set `fields` (None: every key of data) on instance from data.
+
+    Returns {field: [before, after]} for the fields whose value changed, ready for an
+    event's data; fields missing from data are left alone.
+    """
+    changes = {}
+    for field in fields if fields is not None else list(data):
+        if field not in data:
+            continue
+        try:
+            before = getattr(instance, field)
+        except ObjectDoesNotExist:  # a new record's unset foreign key
+            before = None
+        after = data[field]
+        if before != after:
+            changes[field] = [display_value(before), display_value(after)]
+            setattr(instance, field, after)
+    return changes
+
+
+def check_owner(*, actor, owner, records="records"):
+    """Who may own what: a rep gives records to themselves, a manager to their team, an
+    admin to anyone. A missing actor is the system (intake, imports) and may assign."""
+    if owner is None:
+        raise ValidationError({"owner": "Choose an owner."})
+    if actor is None or actor.is_crm_admin or owner.pk == actor.pk:
+        return
+    if owner.team_id and owner.team_id in actor.managed_team_ids:
+        return
+    raise ValidationError({"owner": f"You can only give {records} to yourself or your team."})

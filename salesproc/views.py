@@ -181,3 +181,11 @@ def healthz(request):
     healthy = all(v == "ok" or v.startswith("eager") for v in result.values())
     result["status"] = "ok" if healthy else "degraded"
     return JsonResponse(result, status=200 if healthy else 503)
+
+
+def int_or_none(value):
+    """A query-string id, or None when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

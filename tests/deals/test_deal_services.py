@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from deals import services
 from deals.models import Deal, LineItem, Pipeline, Stage, StageChange
-from salesproc.api_support import StaleVersion
+from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import Event
 from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage

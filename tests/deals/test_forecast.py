@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from deals import forecasting, reports
 from deals.models import Deal, ForecastSubmission
-from salesproc.api_support import StaleVersion
+from salesproc.errors import StaleVersion
 from salesproc.models import Event
 
 from .report_factories import open_deal, quota, won_deal

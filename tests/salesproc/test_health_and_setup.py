@@ -64,7 +64,11 @@ def _manage(*args, env=None):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        # the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into these checks
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **(env or {}),
+        },
         timeout=120,
     )
 
