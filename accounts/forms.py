@@ -6,6 +6,7 @@ from .models import Account, Contact
 
 
 class AccountForm(forms.ModelForm):
+    website = forms.URLField(max_length=300, required=False, assume_scheme="https", label="Website")
     confirm_duplicate = forms.BooleanField(
         required=False, label="Yes, create it even though the domain is already in the CRM"
     )
