@@ -27,5 +27,5 @@ def shell(request):
         best["active"] = True
     return {
         "nav_items": items,
-        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        "unread_notifications": user.unread_notification_count,
     }

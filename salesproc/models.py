@@ -56,6 +56,21 @@ class CrmUserManager(UserManager):
         # Role and team are read on every page (navigation, visibility).
         return super().get_queryset().select_related("role", "team")
 
+    def for_request(self):
+        """The signed-in user with what every page reads (the teams they manage, unread
+        notifications) folded into the one query that loads them."""
+        managed = Team.objects.filter(manager=models.OuterRef("pk"))
+        unread = Notification.objects.filter(recipient=models.OuterRef("pk"), read_at__isnull=True)
+        return self.get_queryset().annotate(
+            shell_managed_team_count=models.Subquery(
+                managed.order_by().values("manager").annotate(n=models.Count("id")).values("n")
+            ),
+            shell_first_managed_team_id=models.Subquery(managed.order_by("id").values("id")[:1]),
+            shell_unread_notifications=models.Subquery(
+                unread.order_by().values("recipient").annotate(n=models.Count("id")).values("n")
+            ),
+        )
+
 
 class User(AbstractUser):
     team = models.ForeignKey(
@@ -84,7 +99,19 @@ class User(AbstractUser):
 
     @cached_property
     def managed_team_ids(self):
+        if hasattr(self, "shell_managed_team_count"):  # loaded by for_request()
+            count = self.shell_managed_team_count or 0
+            if count == 0:
+                return []
+            if count == 1:
+                return [self.shell_first_managed_team_id]
         return list(self.managed_teams.values_list("id", flat=True))
+
+    @cached_property
+    def unread_notification_count(self):
+        if hasattr(self, "shell_unread_notifications"):  # loaded by for_request()
+            return self.shell_unread_notifications or 0
+        return self.notifications.filter(read_at__isnull=True).count()
 
     @property
     def is_manager(self):

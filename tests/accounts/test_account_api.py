@@ -156,7 +156,7 @@ def test_it_lists_accounts_over_the_api_in_constant_queries(
         ContactFactory(owner=rep, account=account)
     api = api_as(manager)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = api.get("/api/v1/accounts/?page_size=100")
 
     assert len(response.json()["results"]) == rows
@@ -200,7 +200,7 @@ def test_it_lists_contacts_over_the_api_in_constant_queries(
     ContactFactory.create_batch(rows, owner=rep)
     api = api_as(rep)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         response = api.get("/api/v1/contacts/?page_size=100")
 
     assert response.json()["count"] == rows

@@ -139,3 +139,33 @@ def test_it_marks_exactly_one_navigation_item_as_the_current_page(client, rep, p
 
     assert sidebar.count('aria-current="page"') == 1
     assert f'aria-current="page">{current}<' in sidebar
+
+
+@pytest.mark.django_db
+def test_it_loads_the_shell_of_a_page_in_three_queries(
+    client, manager, rep, django_assert_num_queries
+):
+    from salesproc.services import notify
+
+    notify(recipient=manager, text="A debrief waits for you")
+    client.force_login(manager)
+
+    # session, the user with their managed teams and unread count, and nothing else
+    # before the page's own work: the notifications page reads one list and marks it
+    with django_assert_num_queries(4):
+        response = client.get("/notifications/")
+
+    assert "A debrief waits for you" in response.content.decode()
+    assert manager.managed_team_ids == [manager.team_id]
+
+
+@pytest.mark.django_db
+def test_it_knows_the_teams_of_a_manager_of_two_teams(manager, south):
+    from salesproc.models import User
+
+    south.manager = manager
+    south.save()
+
+    loaded = User.objects.for_request().get(pk=manager.pk)
+
+    assert sorted(loaded.managed_team_ids) == sorted([manager.team_id, south.pk])
