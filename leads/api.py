@@ -343,23 +343,7 @@ class CriterionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Criterion
-        fields = [
-            "id",
-            "label",
-            "question",
-            "guidance",
-            "answer_type",
-            "choices",
-            "number_min",
-            "number_max",
-            "weight",
-            "must_have",
-            "rule_industries",
-            "rule_employees_min",
-            "rule_employees_max",
-            "rule_countries",
-            "order",
-        ]
+        fields = ["id", *services.CRITERION_FIELDS, "order"]
         read_only_fields = ["order"]
 
 
