@@ -16,9 +16,9 @@ from django.db.models import (
     Q,
 )
 from django.db.models.functions import Cast, Coalesce, TruncWeek
-from django.http import Http404
 from django.utils import timezone
 
+from salesproc.access import get_visible_or_404
 from salesproc.models import User, users_visible_to
 
 from .models import Call, CallObjection, CallQuestion, CallType, Objection
@@ -38,7 +38,7 @@ HAPPENED = (Call.Status.COMPLETED, Call.Status.NO_SHOW, Call.Status.DEBRIEFED, C
 
 def get_call_for_user(user, pk, *, detail=False):
     """The one fetch-and-check: a call the user may not see is a 404."""
-    qs = Call.objects.visible_to(user).with_list_data().select_related("owner__team")
+    qs = Call.objects.with_list_data().select_related("owner__team")
     if detail:
         qs = qs.prefetch_related(
             Prefetch("questions", queryset=CallQuestion.objects.order_by("order", "id")),
@@ -49,10 +49,7 @@ def get_call_for_user(user, pk, *, detail=False):
                 ),
             ),
         )
-    try:
-        return qs.get(pk=int(pk))
-    except (Call.DoesNotExist, TypeError, ValueError):
-        raise Http404("No call matches the given query.")
+    return get_visible_or_404(qs, user, pk)
 
 
 def questions_not_asked(call):

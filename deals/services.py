@@ -706,6 +706,15 @@ def _config_event(subject, name, actor, summary, data=None):
     record_event(subject=subject, name=name, actor=actor, summary=summary, data=data or {})
 
 
+def _save_config_changes(obj, changes, *, actor, name, label):
+    """Validate and save the changed fields of a configuration record, and log them."""
+    obj.full_clean()
+    obj.save(update_fields=list(changes))
+    _config_event(
+        obj, name, actor, f"{label}: changed " + ", ".join(sorted(changes)), {"changes": changes}
+    )
+
+
 def _clean_name(value, field="name", what="It"):
     value = (value or "").strip()
     if not value:
@@ -1098,14 +1107,8 @@ def product_update(*, actor: User, product: Product, data: dict) -> Product:
     changes = apply_changes(product, None, values)
     if not changes:
         return product
-    product.full_clean()
-    product.save(update_fields=list(changes))
-    _config_event(
-        product,
-        "product.updated",
-        actor,
-        f"Product {product.name}: changed " + ", ".join(sorted(changes)),
-        {"changes": changes},
+    _save_config_changes(
+        product, changes, actor=actor, name="product.updated", label=f"Product {product.name}"
     )
     return product
 
@@ -1136,13 +1139,7 @@ def lost_reason_update(*, actor: User, reason: LostReason, data: dict) -> LostRe
     changes = apply_changes(reason, None, values)
     if not changes:
         return reason
-    reason.full_clean()
-    reason.save(update_fields=list(changes))
-    _config_event(
-        reason,
-        "lost_reason.updated",
-        actor,
-        f"Lost reason {reason.name}: changed " + ", ".join(sorted(changes)),
-        {"changes": changes},
+    _save_config_changes(
+        reason, changes, actor=actor, name="lost_reason.updated", label=f"Lost reason {reason.name}"
     )
     return reason
