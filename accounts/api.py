@@ -1,22 +1,12 @@
 import django_filters
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
-from rest_framework.response import Response
+from rest_framework import serializers
 
-from salesproc.api_support import VisiblePrimaryKeyRelatedField, VisibleUserField
-from salesproc.events import timeline_for
-from salesproc.models import Event, User
+from salesproc.api_support import ServiceViewSet, VisiblePrimaryKeyRelatedField, VisibleUserField
+from salesproc.models import User
 
 from . import services
 from .models import Account, Contact
-
-
-class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
-
-    class Meta:
-        model = Event
-        fields = ["id", "name", "summary", "actor", "created_at", "data"]
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -108,37 +98,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["account", "owner", "is_decision_maker"]
 
 
-class _ServiceViewSet(viewsets.ModelViewSet):
-    """Create, update and delete go through the app's services."""
-
-    create_service = update_service = delete_service = None
-    instance_kwarg = ""
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        allow = data.pop("allow_duplicate", False)
-        serializer.instance = type(self).create_service(
-            actor=self.request.user, data=data, allow_duplicate=allow
-        )
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        allow = data.pop("allow_duplicate", False)
-        serializer.instance = type(self).update_service(
-            actor=self.request.user,
-            data=data,
-            allow_duplicate=allow,
-            **{self.instance_kwarg: serializer.instance},
-        )
-
-    def perform_destroy(self, instance):
-        type(self).delete_service(actor=self.request.user, **{self.instance_kwarg: instance})
-
-    def timeline_response(self, obj):
-        return Response(EventSerializer(timeline_for(obj, user=self.request.user), many=True).data)
-
-
-class AccountViewSet(_ServiceViewSet):
+class AccountViewSet(ServiceViewSet):
     """Companies. Visible: your own (rep), your team's (manager), all (admin)."""
 
     serializer_class = AccountSerializer
@@ -155,7 +115,7 @@ class AccountViewSet(_ServiceViewSet):
         return Account.objects.visible_to(self.request.user).with_list_data().order_by("name", "id")
 
 
-class ContactViewSet(_ServiceViewSet):
+class ContactViewSet(ServiceViewSet):
     """People at accounts, with the same visibility as accounts."""
 
     serializer_class = ContactSerializer

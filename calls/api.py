@@ -20,8 +20,7 @@ from rest_framework.response import Response
 from accounts.models import Account, Contact
 from deals.models import Deal
 from leads.models import Lead
-from salesproc.access import IsCrmAdminOrReadOnly, RunsProcess
-from salesproc.api_support import VisiblePrimaryKeyRelatedField
+from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisiblePrimaryKeyRelatedField
 
 from . import services
 from .models import BankQuestion, Call, CallObjection, CallQuestion, CallType, Objection

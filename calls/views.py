@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account, Contact
-from salesproc.access import admin_required, manager_required, process_required
 from salesproc.charts import bar_chart, line_chart
 from salesproc.events import timeline_for
 from salesproc.models import User, users_visible_to
+from salesproc.view_support import admin_required, manager_required, process_required
 from salesproc.views import apply_errors, int_or_none
 
 from . import ical, selectors, services

@@ -20,8 +20,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Account, Contact
-from salesproc.access import IsCrmAdminOrReadOnly, RunsProcess, get_visible_or_404
-from salesproc.api_support import VisiblePrimaryKeyRelatedField, VisibleUserField
+from salesproc.access import get_visible_or_404
+from salesproc.api_support import (
+    IsCrmAdminOrReadOnly,
+    RunsProcess,
+    VisiblePrimaryKeyRelatedField,
+    VisibleUserField,
+)
 
 from . import report_api, services
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange

@@ -17,8 +17,8 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from salesproc.access import RunsProcess, get_visible_or_404
-from salesproc.api_support import VisibleUserField
+from salesproc.access import get_visible_or_404
+from salesproc.api_support import RunsProcess, VisibleUserField
 
 from . import forecasting, reports
 from .models import Deal, ForecastSubmission, Quota

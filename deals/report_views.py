@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesproc.access import get_visible_or_404, manager_required, process_required
+from salesproc.access import get_visible_or_404
 from salesproc.charts import bar_chart, column_chart, line_chart
 from salesproc.errors import StaleVersion
 from salesproc.models import users_visible_to
+from salesproc.view_support import manager_required, process_required
 from salesproc.views import apply_errors
 
 from . import forecasting, reports

@@ -14,12 +14,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from salesproc.access import admin_required, process_required
 from salesproc.api_support import validation_error_body
 from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
+from salesproc.view_support import admin_required, process_required
 from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services

@@ -7,8 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from salesproc.access import IsCrmAdminOrReadOnly, RunsProcess
-from salesproc.api_support import VisibleUserField
+from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUserField
 from salesproc.processes import LEADS
 
 from . import intake_api, scoring, selectors, services

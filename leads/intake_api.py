@@ -24,8 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from salesproc.access import RunsProcess
-from salesproc.api_support import VisibleUserField, validation_error_body
+from salesproc.api_support import RunsProcess, VisibleUserField, validation_error_body
 from salesproc.processes import LEADS
 
 from . import imports, intake

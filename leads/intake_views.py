@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesproc.access import admin_required, get_visible_or_404, process_required
+from salesproc.access import get_visible_or_404
 from salesproc.processes import LEADS
+from salesproc.view_support import admin_required, process_required
 from salesproc.views import apply_errors
 
 from . import imports, intake

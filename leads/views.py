@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from salesproc import charts
-from salesproc.access import admin_required, get_visible_or_404, manager_required, process_required
+from salesproc.access import get_visible_or_404
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
+from salesproc.view_support import admin_required, manager_required, process_required
 from salesproc.views import apply_errors, int_or_none
 
 from . import scoring, selectors, services

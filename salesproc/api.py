@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from . import services
-from .access import IsCrmAdminOrReadOnly
+from .api_support import IsCrmAdminOrReadOnly
 from .models import SalesRole, Team, User
 from .processes import PROCESS_KEYS, PROCESS_LABELS
 

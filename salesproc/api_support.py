@@ -4,19 +4,22 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import pagination, serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StaleVersion
+from .events import timeline_for
+from .models import Event
+from .pagination import PageNumberPagination
+from .processes import PROCESS_LABELS
 
-__all__ = ["StaleVersion"]  # re-exported: domain code imports it from salesproc.errors
-
-
-class PageNumberPagination(pagination.PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
+__all__ = [
+    "PageNumberPagination",
+    "StaleVersion",
+]  # re-exported: domain code imports it from salesproc.errors
 
 
 class Conflict(APIException):
@@ -73,3 +76,64 @@ class VisibleUserField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return User.objects.none()
         return users_visible_to(request.user)
+
+
+class RunsProcess(BasePermission):
+    """DRF permission: set `process = "deals"` on the view."""
+
+    def has_permission(self, request, view):
+        process = getattr(view, "process", None)
+        if process is None or not request.user.is_authenticated:
+            return True
+        if not request.user.runs(process):
+            raise PermissionDenied(
+                f"{PROCESS_LABELS[process]} is not one of the processes your role runs."
+            )
+        return True
+
+
+class IsCrmAdminOrReadOnly(BasePermission):
+    message = "Only an admin can change this configuration."
+
+    def has_permission(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return bool(request.user.is_authenticated and request.user.is_crm_admin)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "name", "summary", "actor", "created_at", "data"]
+
+
+class ServiceViewSet(viewsets.ModelViewSet):
+    """Create, update and delete go through the app's services."""
+
+    create_service = update_service = delete_service = None
+    instance_kwarg = ""
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        allow = data.pop("allow_duplicate", False)
+        serializer.instance = type(self).create_service(
+            actor=self.request.user, data=data, allow_duplicate=allow
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        allow = data.pop("allow_duplicate", False)
+        serializer.instance = type(self).update_service(
+            actor=self.request.user,
+            data=data,
+            allow_duplicate=allow,
+            **{self.instance_kwarg: serializer.instance},
+        )
+
+    def perform_destroy(self, instance):
+        type(self).delete_service(actor=self.request.user, **{self.instance_kwarg: instance})
+
+    def timeline_response(self, obj):
+        return Response(EventSerializer(timeline_for(obj, user=self.request.user), many=True).data)

@@ -8,9 +8,11 @@ A subscriber is called with the Event, inside a transaction that also records it
 delivery, so each subscriber sees each event once even when dispatch runs twice.
 """
 
+import contextvars
 import fnmatch
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -22,6 +24,28 @@ from .models import Event, EventDelivery, EventReference
 log = logging.getLogger(__name__)
 
 _subscribers = {}  # key -> (pattern, handler)
+
+# How the actor is acting: "web", "api", "import", "intake" or "system". Set once where a
+# request or job starts (middleware, token auth, the import and intake runs), so no
+# service has to pass it along.
+VIA_CHOICES = ("web", "api", "import", "intake", "system")
+_acting_via = contextvars.ContextVar("salesproc_acting_via", default="system")
+
+
+@contextmanager
+def acting_via(channel):
+    """Events recorded inside this block say they came through `channel`."""
+    if channel not in VIA_CHOICES:
+        raise ValueError(f"unknown channel {channel!r}")
+    token = _acting_via.set(channel)
+    try:
+        yield
+    finally:
+        _acting_via.reset(token)
+
+
+def current_via():
+    return _acting_via.get()
 
 
 def subscribe(pattern, key, handler):

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import admin_required
 from .forms import RoleForm, TeamForm, UserAssignForm
 from .models import SalesRole, Team, User
 from .processes import PROCESS_CHOICES
 from .registry import registry, widgets_for
+from .view_support import admin_required
 
 
 def apply_errors(form, exc: ValidationError):

@@ -28,6 +28,18 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true, which counts as a failure: {reason}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Factory users cost a PBKDF2 hash each; tests need a hasher, not its strength.
+
+    Only the test suite sets this: no settings file that production reads does.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tasks run inline in tests unless a test asks for the real worker."""

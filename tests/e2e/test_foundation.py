@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from accounts.models import Account, Contact
 from salesproc import registry as shell_registry
-from salesproc.access import process_required
 from salesproc.registry import NavItem, register_nav
 from salesproc.urls import urlpatterns as project_urlpatterns
+from salesproc.view_support import process_required
 from tests.factories import AccountFactory, ContactFactory
 
 

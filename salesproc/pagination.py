@@ -1,0 +1,8 @@
+"""API pagination, in a module of its own: DRF imports it while building its generic views."""
+
+from rest_framework import pagination
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
