@@ -15,6 +15,7 @@ from django.utils import timezone
 from salesproc.errors import StaleVersion
 from salesproc.events import record_event
 from salesproc.models import User
+from salesproc.registry import stage_gates_for
 from salesproc.services import apply_changes, check_owner
 
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
@@ -109,6 +110,18 @@ def _confirmed_criteria(stage, confirmed):
             code="exit_criteria",
         )
     return criteria
+
+
+def _check_stage_gates(*, deal, from_stage, to_stage, actor):
+    """Higher apps' gates (an opportunity plan complete...) refuse a forward move."""
+    missing = []
+    for gate in stage_gates_for():
+        missing.extend(gate.check(deal=deal, from_stage=from_stage, to_stage=to_stage, actor=actor))
+    if missing:
+        raise ValidationError(
+            {"stage": f"Before the deal leaves {from_stage.name}: " + " ".join(missing)},
+            code="stage_gate",
+        )
 
 
 def _line_items_total(deal):
@@ -365,6 +378,8 @@ def deal_move_stage(
         raise ValidationError({"stage": f"The deal is already in {stage.name}."})
     forward = (stage.order, stage.pk) > (current.order, current.pk)
     confirmed = _confirmed_criteria(current, exit_criteria_confirmed) if forward else []
+    if forward:
+        _check_stage_gates(deal=deal, from_stage=current, to_stage=stage, actor=actor)
     now = timezone.now()
     deal.stage = stage
     deal.stage_entered_at = now
@@ -408,6 +423,7 @@ def deal_win(
         raise ValidationError({"stage": "Choose the won stage of the deal's pipeline."})
     current = deal.stage
     confirmed = _confirmed_criteria(current, exit_criteria_confirmed)
+    _check_stage_gates(deal=deal, from_stage=current, to_stage=won, actor=actor)
     now = timezone.now()
     deal.stage = won
     deal.stage_entered_at = now

@@ -55,6 +55,19 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class StageGate:
+    """A check `deals` runs before a deal leaves a stage forward (a higher app's rule).
+
+    check(*, deal, from_stage, to_stage, actor) returns what is missing, as sentences;
+    an empty list lets the deal pass.
+    """
+
+    key: str
+    check: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -62,6 +75,7 @@ class Registry:
     settings_links: list = field(default_factory=list)
     demo_seeders: list = field(default_factory=list)
     panels: list = field(default_factory=list)
+    stage_gates: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -89,6 +103,14 @@ def register_demo(seeder: DemoSeeder):
 
 def register_panel(panel: Panel):
     _replace(registry.panels, panel, lambda p: (p.model, p.key))
+
+
+def register_stage_gate(gate: StageGate):
+    _replace(registry.stage_gates, gate, lambda g: g.key)
+
+
+def stage_gates_for():
+    return sorted(registry.stage_gates, key=lambda g: (g.order, g.key))
 
 
 def panels_for(request, obj):
