@@ -320,7 +320,7 @@ def call_detail(request, pk):
             "is_owner": call.owner_id == request.user.pk,
             "may_review": services.may_review(request.user, call),
             "not_asked": selectors.questions_not_asked(call),
-            "timeline": timeline_for(call, limit=20),
+            "timeline": timeline_for(call, user=request.user, limit=20),
             "rescheduled_to": call.rescheduled_to.first()
             if call.status == Call.Status.RESCHEDULED
             else None,

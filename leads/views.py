@@ -74,7 +74,7 @@ def lead_detail(request, pk):
             "lead": lead,
             "latest": working or (history[0] if history else None),
             "history": history,
-            "timeline": timeline_for(lead),
+            "timeline": timeline_for(lead, user=request.user),
             "panels": panels_for(request, lead),
         },
     )

@@ -169,11 +169,12 @@ def dispatch_event(event_id):
         return delivered
 
 
-def timeline_for(obj, limit=50, user=None):
+def timeline_for(obj, *, user, limit=50):
     """Events of a record, newest first: its own and those that reference it.
 
-    With `user`, events about other records (a deal on its account's timeline) are kept
-    only when the user may see that record, so a timeline never reveals a hidden one.
+    Events about other records (a deal on its account's timeline, a call on a lead's) are
+    kept only when `user` may see that record, so a timeline never reveals a hidden one.
+    `user` is required: no caller can forget it.
     """
     ct = ContentType.objects.get_for_model(obj)
     referenced = EventReference.objects.filter(content_type=ct, object_id=obj.pk).values("event_id")
@@ -182,8 +183,6 @@ def timeline_for(obj, limit=50, user=None):
         .select_related("actor", "content_type")
         .order_by("-created_at", "-id")[:limit]
     )
-    if user is None:
-        return events
     others = defaultdict(set)
     for event in events:
         if (event.content_type_id, event.object_id) != (ct.pk, obj.pk):

@@ -61,9 +61,9 @@ def test_the_call_shows_in_the_timeline_of_contact_account_and_deal(rep):
     complete(call)
 
     for record in (contact, contact.account, deal):
-        names = [e.name for e in timeline_for(record)]
+        names = [e.name for e in timeline_for(record, user=rep)]
         assert names[:2] == ["call.completed", "call.planned"], record
-    summaries = [e.summary for e in timeline_for(contact)]
+    summaries = [e.summary for e in timeline_for(contact, user=rep)]
     assert "Call held: Agree the pilot. Asked 1 of 2 planned questions." in summaries
 
 
@@ -72,7 +72,7 @@ def test_the_call_shows_in_the_timeline_of_its_lead(rep):
 
     plan(rep, contact=None, lead=lead)
 
-    assert [e.name for e in timeline_for(lead)][:1] == ["call.planned"]
+    assert [e.name for e in timeline_for(lead, user=rep)][:1] == ["call.planned"]
 
 
 def test_it_tells_the_manager_a_debrief_waits_and_the_rep_when_reviewed(

@@ -57,8 +57,8 @@ def test_it_creates_a_deal_with_history_event_and_account_timeline(rep, pipeline
     assert list(deal.contacts.all()) == [contact]
     assert deal.stage_history.count() == 1
     assert event_names(deal) == ["deal.created"]
-    assert [e.name for e in timeline_for(account)] == ["deal.created"]
-    assert [e.name for e in timeline_for(contact)] == ["deal.created"]
+    assert [e.name for e in timeline_for(account, user=rep)] == ["deal.created"]
+    assert [e.name for e in timeline_for(contact, user=rep)] == ["deal.created"]
 
 
 def test_it_takes_the_amount_from_line_items_given_at_creation(rep, pipeline):
@@ -158,7 +158,10 @@ def test_it_moves_forward_when_no_exit_criteria_apply(rep, deal, pipeline):
         rep,
     )
     assert event_names(deal) == ["deal.created", "deal.stage_changed"]
-    assert [e.name for e in timeline_for(deal.account)] == ["deal.stage_changed", "deal.created"]
+    assert [e.name for e in timeline_for(deal.account, user=rep)] == [
+        "deal.stage_changed",
+        "deal.created",
+    ]
 
 
 def test_it_refuses_to_leave_a_stage_without_its_exit_criteria(rep, deal, pipeline):

@@ -43,7 +43,7 @@ def test_it_lets_an_admin_change_a_roles_processes(client, admin, roles):
     assert response.status_code == 302
     role.refresh_from_db()
     assert role.process_list() == ["calls", "leads", "territories"]
-    assert [e.name for e in timeline_for(role)] == ["role.updated"]
+    assert [e.name for e in timeline_for(role, user=admin)] == ["role.updated"]
 
 
 @pytest.mark.django_db
