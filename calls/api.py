@@ -260,6 +260,15 @@ class CompleteSerializer(serializers.Serializer):
     )
 
 
+class FollowUpSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField()
+    another = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Plan it even though the call already has a follow-up planned.",
+    )
+
+
 class UnaskedReasonInput(serializers.Serializer):
     question = serializers.IntegerField()
     reason = serializers.CharField(max_length=300, allow_blank=True)
@@ -447,6 +456,24 @@ class CallViewSet(viewsets.ModelViewSet):
         data = self._input(ReasonSerializer)
         services.call_cancel(actor=request.user, call=call, reason=data.get("reason", ""))
         return self._respond(call)
+
+    @extend_schema(
+        request=FollowUpSerializer,
+        responses={201: CallSerializer},
+        description="Plans the follow-up call, prefilled with the next steps and the questions "
+        "not asked. A call has one follow-up: a second one needs `another`.",
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, pk=None):
+        call = self.get_object()
+        data = self._input(FollowUpSerializer)
+        new = services.call_plan_follow_up(
+            actor=request.user,
+            call=call,
+            scheduled_at=data["scheduled_at"],
+            another=data["another"],
+        )
+        return self._respond(new, status.HTTP_201_CREATED)
 
     @extend_schema(request=DebriefSerializer, responses={200: CallSerializer})
     @action(detail=True, methods=["post"])

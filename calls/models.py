@@ -73,6 +73,12 @@ class CallQuerySet(OwnedQuerySet):
     def awaiting_review(self):
         return self.filter(status=Call.Status.DEBRIEFED, review_requested_at__isnull=False)
 
+    def live_follow_ups_of(self, call):
+        """Follow-ups of `call` still on: a cancelled or moved one no longer counts."""
+        return self.filter(follow_up_of=call).exclude(
+            status__in=[Call.Status.CANCELLED, Call.Status.RESCHEDULED]
+        )
+
 
 class Call(models.Model):
     class Status(models.TextChoices):

@@ -52,6 +52,11 @@ def get_call_for_user(user, pk, *, detail=False):
     return get_visible_or_404(qs, user, pk)
 
 
+def planned_follow_up(call):
+    """The follow-up already planned for `call` (the first one still on), or None."""
+    return Call.objects.live_follow_ups_of(call).order_by("scheduled_at", "id").first()
+
+
 def questions_not_asked(call):
     """Planned questions the rep did not ask (derived from the execution record)."""
     return [q for q in call.questions.all() if q.asked is False]

@@ -287,6 +287,18 @@ def may_review(user: User, call: Call) -> bool:
     return bool(team and team.manager_id == user.pk)
 
 
+def _refuse_second_follow_up(call):
+    planned = Call.objects.live_follow_ups_of(call).order_by("scheduled_at", "id").first()
+    if planned is not None:
+        raise ValidationError(
+            {
+                "follow_up": f"A follow-up is already planned for this call: “{planned.purpose}”. "
+                "Plan another only if you mean to."
+            },
+            code="follow_up_exists",
+        )
+
+
 # -- plan -------------------------------------------------------------------------
 
 
@@ -308,9 +320,15 @@ def call_plan(
     objections: list | None = None,
     follow_up_of: Call | None = None,
     rescheduled_from: Call | None = None,
+    another_follow_up: bool = False,
     check_visibility: bool = True,
 ) -> Call:
-    """Plan a call. Without `questions`, the call type's question bank is the plan."""
+    """Plan a call. Without `questions`, the call type's question bank is the plan.
+
+    A call has one follow-up: a second one is planned only with `another_follow_up`.
+    """
+    if follow_up_of is not None and not another_follow_up:
+        _refuse_second_follow_up(follow_up_of)
     about = _resolve_about(
         actor,
         contact=contact,
@@ -662,8 +680,13 @@ def call_complete(
 
 
 @transaction.atomic
-def call_plan_follow_up(*, actor: User, call: Call, scheduled_at: datetime) -> Call:
-    """One click after a call: the next call about the same people, prefilled."""
+def call_plan_follow_up(
+    *, actor: User, call: Call, scheduled_at: datetime, another: bool = False
+) -> Call:
+    """One click after a call: the next call about the same people, prefilled.
+
+    Refused when a follow-up is already planned, unless the rep asks for `another`.
+    """
     if call.owner_id != actor.pk:
         raise PermissionDenied("Only the owner of the call plans its follow-up.")
     if call.status in (Call.Status.PLANNED, Call.Status.CANCELLED, Call.Status.RESCHEDULED):
@@ -674,6 +697,7 @@ def call_plan_follow_up(*, actor: User, call: Call, scheduled_at: datetime) -> C
         scheduled_at=scheduled_at,
         check_visibility=False,
         follow_up_of=call,
+        another_follow_up=another,
         **initial,
     )
 
@@ -778,6 +802,7 @@ def call_reschedule(*, actor: User, call: Call, scheduled_at: datetime, reason: 
         ],
         follow_up_of=call.follow_up_of,
         rescheduled_from=call,
+        another_follow_up=True,  # it replaces this call, it is not one more follow-up
         check_visibility=False,
     )
 

@@ -220,6 +220,7 @@ def call_plan(request):
                 questions=question_rows,
                 objections=objection_rows,
                 follow_up_of=follow_up_of,
+                another_follow_up=bool(params.get("another")),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -325,6 +326,7 @@ def call_detail(request, pk):
             if call.status == Call.Status.RESCHEDULED
             else None,
             "follow_ups": list(call.follow_ups.order_by("scheduled_at")),
+            "planned_follow_up": selectors.planned_follow_up(call),
         },
     )
 
@@ -557,7 +559,10 @@ def call_follow_up(request, pk):
     days = min(max(int_or_none(request.POST.get("in_days")) or 7, 1), 90)
     try:
         follow_up = services.call_plan_follow_up(
-            actor=request.user, call=call, scheduled_at=_follow_up_time(call, days)
+            actor=request.user,
+            call=call,
+            scheduled_at=_follow_up_time(call, days),
+            another=request.POST.get("another") == "1",
         )
     except (ValidationError, PermissionDenied) as exc:
         _show_errors(request, exc)
@@ -632,6 +637,7 @@ def call_debrief(request, pk):
             "unasked_errors": form.errors.get("unasked_reasons"),
             "unresolved_errors": form.errors.get("unresolved"),
             "manager": (call.owner.team.manager if call.owner.team_id else None),
+            "planned_follow_up": selectors.planned_follow_up(call),
         },
     )
 
