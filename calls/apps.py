@@ -6,6 +6,7 @@ class CallsConfig(AppConfig):
     verbose_name = "Call management"
 
     def ready(self):
-        from . import hooks
+        from . import hooks, notifications
 
         hooks.register()
+        notifications.register()

@@ -1,6 +1,12 @@
-"""Forms of the call pages. Questions, objections and problems are repeated rows posted
-as parallel lists (`question`, `objection_text`...), so a little JavaScript can add,
-remove and reorder them and the page still works without it."""
+"""Forms of the call pages. They shape what was posted into the services' typed inputs
+(calls.inputs); the rules (who the call is with, an outcome for a held call) are the
+services', whose errors the forms show.
+
+Rows a little JavaScript adds, removes and reorders (a plan's questions and
+objections, new objections met, problems) are posted as parallel lists (`question`,
+`objection_text`...), so the page still works without it. Rows fixed by the call (its
+planned questions and objections, when logging it) are formsets.
+"""
 
 from django import forms
 
@@ -8,6 +14,17 @@ from accounts.models import Account, Contact
 from deals.models import Deal
 from leads.models import Lead
 
+from .inputs import (
+    CallTypeInput,
+    ObjectionInput,
+    ObjectionResult,
+    PlannedObjection,
+    PlannedQuestion,
+    Problem,
+    QuestionResult,
+    Ratings,
+    UnaskedReason,
+)
 from .models import Call, CallType, Objection
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -127,13 +144,153 @@ class CallLogForm(forms.Form):
     note = forms.CharField(label="Note", max_length=300, required=False)
 
     def clean(self):
+        # "a held call says how it went" is the service's rule; this is only the input
+        # the reschedule step cannot do without
         data = super().clean()
-        result = data.get("result")
-        if result == Call.Result.HELD and not (data.get("outcome") or "").strip():
-            self.add_error("outcome", "Say how the call went.")
-        if result == Call.Result.RESCHEDULED and not data.get("new_scheduled_at"):
+        if data.get("result") == Call.Result.RESCHEDULED and not data.get("new_scheduled_at"):
             self.add_error("new_scheduled_at", "Say when the call now takes place.")
         return data
+
+
+HANDLED_CHOICES = [("", "—"), ("yes", "Yes"), ("no", "No")]
+HANDLED = {"yes": True, "no": False}
+
+
+class QuestionResultForm(forms.Form):
+    """One planned question when logging the call: asked or not, and the answer."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput)
+    asked = forms.BooleanField(required=False)
+    answer = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 1, "placeholder": "Answer"})
+    )
+
+    def result(self):
+        data = self.cleaned_data
+        return QuestionResult(id=data["id"], asked=data["asked"], answer=data["answer"])
+
+
+class ObjectionResultForm(forms.Form):
+    """One planned objection when logging the call: met or not, the answer, how it went."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput)
+    met = forms.BooleanField(
+        required=False, widget=forms.CheckboxInput(attrs={"data-met": ""})
+    )
+    response = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "How you answered"}),
+    )
+    handled = forms.ChoiceField(choices=HANDLED_CHOICES, required=False)
+
+    def result(self):
+        data = self.cleaned_data
+        return ObjectionResult(
+            id=data["id"],
+            encountered=data["met"],
+            response_given=data["response"],
+            handled_well=HANDLED.get(data["handled"]),
+        )
+
+
+QuestionResultFormSet = forms.formset_factory(QuestionResultForm, extra=0)
+ObjectionResultFormSet = forms.formset_factory(ObjectionResultForm, extra=0)
+
+
+def log_formsets(call, data=None):
+    """The formsets of the call's planned questions and objections.
+
+    A post without them (a client that sends only the outcome) logs every planned
+    row as not asked and not met, as the API does.
+    """
+    questions = list(call.questions.all())
+    objections = list(call.objections.all())
+    bound = data if data is not None and "questions-TOTAL_FORMS" in data else None
+    question_forms = QuestionResultFormSet(
+        bound, prefix="questions", initial=[{"id": q.pk} for q in questions]
+    )
+    bound = data if data is not None and "objections-TOTAL_FORMS" in data else None
+    objection_forms = ObjectionResultFormSet(
+        bound, prefix="objections", initial=[{"id": o.pk} for o in objections]
+    )
+    return (
+        question_forms,
+        objection_forms,
+        list(zip(questions, question_forms, strict=False)),
+        list(zip(objections, objection_forms, strict=False)),
+    )
+
+
+def formset_results(formset):
+    """Typed results of a valid formset; an unbound one (not posted) gives none."""
+    return [form.result() for form in formset] if formset.is_bound else []
+
+
+def new_objection_results(rows):
+    """Objections met that were not planned, from the parallel lists of the log form."""
+    return [
+        ObjectionResult(
+            text=r["new_objection_text"],
+            response_given=r["new_objection_response"],
+            handled_well=HANDLED.get(r["new_objection_handled"]),
+        )
+        for r in rows
+    ]
+
+
+def planned_questions(rows):
+    """The plan form's question rows as the planning service takes them."""
+    return [
+        PlannedQuestion(text=r["question"], id=_int_or_none(r.get("question_id"))) for r in rows
+    ]
+
+
+def planned_objections(rows):
+    """The plan form's objection rows; a library id that does not exist is dropped."""
+    library_ids = {_int_or_none(r.get("objection_library")) for r in rows} - {None}
+    library = Objection.objects.in_bulk(library_ids)
+    return [
+        PlannedObjection(
+            text=r["objection_text"],
+            planned_response=r["objection_response"],
+            library=library.get(_int_or_none(r.get("objection_library"))),
+            id=_int_or_none(r.get("objection_id")),
+        )
+        for r in rows
+    ]
+
+
+def unasked_reasons(reasons: dict):
+    return [UnaskedReason(question=pk, reason=reason) for pk, reason in reasons.items()]
+
+
+def problems(rows):
+    return [Problem(problem=r["problem"], proposed_solution=r["proposed_solution"]) for r in rows]
+
+
+def ratings(cleaned_data):
+    """The review form's four ratings."""
+    return Ratings(
+        preparation=cleaned_data["preparation"],
+        questioning=cleaned_data["questioning"],
+        objection_handling=cleaned_data["objection_handling"],
+        next_step=cleaned_data["next_step"],
+    )
+
+
+def call_type_input(cleaned_data, questions):
+    return CallTypeInput(**cleaned_data, questions=questions)
+
+
+def objection_input(cleaned_data):
+    return ObjectionInput(**cleaned_data)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class CallDebriefForm(forms.Form):

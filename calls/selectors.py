@@ -36,11 +36,16 @@ CALL_ORDERINGS = {
 HAPPENED = (Call.Status.COMPLETED, Call.Status.NO_SHOW, Call.Status.DEBRIEFED, Call.Status.REVIEWED)
 
 
-def get_call_for_user(user, pk, *, detail=False):
-    """The one fetch-and-check: a call the user may not see is a 404."""
-    qs = Call.objects.with_list_data().select_related("owner__team")
-    if detail:
-        qs = qs.prefetch_related(
+def get_call_for_user(user, pk, *, for_write=False):
+    """The one fetch-and-check: a call the user may not see is a 404.
+
+    Whether the user may change it is the services' rule (`require_owner`,
+    `may_review`); `for_write` locks the row for a step taken in this transaction.
+    """
+    qs = (
+        Call.objects.with_list_data()
+        .select_related("owner__team")
+        .prefetch_related(
             Prefetch("questions", queryset=CallQuestion.objects.order_by("order", "id")),
             Prefetch(
                 "objections",
@@ -49,6 +54,9 @@ def get_call_for_user(user, pk, *, detail=False):
                 ),
             ),
         )
+    )
+    if for_write:
+        qs = qs.select_for_update(of=("self",))
     return get_visible_or_404(qs, user, pk)
 
 

@@ -7,6 +7,15 @@ import factory
 from django.utils import timezone
 
 from calls import services
+from calls.inputs import (
+    ObjectionResult,
+    PlannedObjection,
+    PlannedQuestion,
+    Problem,
+    QuestionResult,
+    Ratings,
+    UnaskedReason,
+)
 from calls.models import BankQuestion, Call, CallType, Objection
 from tests.factories import ContactFactory
 
@@ -39,6 +48,33 @@ class ObjectionFactory(factory.django.DjangoModelFactory):
     suggested_response = "Here is how others solved it."
 
 
+def planned_questions(rows):
+    """Test shorthand: "text" or {"text", "id"?} -> PlannedQuestion."""
+    return [
+        PlannedQuestion(text=r) if isinstance(r, str) else PlannedQuestion(**r) for r in rows
+    ]
+
+
+def planned_objections(rows):
+    """Test shorthand: {"text", "planned_response", "objection" (a library pk)?}."""
+    shaped = []
+    for r in rows:
+        r = dict(r)
+        library = r.pop("objection", None)
+        if library is not None and not isinstance(library, Objection):
+            library = Objection.objects.get(pk=library)
+        shaped.append(PlannedObjection(library=library, **r))
+    return shaped
+
+
+def question_results(rows):
+    return [r if isinstance(r, QuestionResult) else QuestionResult(**r) for r in rows]
+
+
+def objection_results(rows):
+    return [r if isinstance(r, ObjectionResult) else ObjectionResult(**r) for r in rows]
+
+
 def plan(owner, *, contact=None, when=None, questions=None, objections=None, **kwargs):
     """A planned call by `owner` about a contact of theirs (made if not given)."""
     if contact is None and not any(k in kwargs for k in ("lead", "account", "deal")):
@@ -48,10 +84,12 @@ def plan(owner, *, contact=None, when=None, questions=None, objections=None, **k
         contact=contact,
         scheduled_at=when or timezone.now() + timedelta(days=1),
         purpose=kwargs.pop("purpose", "Find out who decides"),
-        questions=questions if questions is not None else [{"text": "Q1"}, {"text": "Q2"}],
-        objections=objections
-        if objections is not None
-        else [{"text": "Too expensive", "planned_response": "Show the payback"}],
+        questions=planned_questions(questions if questions is not None else ["Q1", "Q2"]),
+        objections=planned_objections(
+            objections
+            if objections is not None
+            else [{"text": "Too expensive", "planned_response": "Show the payback"}]
+        ),
         **kwargs,
     )
 
@@ -60,9 +98,11 @@ def complete(call, *, asked=(True, False), outcome="They want a demo", **kwargs)
     """Log the call as held; asked[i] says whether the i-th question was asked."""
     questions = list(call.questions.order_by("order", "id"))
     results = [
-        {"id": q.pk, "asked": a, "answer": f"answer {n}" if a else ""}
+        QuestionResult(id=q.pk, asked=a, answer=f"answer {n}" if a else "")
         for n, (q, a) in enumerate(zip(questions, asked, strict=False))
     ]
+    if "objections" in kwargs:
+        kwargs["objections"] = objection_results(kwargs["objections"])
     return services.call_complete(
         actor=call.owner, call=call, outcome=outcome, questions=results, **kwargs
     )
@@ -70,16 +110,20 @@ def complete(call, *, asked=(True, False), outcome="They want a demo", **kwargs)
 
 def debrief(call, *, request_review=True, **kwargs):
     reasons = [
-        {"question": q.pk, "reason": "Ran out of time"} for q in call.questions.filter(asked=False)
+        UnaskedReason(question=q.pk, reason="Ran out of time")
+        for q in call.questions.filter(asked=False)
     ]
     return services.call_debrief(
         actor=call.owner,
         call=call,
         went_well=kwargs.pop("went_well", "Good rapport"),
         unasked_reasons=reasons,
-        unresolved=kwargs.pop(
-            "unresolved", [{"problem": "Legal review", "proposed_solution": "Send the DPA"}]
-        ),
+        unresolved=[
+            Problem(**p)
+            for p in kwargs.pop(
+                "unresolved", [{"problem": "Legal review", "proposed_solution": "Send the DPA"}]
+            )
+        ],
         request_review=request_review,
     )
 
@@ -92,7 +136,7 @@ def review(call, reviewer, **kwargs):
         actor=reviewer,
         call=call,
         feedback=kwargs.pop("feedback", "Ask about budget earlier"),
-        ratings=kwargs.pop("ratings", RATINGS),
+        ratings=Ratings(**kwargs.pop("ratings", RATINGS)),
         coaching_points=kwargs.pop("coaching_points", "Practise the budget question"),
     )
 
