@@ -1,7 +1,19 @@
+"""Fixtures the call tests share (personas are in tests/conftest.py)."""
+
 import pytest
 
+from calls.models import Call
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas get passwords; hashing them slowly adds nothing to these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from .factories import call_in_status
+
+
+@pytest.fixture
+def debriefed_call(rep):
+    """Alice's call, held and debriefed, with a review requested from her manager."""
+    return call_in_status(rep, Call.Status.DEBRIEFED)
+
+
+@pytest.fixture
+def own_debriefed_call():
+    """A call of the given user's own, debriefed: own_debriefed_call(manager)."""
+    return lambda owner: call_in_status(owner, Call.Status.DEBRIEFED)

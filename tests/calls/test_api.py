@@ -269,12 +269,88 @@ REVIEW = {
 }
 
 
-def test_the_owners_manager_reviews(rep, manager, api_as):
-    call = call_in_status(rep, Call.Status.DEBRIEFED)
+def test_the_owners_manager_reviews(rep, manager, api_as, debriefed_call):
+    call = debriefed_call
 
     response = api_as(manager).post(f"/api/v1/calls/{call.pk}/review/", REVIEW, format="json")
 
     assert response.status_code == 200
+    call.refresh_from_db()
+    assert (call.status, call.reviewer, call.feedback) == ("reviewed", manager, "Good")
+    assert call.ratings == REVIEW["ratings"]
+    assert response.json()["review"]["reviewer"] == manager.pk
+
+
+@pytest.mark.parametrize("who", ["manager", "admin"])
+def test_a_manager_or_admin_cannot_review_their_own_call_over_the_api(
+    manager, admin, api_as, own_debriefed_call, who
+):
+    reviewer = {"manager": manager, "admin": admin}[who]
+    call = own_debriefed_call(reviewer)
+
+    response = api_as(reviewer).post(f"/api/v1/calls/{call.pk}/review/", REVIEW, format="json")
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "You cannot review your own call: your manager reviews it."
+    }
+    call.refresh_from_db()
+    assert (call.status, call.reviewer) == ("debriefed", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"questions": "not a list"}, "questions"),
+        ({"objections": [{"objection": 999999}]}, "objections"),
+        ({"planned_duration_minutes": "ten"}, "planned_duration_minutes"),
+        ({"purpose": ""}, "purpose"),
+        ({"channel": "fax"}, "channel"),
+    ],
+)
+def test_it_answers_400_for_a_badly_shaped_plan_and_writes_nothing(rep, api_as, body, field):
+    contact = ContactFactory(owner=rep)
+
+    response = api_as(rep).post("/api/v1/calls/", {**_plan_body(contact), **body}, format="json")
+
+    assert response.status_code == 400, response.json()
+    assert field in response.json()
+    assert Call.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"outcome": "ok", "duration_minutes": "ten"}, "duration_minutes"),
+        ({"outcome": "ok", "questions": [{"id": "x", "asked": True}]}, "questions"),
+        ({"outcome": "ok", "questions": [{"id": 1, "asked": "maybe"}]}, "questions"),
+    ],
+)
+def test_it_answers_400_for_a_badly_shaped_execution_log(rep, api_as, body, field):
+    call = plan(rep)
+
+    response = api_as(rep).post(f"/api/v1/calls/{call.pk}/complete/", body, format="json")
+
+    assert response.status_code == 400, response.json()
+    assert field in response.json()
+    call.refresh_from_db()
+    assert call.status == Call.Status.PLANNED
+    assert not call.questions.filter(asked__isnull=False).exists()
+
+
+def test_it_answers_400_for_a_rating_that_is_not_a_number(rep, manager, api_as, debriefed_call):
+    ratings = {"preparation": 3, "questioning": True, "objection_handling": 3, "next_step": 3}
+
+    response = api_as(manager).post(
+        f"/api/v1/calls/{debriefed_call.pk}/review/",
+        {"feedback": "ok", "ratings": ratings},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "ratings" in response.json()
+    debriefed_call.refresh_from_db()
+    assert debriefed_call.status == Call.Status.DEBRIEFED
 
 
 def test_another_teams_manager_gets_404_and_nothing_changes(rep, other_manager, api_as):

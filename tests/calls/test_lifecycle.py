@@ -533,3 +533,21 @@ def test_it_asks_for_a_review_later(rep, manager):
     assert call.review_requested_at is not None
     with pytest.raises(ValidationError):
         services.call_request_review(actor=rep, call=call)
+
+
+@pytest.mark.parametrize("who", ["manager", "admin"])
+def test_a_manager_or_admin_cannot_review_their_own_call(
+    manager, admin, own_debriefed_call, who
+):
+    # given a debriefed call that the manager (or the admin) made themselves
+    reviewer = {"manager": manager, "admin": admin}[who]
+    call = own_debriefed_call(reviewer)
+
+    # when they try to review it
+    with pytest.raises(PermissionDenied) as error:
+        review(call, reviewer)
+
+    # then they are refused and the call waits for someone else
+    assert str(error.value) == "You cannot review your own call: your manager reviews it."
+    call.refresh_from_db()
+    assert (call.status, call.reviewer, call.reviewed_at) == ("debriefed", None, None)
