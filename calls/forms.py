@@ -174,9 +174,7 @@ class ObjectionResultForm(forms.Form):
     """One planned objection when logging the call: met or not, the answer, how it went."""
 
     id = forms.IntegerField(widget=forms.HiddenInput)
-    met = forms.BooleanField(
-        required=False, widget=forms.CheckboxInput(attrs={"data-met": ""})
-    )
+    met = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"data-met": ""}))
     response = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "How you answered"}),

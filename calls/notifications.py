@@ -22,9 +22,7 @@ def _reviewers_of(call):
 
 
 def _call_of(event):
-    return (
-        Call.objects.select_related("owner__team__manager").filter(pk=event.object_id).first()
-    )
+    return Call.objects.select_related("owner__team__manager").filter(pk=event.object_id).first()
 
 
 def notify_reviewers(event):

@@ -33,7 +33,6 @@ class _Produces(serializers.Serializer):
         return self.produces(**attrs)
 
 
-
 class CallQuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CallQuestion
@@ -170,8 +169,6 @@ class CallSerializer(serializers.ModelSerializer):
         if call.reviewed_at is None:
             return None
         return ReviewReadSerializer(call).data
-
-
 
 
 # -- write shapes ----------------------------------------------------------------

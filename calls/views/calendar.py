@@ -50,5 +50,3 @@ def calendar_feed(request, token):
     response["Content-Disposition"] = 'inline; filename="calls.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
-
-

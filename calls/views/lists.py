@@ -101,5 +101,3 @@ def coaching(request):
             ),
         },
     )
-
-

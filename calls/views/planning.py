@@ -266,5 +266,3 @@ def call_edit(request, pk):
         "calls/call_plan.html",
         _plan_context(request, form, questions, objections, call=call, about=[]),
     )
-
-

@@ -63,5 +63,3 @@ def call_review(request, pk):
             "queue_size": selectors.review_queue(user=request.user).count(),
         },
     )
-
-

@@ -84,7 +84,9 @@ def objection_list(request):
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            objection = services.objection_create(actor=request.user, data=objection_input(form.cleaned_data))
+            objection = services.objection_create(
+                actor=request.user, data=objection_input(form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -86,8 +86,7 @@ def _log_step(request, call, data, question_forms, objection_forms, new_objectio
     text = "Call logged. Now debrief it while it is fresh."
     if follow_up:
         text += (
-            f" Follow-up planned for "
-            f"{timezone.localtime(follow_up.scheduled_at):%a %d %b, %H:%M}."
+            f" Follow-up planned for {timezone.localtime(follow_up.scheduled_at):%a %d %b, %H:%M}."
         )
     messages.success(request, text)
     return redirect("calls:call_debrief", pk=call.pk)

@@ -50,9 +50,7 @@ class ObjectionFactory(factory.django.DjangoModelFactory):
 
 def planned_questions(rows):
     """Test shorthand: "text" or {"text", "id"?} -> PlannedQuestion."""
-    return [
-        PlannedQuestion(text=r) if isinstance(r, str) else PlannedQuestion(**r) for r in rows
-    ]
+    return [PlannedQuestion(text=r) if isinstance(r, str) else PlannedQuestion(**r) for r in rows]
 
 
 def planned_objections(rows):

@@ -501,9 +501,7 @@ def test_only_the_owner_logs_and_debriefs(rep, manager, step):
         "debrief": lambda: services.call_debrief(actor=manager, call=call, went_well="x"),
         "cancel": lambda: services.call_cancel(actor=manager, call=call),
         "no_show": lambda: services.call_mark_no_show(actor=manager, call=call),
-        "update": lambda: services.call_update_plan(
-            actor=manager, call=call, purpose="Hijack"
-        ),
+        "update": lambda: services.call_update_plan(actor=manager, call=call, purpose="Hijack"),
     }
 
     with pytest.raises(PermissionDenied):
@@ -536,9 +534,7 @@ def test_it_asks_for_a_review_later(rep, manager):
 
 
 @pytest.mark.parametrize("who", ["manager", "admin"])
-def test_a_manager_or_admin_cannot_review_their_own_call(
-    manager, admin, own_debriefed_call, who
-):
+def test_a_manager_or_admin_cannot_review_their_own_call(manager, admin, own_debriefed_call, who):
     # given a debriefed call that the manager (or the admin) made themselves
     reviewer = {"manager": manager, "admin": admin}[who]
     call = own_debriefed_call(reviewer)
