@@ -1,6 +1,11 @@
 """Demo call management: call types with question banks, an objection library, and
 about 400 calls by rep1..rep4 over the last three months in every state, plus calls
-planned for today and this week. Idempotent: calls are only added once."""
+planned for today and this week. Idempotent: calls are only added once.
+
+Longer than ~500 lines on purpose: it is one concept (the demo data set of one app),
+mostly literal sample texts, and splitting it would scatter the data from the code
+that lays it out.
+"""
 
 import random
 from datetime import datetime, time, timedelta

@@ -99,9 +99,39 @@ def test_it_tells_the_manager_a_debrief_waits_and_the_rep_when_reviewed(
     assert [m.to for m in mail.outbox] == [[manager.email], [rep.email]]
 
 
-def test_it_does_not_bother_the_manager_without_a_review_request(rep, manager):
+def test_it_does_not_bother_the_manager_without_a_review_request(
+    rep, manager, django_capture_on_commit_callbacks
+):
     call = complete(plan(rep))
 
-    debrief(call, request_review=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        debrief(call, request_review=False)
 
     assert not Notification.objects.filter(recipient=manager).exists()
+
+
+def test_a_review_asked_for_later_tells_the_manager_once(
+    rep, manager, django_capture_on_commit_callbacks
+):
+    from salesproc.events import dispatch_event
+
+    call = debrief(complete(plan(rep, purpose="Qualify Acme")), request_review=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_request_review(actor=rep, call=call)
+    event = Event.objects.get(name="call.review_requested")
+    event.dispatched_at = None  # handed over a second time, as after a retry
+    event.save(update_fields=["dispatched_at"])
+    dispatch_event(event.pk)
+
+    assert list(Notification.objects.filter(recipient=manager).values_list("text", flat=True)) == [
+        f"{rep.display_name} asks you to review a call: Qualify Acme"
+    ]
+
+
+def test_notifications_are_subscribers_of_the_calls_events():
+    from salesproc.events import subscribers_for
+
+    assert "calls.notify_reviewers" in dict(subscribers_for("call.debriefed"))
+    assert "calls.notify_rep_of_review" in dict(subscribers_for("call.reviewed"))
+    assert "calls.notify_reviewers_later" in dict(subscribers_for("call.review_requested"))

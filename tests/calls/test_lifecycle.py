@@ -547,3 +547,16 @@ def test_a_manager_or_admin_cannot_review_their_own_call(manager, admin, own_deb
     assert str(error.value) == "You cannot review your own call: your manager reviews it."
     call.refresh_from_db()
     assert (call.status, call.reviewer, call.reviewed_at) == ("debriefed", None, None)
+
+
+def test_a_new_plan_starts_from_follow_up_about_a_deal_and_discovery_otherwise(db):
+    discovery = CallTypeFactory(name="Discovery")
+    follow_up = CallTypeFactory(name="Follow-up")
+    follow_up.default_duration_minutes = 20
+    follow_up.save()
+
+    about_deal = services.plan_defaults(about_deal=True)
+    otherwise = services.plan_defaults()
+
+    assert (about_deal["call_type"], about_deal["planned_duration_minutes"]) == (follow_up, 20)
+    assert (otherwise["call_type"], otherwise["planned_duration_minutes"]) == (discovery, 30)
