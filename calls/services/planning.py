@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Account, Contact
 from calls.inputs import PlannedObjection, PlannedQuestion
 from calls.models import Call, CallObjection, CallQuestion, CallType, Objection
+from calls.selectors import planned_follow_up
 from deals.models import Deal
 from leads.models import Lead
 from salesproc.events import record_event
@@ -207,7 +208,7 @@ def _require_active_type(call_type):
 
 
 def _refuse_second_follow_up(call):
-    planned = Call.objects.live_follow_ups_of(call).order_by("scheduled_at", "id").first()
+    planned = planned_follow_up(call)
     if planned is not None:
         raise ValidationError(
             {

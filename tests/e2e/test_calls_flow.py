@@ -2,6 +2,7 @@
 debriefs it; manager1 reviews it from the queue; rep1 reads the feedback."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -167,3 +168,27 @@ def test_the_log_form_shows_only_what_fits_how_the_call_went(page, live_server, 
     expect(page.get_by_text("Marked as a no-show.")).to_be_visible()
     call.refresh_from_db()
     assert (call.status, call.outcome) == ("no_show", "Did not join the video call")
+
+
+def test_a_follow_up_scheduled_in_the_log_form_is_not_offered_again(
+    page, live_server, login, sales_team
+):
+    rep1, _ = sales_team
+    call = plan(rep1, purpose="Agree the pilot", questions=["Who signs?"], objections=[])
+    login(page, live_server, "rep1")
+    page.goto(f"{live_server.url}/calls/{call.pk}/log/")
+
+    page.get_by_label(re.compile("^Outcome")).fill("They want a pilot.")
+    page.get_by_label("Next steps").fill("Send the pilot plan")
+    follow_up_at = (call.scheduled_at + timedelta(days=7)).astimezone()
+    page.get_by_label("Schedule the follow-up call").fill(follow_up_at.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("heading", name="Debrief")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Follow-up planned for .*Send the pilot plan"))
+    ).to_be_visible()
+    page.goto(f"{live_server.url}/calls/{call.pk}/")
+    expect(page.get_by_role("button", name="Follow up in a week")).to_have_count(0)
+    expect(page.get_by_role("link", name="Plan another follow-up…")).to_be_visible()
+    assert Call.objects.filter(follow_up_of=call).count() == 1
