@@ -5,14 +5,14 @@ One follow-up per call: a second one is planned only when the rep asks for it.
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from calls.inputs import PlannedObjection, PlannedQuestion
 from calls.models import Call, CallType
 from salesproc.models import User
 
-from .checks import TEXT_LIMIT
+from .checks import TEXT_LIMIT, require_owner
 from .planning import bank_questions, call_plan
 
 
@@ -60,8 +60,7 @@ def call_plan_follow_up(
 
     Refused when a follow-up is already planned, unless the rep asks for `another`.
     """
-    if call.owner_id != actor.pk:
-        raise PermissionDenied("Only the owner of the call plans its follow-up.")
+    require_owner(actor, call, "plan its follow-up")
     if call.status in (Call.Status.PLANNED, Call.Status.CANCELLED, Call.Status.RESCHEDULED):
         raise ValidationError({"status": "Plan a follow-up once the call has been held."})
     initial = follow_up_initial(call)

@@ -261,8 +261,10 @@ def call_plan(
 
     A call has one follow-up: a second one is planned only with `another_follow_up`.
     """
-    if follow_up_of is not None and not another_follow_up:
-        _refuse_second_follow_up(follow_up_of)
+    if follow_up_of is not None:
+        require_owner(actor, follow_up_of, "plan its follow-up")
+        if not another_follow_up:
+            _refuse_second_follow_up(follow_up_of)
     about = _resolve_about(
         actor,
         contact=contact,

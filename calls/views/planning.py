@@ -129,7 +129,11 @@ def call_plan(request):
     follow_up = None
     if int_or_none(params.get("follow_up_of")):
         follow_up_of = selectors.get_call_for_user(request.user, params["follow_up_of"])
-        if follow_up_of.owner_id == request.user.pk:
+        try:
+            services.require_owner(request.user, follow_up_of, "plan its follow-up")
+        except PermissionDenied:
+            follow_up_of = None  # someone else's call: plan an ordinary call
+        if follow_up_of is not None:
             follow_up = services.follow_up_initial(follow_up_of)
             fixed = [name for name in CallPlanForm.ABOUT if follow_up.get(name) is not None]
             for name in fixed:
@@ -141,8 +145,6 @@ def call_plan(request):
                 desired_outcome=follow_up["desired_outcome"],
                 scheduled_at=_next_slot(timezone.now() + timedelta(days=7)),
             )
-        else:
-            follow_up_of = None
     if follow_up is None:
         initial.update(services.plan_defaults(about_deal=bool(initial.get("deal"))))
     elif initial.get("call_type"):

@@ -145,3 +145,20 @@ def test_the_api_refuses_a_second_follow_up_unless_asked_for(rep, api_as, follow
     assert accepted.status_code == 201, accepted.json()
     assert accepted.json()["follow_up_of"] == followed_up.pk
     assert Call.objects.filter(follow_up_of=followed_up).count() == 2
+
+
+def test_only_the_owner_plans_a_follow_up(rep, manager, followed_up):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied) as error:
+        services.call_plan_follow_up(
+            actor=manager,
+            call=followed_up,
+            scheduled_at=followed_up.scheduled_at + timedelta(days=8),
+            another=True,
+        )
+
+    assert str(error.value) == (
+        f"Only {rep.display_name}, who owns this call, can plan its follow-up."
+    )
+    assert Call.objects.filter(follow_up_of=followed_up).count() == 1
