@@ -12,7 +12,7 @@ TEXT_LIMIT = 300
 LONG_TEXT_LIMIT = 4000
 
 
-class _Unchanged:
+class Unchanged:
     """The default of a plan field a change leaves alone (None is a value: "no deal")."""
 
     def __bool__(self):
@@ -22,7 +22,7 @@ class _Unchanged:
         return "UNCHANGED"
 
 
-UNCHANGED = _Unchanged()
+UNCHANGED = Unchanged()
 
 STATUS_WORDS = {
     Call.Status.PLANNED: "is still planned",
