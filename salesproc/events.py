@@ -380,3 +380,21 @@ def timeline_for(obj, *, user, limit=50):
         visible = set(queryset.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
         hidden |= {(content_type_id, pk) for pk in ids - visible}
     return [e for e in events if (e.content_type_id, e.object_id) not in hidden]
+
+
+def event_delivery_retry(*, actor, delivery):
+    """An admin gives a subscriber that was given up on another go (after a fix)."""
+    if delivery.status != EventDelivery.Status.FAILED:
+        return False
+    with transaction.atomic():
+        updated = EventDelivery.objects.filter(
+            pk=delivery.pk, status=EventDelivery.Status.FAILED
+        ).update(status=EventDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
+        if not updated:
+            return False
+        Event.objects.filter(pk=delivery.event_id).update(dispatched_at=None)
+        log.info(
+            "%s retries subscriber %s on event %s", actor, delivery.subscriber, delivery.event_id
+        )
+        transaction.on_commit(lambda: _enqueue(delivery.event_id))
+    return True
