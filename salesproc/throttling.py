@@ -12,6 +12,14 @@ import logging
 
 log = logging.getLogger(__name__)
 
+try:  # the Redis cache backend raises redis-py's errors, which are not OSErrors
+    from redis.exceptions import RedisError as _RedisError
+except ImportError:  # pragma: no cover - redis-py is in requirements.txt
+    _RedisError = OSError
+
+# What an unreachable cache raises. Anything else is a bug and must not be swallowed.
+CACHE_ERRORS = (OSError, _RedisError)
+
 
 class FailOpenThrottleMixin:
     """Put first in the bases of a DRF throttle: a cache error lets the request through."""
@@ -19,7 +27,7 @@ class FailOpenThrottleMixin:
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)
-        except Exception as exc:
+        except CACHE_ERRORS as exc:
             log.warning(
                 "throttle %s could not read the cache (%s: %s); letting the request through",
                 type(self).__name__,
