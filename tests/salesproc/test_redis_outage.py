@@ -174,7 +174,8 @@ def test_with_redis_down_nothing_fails_and_every_event_arrives_once_it_returns(
     with start_worker(
         celery_app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15
     ):
-        apps.get_app_config("leads").module.tasks.requeue_intake_submissions_task.apply(
+        # the intake sweep, by the name the beat schedule uses (salesproc/celery.py)
+        celery_app.tasks["leads.tasks.requeue_intake_submissions_task"].apply(
             kwargs={"older_than_seconds": 0}
         )
         redispatch_pending_events_task.apply(kwargs={"older_than_seconds": 0})
