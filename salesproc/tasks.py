@@ -9,6 +9,8 @@ from django.utils import timezone
 from . import events
 from .models import Event, EventDelivery, Notification
 
+SWEEP_CHUNK = 50
+
 
 @shared_task(acks_late=True)
 def dispatch_event_task(event_id):
@@ -59,8 +61,8 @@ def redispatch_pending_events_task(older_than_seconds=60, batch=500):
     """The periodic sweep: re-dispatch pending events through the same claims, so a
     subscriber that already had an event is never given it again."""
     ids = pending_event_ids(older_than_seconds=older_than_seconds, batch=batch)
-    if ids:
-        dispatch_event_batch_task.delay(ids)
+    for start in range(0, len(ids), SWEEP_CHUNK):  # chunks: one slow subscriber delays few
+        dispatch_event_batch_task.delay(ids[start : start + SWEEP_CHUNK])
     return len(ids)
 
 

@@ -292,3 +292,31 @@ def test_a_rep_cannot_open_or_use_the_deliveries_page(client, rep):
 
     assert client.get("/settings/events/").status_code == 404
     assert client.post("/settings/events/1/retry/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_dispatches_what_the_broker_missed_in_chunks(rep, subscriber):
+    from unittest import mock
+
+    from salesproc import tasks
+
+    calls = []
+    subscriber(lambda event: calls.append(event.pk))
+    with mock.patch.object(events, "_enqueue"):  # the broker was down for these
+        created = [_account_event(rep, name=f"Company {n}") for n in range(5)]
+    assert calls == []
+
+    with mock.patch.object(tasks, "SWEEP_CHUNK", 2):
+        batches = []
+        real_delay = dispatch_event_batch_task.delay
+        with mock.patch.object(
+            dispatch_event_batch_task,
+            "delay",
+            side_effect=lambda ids: (batches.append(ids), real_delay(ids)),
+        ):
+            assert redispatch_pending_events_task(older_than_seconds=0) == 5
+
+    ids = [event.pk for event in created]
+    assert batches == [ids[0:2], ids[2:4], ids[4:5]]
+    assert calls == ids
+    assert Event.objects.filter(pk__in=ids, dispatched_at__isnull=True).count() == 0
