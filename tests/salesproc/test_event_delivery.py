@@ -320,3 +320,29 @@ def test_the_sweep_dispatches_what_the_broker_missed_in_chunks(rep, subscriber):
     assert batches == [ids[0:2], ids[2:4], ids[4:5]]
     assert calls == ids
     assert Event.objects.filter(pk__in=ids, dispatched_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_the_deliveries_page_lists_problems_in_a_constant_number_of_queries(
+    client, rep, admin, django_assert_max_num_queries
+):
+    for n in range(12):
+        event = events.record_event(subject=rep, name="user.touched", summary=f"Touch {n}")
+        EventDelivery.objects.create(
+            event=event,
+            subscriber=f"tests.hook{n}",
+            status="failed" if n % 2 else "pending",
+            attempts=events.MAX_ATTEMPTS if n % 2 else 2,
+            last_error=f"HTTPError: 50{n % 10}",
+            next_attempt_at=timezone.now(),
+        )
+    EventDelivery.objects.create(event=event, subscriber="tests.ok", status="delivered", attempts=1)
+    client.force_login(admin)
+
+    with django_assert_max_num_queries(8):
+        page = client.get("/settings/events/").content.decode()
+
+    assert page.count("<td>tests.hook") == 12
+    assert "tests.ok" not in page
+    assert "6 given up · 6 waiting to retry" in page
+    assert page.count(">Retry</button>") == 6
