@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from salesproc.api_support import RunsProcess, VisibleUserField, validation_error_body
 from salesproc.processes import LEADS
+from salesproc.throttling import FailOpenThrottleMixin
 
 from . import imports, intake
 from .models_intake import ImportJob, ImportRowResult, IntakeForm
@@ -37,7 +38,7 @@ DEFAULT_INTAKE_RATE = "30/min"
 # -- intake endpoint -------------------------------------------------------------------
 
 
-class IntakeKeyThrottle(SimpleRateThrottle):
+class IntakeKeyThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
     """Per form key, in the cache: a website can't flood the CRM (settings: 'intake' rate)."""
 
     scope = "intake"

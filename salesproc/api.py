@@ -11,6 +11,7 @@ from . import services
 from .api_support import IsCrmAdminOrReadOnly
 from .models import SalesRole, Team, User
 from .processes import PROCESS_KEYS, PROCESS_LABELS
+from .throttling import FailOpenThrottleMixin
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -61,7 +62,7 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
-class LoginThrottle(AnonRateThrottle):
+class LoginThrottle(FailOpenThrottleMixin, AnonRateThrottle):
     rate = "20/min"
 
 

@@ -23,3 +23,11 @@ class SalesprocConfig(AppConfig):
         register_settings_link(
             SettingsLink("People and teams", "team_list", "Teams, managers and roles.", order=20)
         )
+        register_settings_link(
+            SettingsLink(
+                "Event deliveries",
+                "event_deliveries",
+                "Subscribers retrying an event or given up on one.",
+                order=90,
+            )
+        )

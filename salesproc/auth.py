@@ -4,6 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from .events import set_via
 from .models import User
 
 
@@ -20,4 +21,5 @@ class CrmTokenAuthentication(TokenAuthentication):
             raise AuthenticationFailed("Invalid token.")
         if not user.is_active:
             raise AuthenticationFailed("User inactive or deleted.")
+        set_via("api")  # events this request records came through an API token
         return (user, key)

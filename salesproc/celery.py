@@ -32,3 +32,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=15, hour=6),
     },
 }
+
+# With the broker down or unreachable, a web request that enqueues a task must not hang:
+# one quick retry, then events._enqueue (and the other enqueue helpers) log and move on,
+# and the periodic sweeps enqueue the work again once Redis is back.
+app.conf.broker_connection_timeout = 2
+app.conf.task_publish_retry_policy = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}

@@ -4,8 +4,19 @@ Apps subscribe in their AppConfig.ready():
 
     events.subscribe("deal.stage_changed", "automation.run_workflows", handler)
 
-A subscriber is called with the Event, inside a transaction that also records its
-delivery, so each subscriber sees each event once even when dispatch runs twice.
+Delivery (DESIGN.md, the outbox): each subscriber claims its own EventDelivery row (a
+conditional insert, then a pending -> running UPDATE), runs outside any transaction and
+without a lock on the event, and records the outcome: delivered, or failed with the error,
+the attempt count and when to try again (exponential backoff, given up after
+MAX_ATTEMPTS with a logged error, listed on Settings -> Event deliveries). The event's
+`dispatched_at` is set once every subscriber is delivered or given up. Each subscriber
+sees each event once even when it is dispatched twice or concurrently.
+
+A subscriber that only writes to the database (notifications) is `atomic` (the default):
+its writes commit in one short transaction together with its "delivered" mark, so a crash
+can't deliver it twice. A subscriber that calls out (a webhook) passes atomic=False: no
+transaction is open while it runs; it may run again only if the process dies between the
+call and the mark (at-least-once), never because of a second dispatch.
 """
 
 import contextvars
@@ -13,22 +24,34 @@ import fnmatch
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from .models import VIA_CHOICES as _VIA_FIELD_CHOICES
 from .models import Event, EventDelivery, EventReference
 
 log = logging.getLogger(__name__)
 
-_subscribers = {}  # key -> (pattern, handler)
+_subscribers = {}  # key -> (pattern, handler, atomic)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min ... capped
+BACKOFF_MAX = timedelta(hours=1)
+# A claim not finished after this long belongs to a dead worker and may be taken again.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+# Keys whose values never go into an event's data (a changed token, a password...).
+SENSITIVE_KEY_PARTS = ("password", "token", "secret")
+MASK = "••••••"
 
 # How the actor is acting: "web", "api", "import", "intake" or "system". Set once where a
 # request or job starts (middleware, token auth, the import and intake runs), so no
 # service has to pass it along.
-VIA_CHOICES = ("web", "api", "import", "intake", "system")
+VIA_CHOICES = tuple(value for value, _label in _VIA_FIELD_CHOICES)
 _acting_via = contextvars.ContextVar("salesproc_acting_via", default="system")
 
 
@@ -48,9 +71,50 @@ def current_via():
     return _acting_via.get()
 
 
-def subscribe(pattern, key, handler):
-    """Register handler(event) for event names matching pattern (fnmatch, e.g. 'deal.*')."""
-    _subscribers[key] = (pattern, handler)
+def set_via(channel):
+    """Mark the rest of the current request as coming through `channel` (token auth).
+
+    The request's ActingViaMiddleware restores the previous value when the request ends.
+    """
+    if channel not in VIA_CHOICES:
+        raise ValueError(f"unknown channel {channel!r}")
+    _acting_via.set(channel)
+
+
+class ActingViaMiddleware:
+    """Events recorded while serving a request came through the web pages, or the API for
+    paths under /api/ (token authentication says "api" too)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        channel = "api" if request.path.startswith("/api/") else "web"
+        with acting_via(channel):
+            return self.get_response(request)
+
+
+def mask_sensitive(value):
+    """`value` with the values of password/token/secret keys masked, at any depth."""
+    if isinstance(value, dict):
+        return {
+            key: MASK
+            if isinstance(key, str) and any(part in key.lower() for part in SENSITIVE_KEY_PARTS)
+            else mask_sensitive(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [mask_sensitive(item) for item in value]
+    return value
+
+
+def subscribe(pattern, key, handler, *, atomic=True):
+    """Register handler(event) for event names matching pattern (fnmatch, e.g. 'deal.*').
+
+    atomic=False for a handler that calls out over the network: it then runs with no
+    database transaction open.
+    """
+    _subscribers[key] = (pattern, handler, atomic)
 
 
 def unsubscribe(key):
@@ -60,9 +124,14 @@ def unsubscribe(key):
 def subscribers_for(name):
     return [
         (key, handler)
-        for key, (pattern, handler) in sorted(_subscribers.items())
+        for key, (pattern, handler, _atomic) in sorted(_subscribers.items())
         if fnmatch.fnmatchcase(name, pattern)
     ]
+
+
+def _is_atomic(key):
+    entry = _subscribers.get(key)
+    return entry[2] if entry else True
 
 
 def record_event(*, subject, name, actor=None, summary="", data=None, also=()):
@@ -75,8 +144,9 @@ def record_event(*, subject, name, actor=None, summary="", data=None, also=()):
         object_id=subject.pk,
         name=name,
         actor=actor if actor is not None and actor.is_authenticated else None,
+        via=current_via(),
         summary=summary[:300],
-        data=data or {},
+        data=mask_sensitive(data or {}),
     )
     references = []
     seen = set()
@@ -101,6 +171,7 @@ def record_events_bulk(*, subjects, name, actor=None, summary="", data=None):
         return []
     ct = ContentType.objects.get_for_model(subjects[0])
     actor = actor if actor is not None and actor.is_authenticated else None
+    via = current_via()
     created = Event.objects.bulk_create(
         [
             Event(
@@ -108,8 +179,9 @@ def record_events_bulk(*, subjects, name, actor=None, summary="", data=None):
                 object_id=s.pk,
                 name=name,
                 actor=actor,
+                via=via,
                 summary=summary[:300],
-                data=data(s) if callable(data) else (data or {}),
+                data=mask_sensitive(data(s) if callable(data) else (data or {})),
             )
             for s in subjects
         ]
@@ -139,34 +211,146 @@ def _enqueue(event_id):
         log.warning("could not enqueue event %s; the sweep will retry", event_id, exc_info=True)
 
 
+def backoff(attempts):
+    """How long to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min ... at most 1 h."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
 def dispatch_event(event_id):
-    """Hand one event to each subscriber that has not had it yet. Safe to run twice."""
-    with transaction.atomic():
-        event = (
-            Event.objects.select_for_update()
-            .filter(pk=event_id, dispatched_at__isnull=True)
-            .first()
+    """Hand one event to each subscriber that has not had it yet. Safe to run twice, and
+    concurrently: returns how many subscribers this call delivered it to.
+
+    Call it outside any transaction (it runs on commit and from tasks): each claim and
+    each outcome then commits on its own, and no lock is held while a handler runs.
+    """
+    event = Event.objects.filter(pk=event_id, dispatched_at__isnull=True).first()
+    if event is None:
+        return 0
+    subscribers = subscribers_for(event.name)
+    if subscribers:
+        # The conditional insert: one row per (event, subscriber), whoever gets there first.
+        EventDelivery.objects.bulk_create(
+            [EventDelivery(event=event, subscriber=key) for key, _handler in subscribers],
+            ignore_conflicts=True,
         )
-        if event is None:
-            return 0
-        done = set(event.deliveries.values_list("subscriber", flat=True))
-        delivered = 0
-        failed = False
-        for key, handler in subscribers_for(event.name):
-            if key in done:
-                continue
-            try:
-                with transaction.atomic():
-                    handler(event)
-                    EventDelivery.objects.create(event=event, subscriber=key)
-                delivered += 1
-            except Exception:
-                failed = True
-                log.exception("subscriber %s failed on event %s", key, event.pk)
-        if not failed:
-            event.dispatched_at = timezone.now()
-            event.save(update_fields=["dispatched_at"])
-        return delivered
+    delivered = 0
+    for key, handler in subscribers:
+        attempt = _claim(event, key)
+        if attempt is None:
+            continue  # delivered, given up, waiting for its retry, or running elsewhere
+        if _run(event, key, handler, attempt):
+            delivered += 1
+    _close_if_done(event, [key for key, _handler in subscribers])
+    return delivered
+
+
+def _claim(event, key):
+    """Take the subscriber's delivery (pending and due, or a dead worker's): the attempt
+    number, or None when someone else has it or it is not due."""
+    now = timezone.now()
+    due = Q(status=EventDelivery.Status.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    stale = Q(status=EventDelivery.Status.RUNNING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    claimed = (
+        EventDelivery.objects.filter(event=event, subscriber=key)
+        .filter(due | stale)
+        .update(status=EventDelivery.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return (
+        EventDelivery.objects.filter(event=event, subscriber=key)
+        .values_list("attempts", flat=True)
+        .get()
+    )
+
+
+def _mine(event, key, attempt):
+    """The delivery row, as long as this dispatcher's claim is still the current one."""
+    return EventDelivery.objects.filter(
+        event=event, subscriber=key, status=EventDelivery.Status.RUNNING, attempts=attempt
+    )
+
+
+class _ClaimLost(Exception):
+    pass
+
+
+def _run(event, key, handler, attempt):
+    try:
+        if _is_atomic(key):
+            # Database-only handler: its writes and the mark commit together, or neither.
+            with transaction.atomic():
+                handler(event)
+                if not _mine(event, key, attempt).update(
+                    status=EventDelivery.Status.DELIVERED,
+                    delivered_at=timezone.now(),
+                    last_error="",
+                    next_attempt_at=None,
+                ):
+                    raise _ClaimLost()
+        else:
+            handler(event)  # no transaction is open here: it may call out
+            _mine(event, key, attempt).update(
+                status=EventDelivery.Status.DELIVERED,
+                delivered_at=timezone.now(),
+                last_error="",
+                next_attempt_at=None,
+            )
+        return True
+    except _ClaimLost:
+        log.warning("subscriber %s on event %s: claim taken over, not marking", key, event.pk)
+        return False
+    except Exception as exc:
+        _record_failure(event, key, attempt, exc)
+        return False
+
+
+def _record_failure(event, key, attempt, exc):
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    now = timezone.now()
+    if attempt >= MAX_ATTEMPTS:
+        _mine(event, key, attempt).update(
+            status=EventDelivery.Status.FAILED, failed_at=now, last_error=error
+        )
+        log.error(
+            "subscriber %s gave up on event %s (%s) after %d attempts: %s",
+            key,
+            event.pk,
+            event.name,
+            attempt,
+            error,
+            exc_info=exc,
+        )
+        return
+    retry_at = now + backoff(attempt)
+    _mine(event, key, attempt).update(
+        status=EventDelivery.Status.PENDING, next_attempt_at=retry_at, last_error=error
+    )
+    log.warning(
+        "subscriber %s failed on event %s (attempt %d of %d, retry at %s): %s",
+        key,
+        event.pk,
+        attempt,
+        MAX_ATTEMPTS,
+        retry_at.isoformat(),
+        error,
+        exc_info=exc,
+    )
+
+
+def _close_if_done(event, keys):
+    """Set dispatched_at once every current subscriber is delivered or given up."""
+    finished = EventDelivery.objects.filter(
+        event=event,
+        subscriber__in=keys,
+        status__in=[EventDelivery.Status.DELIVERED, EventDelivery.Status.FAILED],
+    ).count()
+    if finished == len(keys):
+        Event.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
+            dispatched_at=timezone.now()
+        )
 
 
 def timeline_for(obj, *, user, limit=50):
@@ -196,3 +380,21 @@ def timeline_for(obj, *, user, limit=50):
         visible = set(queryset.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
         hidden |= {(content_type_id, pk) for pk in ids - visible}
     return [e for e in events if (e.content_type_id, e.object_id) not in hidden]
+
+
+def event_delivery_retry(*, actor, delivery):
+    """An admin gives a subscriber that was given up on another go (after a fix)."""
+    if delivery.status != EventDelivery.Status.FAILED:
+        return False
+    with transaction.atomic():
+        updated = EventDelivery.objects.filter(
+            pk=delivery.pk, status=EventDelivery.Status.FAILED
+        ).update(status=EventDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
+        if not updated:
+            return False
+        Event.objects.filter(pk=delivery.event_id).update(dispatched_at=None)
+        log.info(
+            "%s retries subscriber %s on event %s", actor, delivery.subscriber, delivery.event_id
+        )
+        transaction.on_commit(lambda: _enqueue(delivery.event_id))
+    return True

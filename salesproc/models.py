@@ -169,6 +169,15 @@ def users_visible_to(user):
     return qs.filter(pk=user.pk)
 
 
+VIA_CHOICES = [
+    ("web", "web"),
+    ("api", "API"),
+    ("import", "import"),
+    ("intake", "intake"),
+    ("system", "system"),
+]
+
+
 class Event(models.Model):
     """Something that happened to a record: its timeline, the audit trail and the outbox."""
 
@@ -179,10 +188,18 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    via = models.CharField(
+        max_length=16,
+        choices=VIA_CHOICES,
+        default="system",
+        help_text="How the actor acted: in the web pages, with an API token, by an import...",
+    )
     summary = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="Every subscriber has had it (or was given up on)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -216,16 +233,46 @@ class EventReference(models.Model):
 
 
 class EventDelivery(models.Model):
-    """One subscriber has handled one event; the unique row makes delivery happen once."""
+    """One subscriber's handling of one event: claimed, retried, delivered or given up.
+
+    The unique row is the claim: a dispatcher creates it (ON CONFLICT DO NOTHING) and
+    takes it with a conditional UPDATE, so each subscriber handles each event once even
+    when the event is dispatched twice or concurrently. `attempts` is the fencing token:
+    an outcome is recorded only by the dispatcher whose claim is still current.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Running"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Given up"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.CharField(max_length=120)
-    delivered_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["event", "subscriber"], name="unique_event_delivery")
         ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="delivery_open_idx",
+                condition=Q(status__in=["pending", "running"]),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} on event {self.event_id}: {self.status}"
 
 
 class Notification(models.Model):
@@ -241,6 +288,9 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email copy was handed to the mail server."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,5 +1,6 @@
+import logging
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -7,6 +8,8 @@ from django.utils.text import slugify
 from .events import record_event
 from .models import Notification, SalesRole, Team, User
 from .processes import PROCESS_KEYS
+
+log = logging.getLogger(__name__)
 
 
 def _clean_processes(processes):
@@ -91,7 +94,11 @@ def user_assign(*, actor: User, user: User, team: Team | None, role: SalesRole |
 
 
 def notify(*, recipient: User, text: str, url: str = "", key: str = "", email: bool = False):
-    """In-app notification (and optional email). With a key it happens at most once."""
+    """In-app notification (and optional email). With a key it happens at most once.
+
+    The email is sent by a Celery task once the caller's transaction commits, never in the
+    web request; with the broker down it is logged and not sent (the in-app one stays).
+    """
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -100,19 +107,17 @@ def notify(*, recipient: User, text: str, url: str = "", key: str = "", email: b
     except IntegrityError:
         return None
     if email and recipient.email:
-        from django.conf import settings
-
-        link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"[salesproc] {text[:80]}",
-                message=f"{text}\n\n{link}\n",
-                from_email=None,
-                recipient_list=[recipient.email],
-                fail_silently=True,
-            )
-        )
+        transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
+
+
+def _enqueue_email(notification_id):
+    from .tasks import send_notification_email_task  # a service enqueues its task lazily
+
+    try:
+        send_notification_email_task.delay(notification_id)
+    except Exception:
+        log.warning("could not send the email of notification %s", notification_id, exc_info=True)
 
 
 def notifications_mark_read(*, user: User, ids=None):

@@ -1,10 +1,15 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import events
-from .models import Event
+from .models import Event, EventDelivery, Notification
+
+SWEEP_CHUNK = 50
 
 
 @shared_task(acks_late=True)
@@ -14,7 +19,10 @@ def dispatch_event_task(event_id):
 
 @shared_task(acks_late=True)
 def dispatch_event_batch_task(event_ids):
-    """Dispatch many events in one task; those nobody subscribes to are closed in one UPDATE."""
+    """Dispatch many events in one task; those nobody subscribes to are closed in one UPDATE.
+
+    Every other event goes through the same per-subscriber claims as dispatch_event_task.
+    """
     names = dict(Event.objects.filter(pk__in=event_ids).values_list("pk", "name"))
     quiet = [pk for pk, name in names.items() if not events.subscribers_for(name)]
     if quiet:
@@ -22,18 +30,72 @@ def dispatch_event_batch_task(event_ids):
             dispatched_at=timezone.now()
         )
     quiet_set = set(quiet)
-    return sum(events.dispatch_event(pk) for pk in names if pk not in quiet_set)
+    return sum(events.dispatch_event(pk) for pk in sorted(names) if pk not in quiet_set)
+
+
+def pending_event_ids(*, older_than_seconds=60, batch=500):
+    """Events not yet dispatched (Redis was down, a worker died, a subscriber failed), except
+    those only waiting for a retry whose time has not come."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    waiting = EventDelivery.objects.filter(
+        event=OuterRef("pk"),
+        status=EventDelivery.Status.PENDING,
+        next_attempt_at__gt=now,
+    )
+    due_or_new = EventDelivery.objects.filter(event=OuterRef("pk")).filter(
+        Q(status=EventDelivery.Status.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        | Q(status=EventDelivery.Status.RUNNING, claimed_at__lt=now - events.CLAIM_TIMEOUT)
+    )
+    return list(
+        Event.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
+        .filter(~Exists(waiting) | Exists(due_or_new))
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:batch]
+    )
 
 
 @shared_task
 def redispatch_pending_events_task(older_than_seconds=60, batch=500):
-    """Re-enqueue events still pending (Redis was down, a worker died, a subscriber failed)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        Event.objects.filter(dispatched_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("id", flat=True)[:batch]
-    )
-    for event_id in ids:
-        dispatch_event_task.delay(event_id)
+    """The periodic sweep: re-dispatch pending events through the same claims, so a
+    subscriber that already had an event is never given it again."""
+    ids = pending_event_ids(older_than_seconds=older_than_seconds, batch=batch)
+    for start in range(0, len(ids), SWEEP_CHUNK):  # chunks: one slow subscriber delays few
+        dispatch_event_batch_task.delay(ids[start : start + SWEEP_CHUNK])
     return len(ids)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=6,
+)
+def send_notification_email_task(self, notification_id):
+    """Email a notification once: the conditional UPDATE of emailed_at is the claim, so a
+    second run (a duplicate message, a retry after success) sends nothing."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=now
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not notification.recipient.email:
+        return False
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    try:
+        send_mail(
+            subject=f"[salesproc] {notification.text[:80]}",
+            message=f"{notification.text}\n\n{link}\n",
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+    except Exception:
+        # Not sent: give the claim back so the retry can send it.
+        Notification.objects.filter(pk=notification_id, emailed_at=now).update(emailed_at=None)
+        raise
+    return True

@@ -15,7 +15,7 @@ import opportunities.api
 import territories.api
 
 from . import api as core_api
-from . import views
+from . import event_views, views
 
 router = DefaultRouter()
 for module in (
@@ -60,6 +60,12 @@ urlpatterns = [
     path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),
     path("settings/teams/", views.team_list, name="team_list"),
     path("settings/users/<int:pk>/assign/", views.user_assign, name="user_assign"),
+    path("settings/events/", event_views.event_delivery_list, name="event_deliveries"),
+    path(
+        "settings/events/<int:pk>/retry/",
+        event_views.event_delivery_retry,
+        name="event_delivery_retry",
+    ),
     path("accounts/", include("accounts.urls")),
     path("deals/", include("deals.urls")),
     path("opportunities/", include("opportunities.urls")),

@@ -1,10 +1,20 @@
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as account_services
 from salesproc import events
 from salesproc.models import Event, EventDelivery
 from salesproc.tasks import dispatch_event_task, redispatch_pending_events_task
+
+
+def _make_retries_due():
+    """The backoff has passed: every waiting retry is due now."""
+    EventDelivery.objects.filter(status="pending").update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
 
 
 @pytest.fixture
@@ -63,7 +73,11 @@ def test_it_leaves_an_event_pending_when_a_subscriber_fails_and_the_sweep_retrie
         event = Event.objects.get(name="account.created", object_id=account.pk)
         event.refresh_from_db()
         assert event.dispatched_at is None
+        delivery = EventDelivery.objects.get(event=event, subscriber="tests.flaky")
+        assert (delivery.status, delivery.attempts) == ("pending", 1)
+        assert delivery.last_error == "ValueError: temporary"
 
+        _make_retries_due()
         redispatch_pending_events_task(older_than_seconds=0)
 
         event.refresh_from_db()
