@@ -20,7 +20,12 @@ from rest_framework.response import Response
 from accounts.models import Account, Contact
 from deals.models import Deal
 from leads.models import Lead
-from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisiblePrimaryKeyRelatedField
+from salesproc.api_support import (
+    IsCrmAdminOrReadOnly,
+    RunsProcess,
+    VisibleModelChoiceFilter,
+    VisiblePrimaryKeyRelatedField,
+)
 
 from . import services
 from .models import BankQuestion, Call, CallObjection, CallQuestion, CallType, Objection
@@ -296,6 +301,10 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class CallFilter(django_filters.FilterSet):
+    contact = VisibleModelChoiceFilter()
+    account = VisibleModelChoiceFilter()
+    deal = VisibleModelChoiceFilter()
+    lead = VisibleModelChoiceFilter()
     scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
     scheduled_before = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
 

@@ -9,3 +9,7 @@ class CallsConfig(AppConfig):
         from . import hooks
 
         hooks.register()
+
+        from salesproc.registry import Restorable, register_restorable
+
+        register_restorable(Restorable("call", "calls.Call", "Call", purge_order=10))

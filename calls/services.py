@@ -20,6 +20,7 @@ from leads.models import Lead
 from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.services import notify
+from salesproc.softdelete import move_to_bin
 
 from .models import BankQuestion, Call, CallObjection, CallQuestion, CallType, Objection
 
@@ -816,7 +817,7 @@ def call_delete(*, actor: User, call: Call) -> None:
         data={"purpose": call.purpose, "scheduled_at": call.scheduled_at.isoformat()},
         also=_also(call),
     )
-    call.delete()
+    move_to_bin(call, actor=actor)
 
 
 # -- debrief and review -----------------------------------------------------------

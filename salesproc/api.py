@@ -7,9 +7,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from . import recycle_bin as bin_services
 from . import services
 from .api_support import IsCrmAdminOrReadOnly
 from .models import SalesRole, Team, User
+from .pagination import PageNumberPagination
 from .processes import PROCESS_KEYS, PROCESS_LABELS
 
 
@@ -129,6 +131,46 @@ class RoleViewSet(viewsets.ModelViewSet):
             name=serializer.validated_data.get("name", role.name),
             processes=serializer.validated_data.get("processes", role.process_list()),
         )
+
+
+class RecycleBinEntrySerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="deal, lead, call, account or contact")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    deleted_at = serializers.DateTimeField()
+    deleted_by = serializers.IntegerField(
+        source="deleted_by.pk", allow_null=True, default=None, help_text="The user's id."
+    )
+    purge_on = serializers.DateTimeField(help_text="When it is deleted for good.")
+
+
+class RestoreRequestSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+
+
+@extend_schema(responses={200: RecycleBinEntrySerializer(many=True)})
+@api_view(["GET"])
+def recycle_bin_list(request):
+    """What the caller may restore: their own deleted records (a manager: their team's; an
+    admin: everyone's), most recently deleted first."""
+    paginator = PageNumberPagination()
+    entries = paginator.paginate_queryset(bin_services.bin_entries(user=request.user), request)
+    return paginator.get_paginated_response(RecycleBinEntrySerializer(entries, many=True).data)
+
+
+@extend_schema(
+    request=RestoreRequestSerializer,
+    responses={200: RestoreRequestSerializer},
+)
+@api_view(["POST"])
+def recycle_bin_restore(request):
+    """Bring a record back from the bin with everything it had. 404 for a record the
+    caller may not restore (or that is not in the bin)."""
+    serializer = RestoreRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    obj = bin_services.recycle_bin_restore(actor=request.user, **serializer.validated_data)
+    return Response({"type": serializer.validated_data["type"], "id": obj.pk, "name": str(obj)})
 
 
 def register(router):

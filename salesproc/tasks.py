@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from . import events
+from . import events, recycle_bin
 from .models import Event
 
 
@@ -37,3 +37,9 @@ def redispatch_pending_events_task(older_than_seconds=60, batch=500):
     for event_id in ids:
         dispatch_event_task.delay(event_id)
     return len(ids)
+
+
+@shared_task
+def purge_recycle_bin_task():
+    """Daily: delete for good what has been in the recycle bin for its retention days."""
+    return recycle_bin.recycle_bin_purge_due()
