@@ -291,3 +291,43 @@ def test_the_purge_runs_daily_on_beat():
 
     entry = app.conf.beat_schedule["purge-recycle-bin-daily"]
     assert entry["task"] == "salesproc.tasks.purge_recycle_bin_task"
+
+
+@pytest.mark.django_db
+def test_the_weekly_snapshot_leaves_out_a_binned_deal(rep):
+    from datetime import date
+
+    from deals import forecasting
+    from deals.models import PipelineSnapshot
+    from deals.services import deal_delete
+
+    kept = DealFactory(owner=rep)
+    deal_delete(actor=rep, deal=DealFactory(owner=rep))
+
+    assert forecasting.snapshot_week(today=date(2025, 6, 18)) == 1
+    assert list(PipelineSnapshot.objects.values_list("deal_id", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db
+def test_a_contact_page_shows_its_binned_account_without_a_dead_link(client, rep):
+    account = AccountFactory(owner=rep, name="Gone Ltd")
+    contact = ContactFactory(owner=rep, account=account)
+    account_services.account_delete(actor=rep, account=account)
+    client.force_login(rep)
+
+    body = client.get(f"/accounts/contacts/{contact.pk}/").content.decode()
+
+    assert "Gone Ltd" in body
+    assert "in the <a" in body
+    assert f'href="/accounts/companies/{account.pk}/"' not in body
+
+
+@pytest.mark.django_db
+def test_an_account_lists_only_its_live_contacts_and_counts(api_as, rep):
+    account = AccountFactory(owner=rep)
+    ContactFactory(owner=rep, account=account)
+    account_services.contact_delete(actor=rep, contact=ContactFactory(owner=rep, account=account))
+
+    detail = api_as(rep).get(f"/api/v1/accounts/{account.pk}/").json()
+
+    assert detail["contact_count"] == 1
