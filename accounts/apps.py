@@ -40,6 +40,4 @@ class AccountsConfig(AppConfig):
                 purge_order=40,
             )
         )
-        register_restorable(
-            Restorable("account", "accounts.Account", "Account", purge_order=50)
-        )
+        register_restorable(Restorable("account", "accounts.Account", "Account", purge_order=50))

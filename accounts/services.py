@@ -42,6 +42,7 @@ CONTACT_FIELDS = [
     "owner",
 ]
 
+
 def _check_duplicates(*, field, record, value, visible, hidden, action):
     """Warn about a duplicate the actor may see by name; about one they may not see only
     that it exists. Either way the actor may confirm: the other record may be stale, and

@@ -234,7 +234,11 @@ def contact_delete(request, pk):
             services.contact_delete(actor=request.user, contact=contact)
         except ValidationError as exc:
             return _confirm_delete(
-                request, contact, kind="contact", consequence="", blocked=" ".join(exc.messages),
+                request,
+                contact,
+                kind="contact",
+                consequence="",
+                blocked=" ".join(exc.messages),
                 status=400,
             )
         messages.success(

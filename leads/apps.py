@@ -14,5 +14,7 @@ class LeadsConfig(AppConfig):
         from salesproc.registry import Restorable, register_restorable
 
         register_restorable(
-            Restorable("lead", "leads.Lead", "Lead", name=lambda lead: lead.full_name, purge_order=20)
+            Restorable(
+                "lead", "leads.Lead", "Lead", name=lambda lead: lead.full_name, purge_order=20
+            )
         )

@@ -110,9 +110,7 @@ def protecting_records(obj) -> dict[str, int]:
         blocking = exc.restricted_objects
     else:
         return {}
-    counts = Counter(
-        str(record._meta.verbose_name) for record in blocking if _is_alive(record)
-    )
+    counts = Counter(str(record._meta.verbose_name) for record in blocking if _is_alive(record))
     return dict(sorted(counts.items()))
 
 

@@ -57,9 +57,7 @@ def test_posting_the_delete_anyway_answers_400_with_the_message(client, rep, acc
 
 
 @pytest.mark.django_db
-def test_an_account_without_deals_goes_to_the_bin_and_its_contacts_keep_their_link(
-    client, rep
-):
+def test_an_account_without_deals_goes_to_the_bin_and_its_contacts_keep_their_link(client, rep):
     account = AccountFactory(owner=rep, name="Acme")
     contact = ContactFactory(owner=rep, account=account)
     client.force_login(rep)

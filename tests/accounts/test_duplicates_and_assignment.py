@@ -161,8 +161,13 @@ def test_an_unchanged_account_manager_outside_the_actors_reach_still_saves(
     client.force_login(rep)
     page = client.post(
         f"/accounts/companies/{account.pk}/edit/",
-        {"name": "Renamed again", "status": "prospect", "owner": rep.pk,
-         "account_manager": other_rep.pk, "domain": account.domain},
+        {
+            "name": "Renamed again",
+            "status": "prospect",
+            "owner": rep.pk,
+            "account_manager": other_rep.pk,
+            "domain": account.domain,
+        },
     )
 
     # Then the edit saves and the account manager stays

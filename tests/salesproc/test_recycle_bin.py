@@ -27,9 +27,7 @@ def _deal_with_history(owner, **kwargs):
 
 
 def _age(obj, days):
-    type(obj).all_objects.filter(pk=obj.pk).update(
-        deleted_at=timezone.now() - timedelta(days=days)
-    )
+    type(obj).all_objects.filter(pk=obj.pk).update(deleted_at=timezone.now() - timedelta(days=days))
 
 
 # -- moving to the bin -------------------------------------------------------------------
@@ -97,8 +95,13 @@ def test_a_binned_accounts_deals_keep_their_account_link(api_as, rep):
     refused = api.post("/api/v1/recycle-bin/restore/", {"type": "deal", "id": deal.pk})
     assert refused.status_code == 400
     assert "Acme" in refused.json()["id"][0]
-    assert api.post("/api/v1/recycle-bin/restore/", {"type": "account", "id": account.pk}).status_code == 200
-    assert api.post("/api/v1/recycle-bin/restore/", {"type": "deal", "id": deal.pk}).status_code == 200
+    assert (
+        api.post("/api/v1/recycle-bin/restore/", {"type": "account", "id": account.pk}).status_code
+        == 200
+    )
+    assert (
+        api.post("/api/v1/recycle-bin/restore/", {"type": "deal", "id": deal.pk}).status_code == 200
+    )
     listed = api.get(f"/api/v1/deals/?account={account.pk}").json()["results"]
     assert [row["id"] for row in listed] == [deal.pk]
 
@@ -114,7 +117,10 @@ def test_the_api_lists_what_the_caller_may_restore(api_as, rep, manager, other_r
     api_as(other_rep).delete(f"/api/v1/deals/{theirs.pk}/")
 
     def listed(user):
-        return [(r["type"], r["id"], r["name"]) for r in api_as(user).get("/api/v1/recycle-bin/").json()["results"]]
+        return [
+            (r["type"], r["id"], r["name"])
+            for r in api_as(user).get("/api/v1/recycle-bin/").json()["results"]
+        ]
 
     mine = api_as(rep).get("/api/v1/recycle-bin/").json()["results"]
     assert [(r["type"], r["id"], r["name"], r["deleted_by"]) for r in mine] == [
@@ -122,7 +128,9 @@ def test_the_api_lists_what_the_caller_may_restore(api_as, rep, manager, other_r
     ]
     assert mine[0]["deleted_at"] and mine[0]["purge_on"]
     assert listed(manager) == [("deal", deal.pk, "Mine")]
-    assert sorted(listed(admin)) == sorted([("deal", deal.pk, "Mine"), ("deal", theirs.pk, "Theirs")])
+    assert sorted(listed(admin)) == sorted(
+        [("deal", deal.pk, "Mine"), ("deal", theirs.pk, "Theirs")]
+    )
 
 
 @pytest.mark.django_db
@@ -132,7 +140,9 @@ def test_restoring_a_deal_brings_back_its_history_and_line_items(api_as, rep):
     api = api_as(rep)
     api.delete(f"/api/v1/deals/{deal.pk}/")
 
-    restored = api.post("/api/v1/recycle-bin/restore/", {"type": "deal", "id": deal.pk}, format="json")
+    restored = api.post(
+        "/api/v1/recycle-bin/restore/", {"type": "deal", "id": deal.pk}, format="json"
+    )
 
     assert restored.status_code == 200
     assert restored.json() == {"type": "deal", "id": deal.pk, "name": "Back again"}
@@ -201,7 +211,9 @@ def test_the_page_lists_and_restores(client, rep, other_rep):
 
     body = page.content.decode()
     assert "Binned Co" in body and "Not yours" not in body
-    assert restored.status_code == 302 and restored["Location"] == f"/accounts/companies/{account.pk}/"
+    assert (
+        restored.status_code == 302 and restored["Location"] == f"/accounts/companies/{account.pk}/"
+    )
     assert Account.objects.filter(pk=account.pk).exists()
     assert refused.status_code == 404
     assert Account.all_objects.get(pk=hidden.pk).is_binned
