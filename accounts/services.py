@@ -5,9 +5,8 @@ from django.db import transaction
 
 from salesproc.events import record_event
 from salesproc.models import User
-from salesproc.recycle_bin import deletion_blockers
 from salesproc.services import apply_changes, check_owner
-from salesproc.softdelete import move_to_bin
+from salesproc.softdelete import describe_counts, move_to_bin, protecting_records
 
 from .models import Account, Contact, normalise_domain
 from .selectors import matching_accounts, matching_contacts
@@ -162,11 +161,19 @@ def account_update(
 
 
 def account_delete_blockers(*, account: Account) -> str:
-    """What stops the account going to the bin, as words ('3 deals'), or ''.
+    """Why the account cannot go to the bin yet ('This account is still used by 3 deals:
+    ...'), or '' when it can.
 
     Counted generically (the records whose link to it is protected), so accounts need
     not know the apps above it."""
-    return deletion_blockers(account)
+    counts = protecting_records(account)
+    if not counts:
+        return ""
+    them = "it" if sum(counts.values()) == 1 else "them"
+    return (
+        f"This account is still used by {describe_counts(counts)}: move {them} to another "
+        f"account or delete {them} first."
+    )
 
 
 @transaction.atomic
@@ -176,12 +183,7 @@ def account_delete(*, actor: User, account: Account) -> None:
     account = Account.objects.select_for_update().get(pk=account.pk)
     blockers = account_delete_blockers(account=account)
     if blockers:
-        raise ValidationError(
-            {
-                "account": f"This account is still used by {blockers}: move them to another "
-                "account or delete them first."
-            }
-        )
+        raise ValidationError({"account": blockers})
     record_event(
         subject=account,
         name="account.deleted",

@@ -126,8 +126,8 @@ def account_delete(request, pk):
     account = selectors.get_account_for_user(request.user, pk)
     contacts = account.contacts.count()
     consequence = (
-        f"Its {contacts} contact{'' if contacts == 1 else 's'} keep their link to it while it "
-        "is in the recycle bin."
+        f"Its {contacts} contact{' stays' if contacts == 1 else 's stay'} linked to it while it "
+        "is in the bin."
         if contacts
         else ""
     )
@@ -147,15 +147,12 @@ def account_delete(request, pk):
             request, f"Account “{account.name}” moved to the recycle bin. You can restore it there."
         )
         return redirect("accounts:account_list")
-    blockers = services.account_delete_blockers(account=account)
-    blocked = (
-        f"This account is still used by {blockers}: move them to another account or delete "
-        "them first."
-        if blockers
-        else ""
-    )
     return _confirm_delete(
-        request, account, kind="account", consequence=consequence, blocked=blocked
+        request,
+        account,
+        kind="account",
+        consequence=consequence,
+        blocked=services.account_delete_blockers(account=account),
     )
 
 

@@ -13,7 +13,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.http import Http404
 
 from .access import get_visible_or_404
 from .events import record_event
@@ -21,8 +20,6 @@ from .models import User
 from .registry import Restorable, restorables_for
 from .softdelete import (
     binned_required_links,
-    describe_counts,
-    protecting_records,
     purge_date,
     purge_due_before,
     take_out_of_bin,
@@ -161,17 +158,3 @@ def recycle_bin_purge_due(*, now=None) -> dict:
                 waiting += 1
                 log.info("recycle bin: %s %s waits, still referenced", restorable.type, pk)
     return {"purged": purged, "waiting": waiting}
-
-
-def deletion_blockers(obj) -> str:
-    """'' when obj may go to the bin, else what holds it: '3 deals'."""
-    return describe_counts(protecting_records(obj))
-
-
-def get_restorable_or_404(*, user: User, type: str, id):
-    """The binned record of `type` with this id, if the user may restore it."""
-    try:
-        restorable = restorable_named(type)
-    except ValidationError:
-        raise Http404("No such record in the recycle bin.")
-    return get_visible_or_404(_model(restorable).all_objects.dead(), user, id)

@@ -9,7 +9,7 @@ from tests.factories import AccountFactory, ContactFactory
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "persona, visible",
+    ("persona", "visible"),
     [("rep", True), ("manager", True), ("admin", True), ("teammate", False), ("other_rep", False)],
 )
 def test_get_account_for_user_follows_visibility(request, rep, persona, visible):

@@ -66,7 +66,7 @@ def test_an_account_without_deals_goes_to_the_bin_and_its_contacts_keep_their_li
     deleted = client.post(f"/accounts/companies/{account.pk}/delete/")
 
     assert "recycle bin" in page.content.decode()
-    assert "Its 1 contact keep" in page.content.decode()
+    assert "Its 1 contact stays linked to it" in page.content.decode()
     assert deleted.status_code == 302
     assert not Account.objects.filter(pk=account.pk).exists()
     binned = Account.all_objects.get(pk=account.pk)
@@ -85,3 +85,20 @@ def test_a_deal_in_the_bin_does_not_hold_its_account(api_as, rep):
 
     assert deleted.status_code == 204
     assert Account.all_objects.get(pk=account.pk).is_binned
+
+
+@pytest.mark.django_db
+def test_the_refusal_reads_well_for_one_deal(rep):
+    from django.core.exceptions import ValidationError
+
+    from accounts import services
+
+    account = AccountFactory(owner=rep)
+    DealFactory(owner=rep, account=account)
+
+    with pytest.raises(ValidationError) as refused:
+        services.account_delete(actor=rep, account=account)
+
+    assert refused.value.messages == [
+        "This account is still used by 1 deal: move it to another account or delete it first."
+    ]

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Account, Contact
 from accounts import services as account_services
+from accounts.models import Account, Contact
 from calls.models import Call
 from deals import reports
 from deals.models import Deal, LineItem, StageChange
@@ -182,7 +182,7 @@ def test_a_live_record_is_not_in_the_bin(api_as, rep):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "body, field",
+    ("body", "field"),
     [
         ({"type": "spaceship", "id": 1}, "type"),
         ({"type": "deal", "id": "twelve"}, "id"),
@@ -228,7 +228,7 @@ def test_the_bin_page_rejects_get_on_restore(client, rep):
 
 @pytest.mark.django_db
 def test_the_bin_lists_in_a_bounded_number_of_queries(client, rep, django_assert_max_num_queries):
-    for n in range(5):
+    for _n in range(5):
         account_services.account_delete(actor=rep, account=AccountFactory(owner=rep))
         account_services.contact_delete(actor=rep, contact=ContactFactory(owner=rep, account=None))
     client.force_login(rep)
