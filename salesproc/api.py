@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
@@ -149,20 +149,26 @@ class RestoreRequestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
 
 
-@extend_schema(responses={200: RecycleBinEntrySerializer(many=True)})
-@api_view(["GET"])
-def recycle_bin_list(request):
+class RestoredRecordSerializer(RestoreRequestSerializer):
+    name = serializers.CharField()
+
+
+class RecycleBinList(generics.ListAPIView):
     """What the caller may restore: their own deleted records (a manager: their team's; an
     admin: everyone's), most recently deleted first."""
-    paginator = PageNumberPagination()
-    entries = paginator.paginate_queryset(bin_services.bin_entries(user=request.user), request)
-    return paginator.get_paginated_response(RecycleBinEntrySerializer(entries, many=True).data)
+
+    serializer_class = RecycleBinEntrySerializer
+    pagination_class = PageNumberPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return bin_services.bin_entries(user=self.request.user)
 
 
-@extend_schema(
-    request=RestoreRequestSerializer,
-    responses={200: RestoreRequestSerializer},
-)
+recycle_bin_list = RecycleBinList.as_view()
+
+
+@extend_schema(request=RestoreRequestSerializer, responses={200: RestoredRecordSerializer})
 @api_view(["POST"])
 def recycle_bin_restore(request):
     """Bring a record back from the bin with everything it had. 404 for a record the
