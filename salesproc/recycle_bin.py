@@ -37,7 +37,6 @@ class BinEntry:
     deleted_at: datetime
     deleted_by: User | None
     purge_on: datetime
-    url: str
 
 
 def _model(restorable: Restorable):
@@ -75,7 +74,6 @@ def bin_entries(*, user: User) -> list[BinEntry]:
                     deleted_at=obj.deleted_at,
                     deleted_by=obj.deleted_by,
                     purge_on=purge_date(obj),
-                    url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
                 )
             )
     entries.sort(key=lambda e: (e.deleted_at, e.id), reverse=True)

@@ -343,3 +343,22 @@ def test_an_account_lists_only_its_live_contacts_and_counts(api_as, rep):
     detail = api_as(rep).get(f"/api/v1/accounts/{account.pk}/").json()
 
     assert detail["contact_count"] == 1
+
+
+@pytest.mark.django_db
+def test_a_binned_account_cannot_be_chosen_for_a_new_contact(api_as, client, rep):
+    account = AccountFactory(owner=rep)
+    account_services.account_delete(actor=rep, account=account)
+    client.force_login(rep)
+
+    refused = api_as(rep).post(
+        "/api/v1/contacts/",
+        {"first_name": "Jo", "last_name": "Doe", "account": account.pk},
+        format="json",
+    )
+    form = client.get("/accounts/contacts/new/").content.decode()
+
+    assert refused.status_code == 400
+    assert "account" in refused.json()
+    assert f'value="{account.pk}"' not in form
+    assert not Contact.objects.exists()
