@@ -2,18 +2,34 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from salesproc.api_support import ServiceViewSet, VisiblePrimaryKeyRelatedField, VisibleUserField
+from salesproc.api_support import (
+    ServiceViewSet,
+    VisibleModelChoiceFilter,
+    VisiblePrimaryKeyRelatedField,
+    VisibleUserField,
+)
 from salesproc.models import User
 
-from . import services
+from . import selectors, services
 from .models import Account, Contact
+from .services import ACCOUNT_FIELDS, CONTACT_FIELDS
+
+
+class AssignableUserField(VisibleUserField):
+    """A user the caller may assign, or the one the record already has (unchanged)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        instance = getattr(self.parent, "instance", None)
+        current = getattr(instance, f"{self.source}_id", None) if instance is not None else None
+        if current:
+            queryset = (queryset | User.objects.filter(pk=current)).distinct()
+        return queryset
 
 
 class AccountSerializer(serializers.ModelSerializer):
     owner = VisibleUserField(required=False)
-    account_manager = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
-    )
+    account_manager = AssignableUserField(required=False, allow_null=True)
     contact_count = serializers.IntegerField(read_only=True)
     allow_duplicate = serializers.BooleanField(
         write_only=True,
@@ -26,21 +42,7 @@ class AccountSerializer(serializers.ModelSerializer):
         model = Account
         fields = [
             "id",
-            "name",
-            "website",
-            "domain",
-            "industry",
-            "employee_count",
-            "annual_revenue",
-            "country",
-            "region",
-            "city",
-            "postcode",
-            "latitude",
-            "longitude",
-            "status",
-            "owner",
-            "account_manager",
+            *ACCOUNT_FIELDS,
             "contact_count",
             "created_at",
             "updated_at",
@@ -66,15 +68,8 @@ class ContactSerializer(serializers.ModelSerializer):
         model = Contact
         fields = [
             "id",
-            "first_name",
-            "last_name",
-            "job_title",
-            "email",
-            "phone",
-            "is_decision_maker",
-            "account",
+            *CONTACT_FIELDS,
             "account_name",
-            "owner",
             "created_at",
             "updated_at",
             "allow_duplicate",
@@ -93,6 +88,8 @@ class AccountFilter(django_filters.FilterSet):
 
 
 class ContactFilter(django_filters.FilterSet):
+    account = VisibleModelChoiceFilter()
+
     class Meta:
         model = Contact
         fields = ["account", "owner", "is_decision_maker"]
@@ -114,6 +111,11 @@ class AccountViewSet(ServiceViewSet):
     def get_queryset(self):
         return Account.objects.visible_to(self.request.user).with_list_data().order_by("name", "id")
 
+    def get_object(self):
+        account = selectors.get_account_for_user(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, account)
+        return account
+
 
 class ContactViewSet(ServiceViewSet):
     """People at accounts, with the same visibility as accounts."""
@@ -134,6 +136,11 @@ class ContactViewSet(ServiceViewSet):
             .with_list_data()
             .order_by("last_name", "first_name", "id")
         )
+
+    def get_object(self):
+        contact = selectors.get_contact_for_user(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, contact)
+        return contact
 
 
 def register(router):

@@ -6,7 +6,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and contacts"
 
     def ready(self):
-        from salesproc.registry import NavItem, Widget, register_nav, register_widget
+        from salesproc.registry import (
+            NavItem,
+            Restorable,
+            Widget,
+            register_nav,
+            register_restorable,
+            register_widget,
+        )
 
         from . import demo, widgets
 
@@ -24,3 +31,13 @@ class AccountsConfig(AppConfig):
             Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
         )
         demo.register()
+        register_restorable(
+            Restorable(
+                "contact",
+                "accounts.Contact",
+                "Contact",
+                name=lambda contact: contact.full_name,
+                purge_order=40,
+            )
+        )
+        register_restorable(Restorable("account", "accounts.Account", "Account", purge_order=50))

@@ -3,6 +3,16 @@ from django import forms
 from salesproc.models import User, users_visible_to
 
 from .models import Account, Contact
+from .services import ACCOUNT_FIELDS, CONTACT_FIELDS
+
+
+def assignable_users(user, current=None):
+    """Who `user` may make owner or account manager, plus whoever holds the role now (so
+    an unchanged value saves; the service checks a change)."""
+    queryset = users_visible_to(user)
+    if current is not None:
+        queryset = queryset | User.objects.filter(pk=current.pk)
+    return queryset.distinct()
 
 
 class AccountForm(forms.ModelForm):
@@ -13,30 +23,15 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = [
-            "name",
-            "website",
-            "domain",
-            "industry",
-            "status",
-            "employee_count",
-            "annual_revenue",
-            "country",
-            "region",
-            "city",
-            "postcode",
-            "latitude",
-            "longitude",
-            "owner",
-            "account_manager",
-        ]
+        fields = ACCOUNT_FIELDS
         help_texts = {"domain": "Filled from the website when left blank."}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users_visible_to(user)
         self.fields["owner"].initial = user.pk
-        self.fields["account_manager"].queryset = User.objects.filter(is_active=True)
+        current_manager = self.instance.account_manager if self.instance.pk else None
+        self.fields["account_manager"].queryset = assignable_users(user, current_manager)
         self.fields["domain"].required = False
 
 
@@ -47,16 +42,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "first_name",
-            "last_name",
-            "job_title",
-            "email",
-            "phone",
-            "is_decision_maker",
-            "account",
-            "owner",
-        ]
+        fields = CONTACT_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

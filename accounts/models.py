@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from salesproc.models import OwnedQuerySet
+from salesproc.softdelete import SoftDeleteModel, SoftDeleteQuerySet, alive_manager, all_manager
 
 
 def normalise_domain(value):
@@ -19,14 +20,16 @@ def normalise_domain(value):
     return value
 
 
-class AccountQuerySet(OwnedQuerySet):
+class AccountQuerySet(SoftDeleteQuerySet, OwnedQuerySet):
     def with_list_data(self):
         return self.select_related("owner", "account_manager").annotate(
-            contact_count=Count("contacts", distinct=True)
+            contact_count=Count(
+                "contacts", filter=Q(contacts__deleted_at__isnull=True), distinct=True
+            )
         )
 
 
-class Account(models.Model):
+class Account(SoftDeleteModel):
     class Status(models.TextChoices):
         PROSPECT = "prospect", "Prospect"
         CUSTOMER = "customer", "Customer"
@@ -60,7 +63,8 @@ class Account(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AccountQuerySet.as_manager()
+    objects = alive_manager(AccountQuerySet)
+    all_objects = all_manager(AccountQuerySet)
 
     class Meta:
         ordering = ["name", "id"]
@@ -83,12 +87,12 @@ class Account(models.Model):
             raise ValidationError({"longitude": "Longitude must be between -180 and 180."})
 
 
-class ContactQuerySet(OwnedQuerySet):
+class ContactQuerySet(SoftDeleteQuerySet, OwnedQuerySet):
     def with_list_data(self):
         return self.select_related("owner", "account")
 
 
-class Contact(models.Model):
+class Contact(SoftDeleteModel):
     account = models.ForeignKey(
         Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
@@ -104,7 +108,8 @@ class Contact(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ContactQuerySet.as_manager()
+    objects = alive_manager(ContactQuerySet)
+    all_objects = all_manager(ContactQuerySet)
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

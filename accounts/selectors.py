@@ -1,6 +1,9 @@
-"""Reads for accounts and contacts: list queries with search, filters and ordering."""
+"""Reads for accounts and contacts: the access functions, list queries with search,
+filters and ordering, and duplicate matching."""
 
 from django.db.models import Q
+
+from salesproc.access import get_visible_or_404
 
 from .models import Account, Contact
 
@@ -26,12 +29,42 @@ CONTACT_ORDERINGS = {
 }
 
 
-def accounts_with_domain(domain):
-    return Account.objects.filter(domain__iexact=domain)
+def get_account_for_user(user, pk, *, for_write=False) -> Account:
+    """The account if `user` may see it (and so change it), else Http404. for_write locks
+    the row (inside a transaction) and loads it without the list annotations."""
+    queryset = (
+        Account.objects.all()
+        if for_write
+        else Account.objects.with_list_data().select_related("owner", "account_manager")
+    )
+    return get_visible_or_404(queryset, user, pk, for_write=for_write)
 
 
-def contacts_with_email(email):
-    return Contact.objects.filter(email__iexact=email)
+def get_contact_for_user(user, pk, *, for_write=False) -> Contact:
+    """The contact if `user` may see it (and so change it), else Http404."""
+    queryset = Contact.objects.all() if for_write else Contact.objects.with_list_data()
+    return get_visible_or_404(queryset, user, pk, for_write=for_write)
+
+
+def _matches(queryset, *, user, exclude_pk=None):
+    """(the matches `user` may see, whether a match exists that they may not see).
+
+    A hidden match is never named: only that it exists. A missing user is the system
+    (imports, intake), which sees everything."""
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    if user is None:
+        return list(queryset[:3]), False
+    visible = queryset.visible_to(user)
+    return list(visible[:3]), queryset.exclude(pk__in=visible.values("pk")).exists()
+
+
+def matching_accounts(*, user, domain, exclude_pk=None):
+    return _matches(Account.objects.filter(domain__iexact=domain), user=user, exclude_pk=exclude_pk)
+
+
+def matching_contacts(*, user, email, exclude_pk=None):
+    return _matches(Contact.objects.filter(email__iexact=email), user=user, exclude_pk=exclude_pk)
 
 
 def account_list(

@@ -6,15 +6,19 @@ from django.db import transaction
 from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.services import apply_changes, check_owner
+from salesproc.softdelete import describe_counts, move_to_bin, protecting_records
 
 from .models import Account, Contact, normalise_domain
-from .selectors import accounts_with_domain, contacts_with_email
+from .selectors import matching_accounts, matching_contacts
 
+# What a user edits on an account and a contact, in the order forms show it. The form,
+# the serializer and the services all read these lists.
 ACCOUNT_FIELDS = [
     "name",
     "website",
     "domain",
     "industry",
+    "status",
     "employee_count",
     "annual_revenue",
     "country",
@@ -23,20 +27,39 @@ ACCOUNT_FIELDS = [
     "postcode",
     "latitude",
     "longitude",
-    "status",
     "owner",
     "account_manager",
 ]
 CONTACT_FIELDS = [
-    "account",
     "first_name",
     "last_name",
     "job_title",
     "email",
     "phone",
     "is_decision_maker",
+    "account",
     "owner",
 ]
+
+
+def _check_duplicates(*, field, record, value, visible, hidden, action):
+    """Warn about a duplicate the actor may see by name; about one they may not see only
+    that it exists. Either way the actor may confirm: the other record may be stale, and
+    the warning is there to make them talk to its owner, not to stop their work."""
+    article = "An" if record[0] in "aeiou" else "A"
+    if visible:
+        names = ", ".join(f"“{match}”" for match in visible)
+        raise _duplicate(
+            field,
+            f"{article} {record} with the {field} {value} already exists ({names}). "
+            f"Confirm to {action} anyway.",
+        )
+    if hidden:
+        raise _duplicate(
+            field,
+            f"{article} {record} with the {field} {value} already exists in another team "
+            f"(or with another rep); ask its owner or your manager. Confirm to {action} anyway.",
+        )
 
 
 def _duplicate(field, message):
@@ -44,12 +67,16 @@ def _duplicate(field, message):
     return ValidationError({field: ValidationError(message, code="duplicate")})
 
 
-def account_duplicates(*, domain, exclude_pk=None):
-    domain = normalise_domain(domain)
-    if not domain:
-        return Account.objects.none()
-    qs = accounts_with_domain(domain)
-    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+def _check_account_manager(*, actor, account_manager):
+    """The account manager is someone the actor may give accounts to, as for the owner."""
+    if account_manager is None:
+        return
+    try:
+        check_owner(actor=actor, owner=account_manager, records="accounts")
+    except ValidationError:
+        raise ValidationError(
+            {"account_manager": "You can only make yourself or your team the account manager."}
+        )
 
 
 @transaction.atomic
@@ -57,16 +84,17 @@ def account_create(*, actor: User, data: dict, allow_duplicate: bool = False) ->
     data = dict(data)
     data.setdefault("owner", actor)
     check_owner(actor=actor, owner=data["owner"])
+    _check_account_manager(actor=actor, account_manager=data.get("account_manager"))
     data["domain"] = normalise_domain(data.get("domain") or data.get("website"))
-    if (
-        not allow_duplicate
-        and data["domain"]
-        and account_duplicates(domain=data["domain"]).exists()
-    ):
-        raise _duplicate(
-            "domain",
-            f"An account with the domain {data['domain']} already exists. "
-            "Confirm to create a duplicate anyway.",
+    if not allow_duplicate and data["domain"]:
+        visible, hidden = matching_accounts(user=actor, domain=data["domain"])
+        _check_duplicates(
+            field="domain",
+            record="account",
+            value=data["domain"],
+            visible=visible,
+            hidden=hidden,
+            action="create a duplicate",
         )
     account = Account()
     apply_changes(account, ACCOUNT_FIELDS, data)
@@ -89,20 +117,23 @@ def account_update(
     data = dict(data)
     if "owner" in data and data["owner"] != account.owner:
         check_owner(actor=actor, owner=data["owner"])
+    if "account_manager" in data and data["account_manager"] != account.account_manager:
+        _check_account_manager(actor=actor, account_manager=data["account_manager"])
     if "domain" in data or "website" in data:
         data["domain"] = normalise_domain(
             data.get("domain") or data.get("website", account.website)
         )
-        if (
-            not allow_duplicate
-            and data["domain"]
-            and data["domain"] != account.domain
-            and account_duplicates(domain=data["domain"], exclude_pk=account.pk).exists()
-        ):
-            raise _duplicate(
-                "domain",
-                f"An account with the domain {data['domain']} already exists. "
-                "Confirm to keep a duplicate anyway.",
+        if not allow_duplicate and data["domain"] and data["domain"] != account.domain:
+            visible, hidden = matching_accounts(
+                user=actor, domain=data["domain"], exclude_pk=account.pk
+            )
+            _check_duplicates(
+                field="domain",
+                record="account",
+                value=data["domain"],
+                visible=visible,
+                hidden=hidden,
+                action="keep a duplicate",
             )
     changes = apply_changes(account, ACCOUNT_FIELDS, data)
     if not changes:
@@ -129,16 +160,38 @@ def account_update(
     return account
 
 
+def account_delete_blockers(*, account: Account) -> str:
+    """Why the account cannot go to the bin yet ('This account is still used by 3 deals:
+    ...'), or '' when it can.
+
+    Counted generically (the records whose link to it is protected), so accounts need
+    not know the apps above it."""
+    counts = protecting_records(account)
+    if not counts:
+        return ""
+    them = "it" if sum(counts.values()) == 1 else "them"
+    return (
+        f"This account is still used by {describe_counts(counts)}: move {them} to another "
+        f"account or delete {them} first."
+    )
+
+
 @transaction.atomic
 def account_delete(*, actor: User, account: Account) -> None:
+    """Move the account to the recycle bin. Refused while live deals (or other protected
+    records) use it; its contacts and calls keep their link while it is in the bin."""
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    blockers = account_delete_blockers(account=account)
+    if blockers:
+        raise ValidationError({"account": blockers})
     record_event(
         subject=account,
         name="account.deleted",
         actor=actor,
-        summary=f"Account {account.name} deleted",
+        summary=f"Account {account.name} moved to the recycle bin",
         data={"name": account.name},
     )
-    account.delete()
+    move_to_bin(account, actor=actor)
 
 
 @transaction.atomic
@@ -147,11 +200,15 @@ def contact_create(*, actor: User, data: dict, allow_duplicate: bool = False) ->
     data.setdefault("owner", actor)
     check_owner(actor=actor, owner=data["owner"])
     data["email"] = (data.get("email") or "").strip().lower()
-    if not allow_duplicate and data["email"] and contacts_with_email(data["email"]).exists():
-        raise _duplicate(
-            "email",
-            f"A contact with the email {data['email']} already exists. "
-            "Confirm to create a duplicate anyway.",
+    if not allow_duplicate and data["email"]:
+        visible, hidden = matching_contacts(user=actor, email=data["email"])
+        _check_duplicates(
+            field="email",
+            record="contact",
+            value=data["email"],
+            visible=visible,
+            hidden=hidden,
+            action="create a duplicate",
         )
     contact = Contact()
     apply_changes(contact, CONTACT_FIELDS, data)
@@ -176,16 +233,17 @@ def contact_update(
         check_owner(actor=actor, owner=data["owner"])
     if "email" in data:
         data["email"] = (data["email"] or "").strip().lower()
-        if (
-            not allow_duplicate
-            and data["email"]
-            and data["email"] != contact.email
-            and contacts_with_email(data["email"]).exclude(pk=contact.pk).exists()
-        ):
-            raise _duplicate(
-                "email",
-                f"A contact with the email {data['email']} already exists. "
-                "Confirm to keep a duplicate anyway.",
+        if not allow_duplicate and data["email"] and data["email"] != contact.email:
+            visible, hidden = matching_contacts(
+                user=actor, email=data["email"], exclude_pk=contact.pk
+            )
+            _check_duplicates(
+                field="email",
+                record="contact",
+                value=data["email"],
+                visible=visible,
+                hidden=hidden,
+                action="keep a duplicate",
             )
     changes = apply_changes(contact, CONTACT_FIELDS, data)
     if not changes:
@@ -219,8 +277,8 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
         subject=contact,
         name="contact.deleted",
         actor=actor,
-        summary=f"Contact {contact.full_name} deleted",
+        summary=f"Contact {contact.full_name} moved to the recycle bin",
         data={"name": contact.full_name},
         also=[contact.account],
     )
-    contact.delete()
+    move_to_bin(contact, actor=actor)

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
-from salesproc.access import get_visible_or_404
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
@@ -42,9 +41,7 @@ def account_list(request):
 
 @login_required
 def account_detail(request, pk):
-    account = get_visible_or_404(
-        Account.objects.select_related("owner", "account_manager"), request.user, pk
-    )
+    account = selectors.get_account_for_user(request.user, pk)
     contacts = account.contacts.visible_to(request.user).select_related("owner")
     return render(
         request,
@@ -90,7 +87,7 @@ def account_create(request):
 
 @login_required
 def account_edit(request, pk):
-    account = get_visible_or_404(Account.objects.all(), request.user, pk)
+    account = selectors.get_account_for_user(request.user, pk)
     form = AccountForm(request.POST or None, instance=account, user=request.user)
     if request.method == "POST":
         # The form's model validation writes into the instance; give the service a fresh one.
@@ -109,23 +106,53 @@ def account_edit(request, pk):
     return render(request, "accounts/account_form.html", {"form": form, "account": account})
 
 
-@login_required
-def account_delete(request, pk):
-    account = get_visible_or_404(Account.objects.all(), request.user, pk)
-    if request.method == "POST":
-        name = account.name
-        services.account_delete(actor=request.user, account=account)
-        messages.success(request, f"Account “{name}” deleted.")
-        return redirect("accounts:account_list")
+def _confirm_delete(request, obj, *, kind, consequence, blocked="", status=200):
     return render(
         request,
         "accounts/confirm_delete.html",
         {
-            "object": account,
-            "kind": "account",
-            "cancel_url": account.get_absolute_url(),
-            "consequence": f"Its {account.contacts.count()} contacts stay in the CRM without an account.",
+            "object": obj,
+            "kind": kind,
+            "cancel_url": obj.get_absolute_url(),
+            "consequence": consequence,
+            "blocked": blocked,
         },
+        status=status,
+    )
+
+
+@login_required
+def account_delete(request, pk):
+    account = selectors.get_account_for_user(request.user, pk)
+    contacts = account.contacts.count()
+    consequence = (
+        f"Its {contacts} contact{' stays' if contacts == 1 else 's stay'} linked to it while it "
+        "is in the bin."
+        if contacts
+        else ""
+    )
+    if request.method == "POST":
+        try:
+            services.account_delete(actor=request.user, account=account)
+        except ValidationError as exc:
+            return _confirm_delete(
+                request,
+                account,
+                kind="account",
+                consequence=consequence,
+                blocked=" ".join(exc.messages),
+                status=400,
+            )
+        messages.success(
+            request, f"Account “{account.name}” moved to the recycle bin. You can restore it there."
+        )
+        return redirect("accounts:account_list")
+    return _confirm_delete(
+        request,
+        account,
+        kind="account",
+        consequence=consequence,
+        blocked=services.account_delete_blockers(account=account),
     )
 
 
@@ -149,9 +176,7 @@ def contact_list(request):
 
 @login_required
 def contact_detail(request, pk):
-    contact = get_visible_or_404(
-        Contact.objects.select_related("owner", "account"), request.user, pk
-    )
+    contact = selectors.get_contact_for_user(request.user, pk)
     return render(
         request,
         "accounts/contact_detail.html",
@@ -180,7 +205,7 @@ def contact_create(request):
 
 @login_required
 def contact_edit(request, pk):
-    contact = get_visible_or_404(Contact.objects.all(), request.user, pk)
+    contact = selectors.get_contact_for_user(request.user, pk)
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
     if request.method == "POST":
         fresh = Contact.objects.get(pk=contact.pk)
@@ -200,19 +225,22 @@ def contact_edit(request, pk):
 
 @login_required
 def contact_delete(request, pk):
-    contact = get_visible_or_404(Contact.objects.all(), request.user, pk)
+    contact = selectors.get_contact_for_user(request.user, pk)
     if request.method == "POST":
-        name = contact.full_name
-        services.contact_delete(actor=request.user, contact=contact)
-        messages.success(request, f"Contact “{name}” deleted.")
+        try:
+            services.contact_delete(actor=request.user, contact=contact)
+        except ValidationError as exc:
+            return _confirm_delete(
+                request,
+                contact,
+                kind="contact",
+                consequence="",
+                blocked=" ".join(exc.messages),
+                status=400,
+            )
+        messages.success(
+            request,
+            f"Contact “{contact.full_name}” moved to the recycle bin. You can restore it there.",
+        )
         return redirect("accounts:contact_list")
-    return render(
-        request,
-        "accounts/confirm_delete.html",
-        {
-            "object": contact,
-            "kind": "contact",
-            "cancel_url": contact.get_absolute_url(),
-            "consequence": "",
-        },
-    )
+    return _confirm_delete(request, contact, kind="contact", consequence="")

@@ -6,7 +6,10 @@ class CallsConfig(AppConfig):
     verbose_name = "Call management"
 
     def ready(self):
+        from salesproc.registry import Restorable, register_restorable
+
         from . import hooks, notifications
 
         hooks.register()
         notifications.register()
+        register_restorable(Restorable("call", "calls.Call", "Call", purge_order=10))

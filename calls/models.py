@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salesproc.models import OwnedQuerySet
+from salesproc.softdelete import SoftDeleteModel, SoftDeleteQuerySet, alive_manager, all_manager
 
 
 class CallType(models.Model):
@@ -64,7 +65,7 @@ class Objection(models.Model):
         return self.text
 
 
-class CallQuerySet(OwnedQuerySet):
+class CallQuerySet(SoftDeleteQuerySet, OwnedQuerySet):
     def with_list_data(self):
         return self.select_related(
             "owner", "call_type", "contact", "account", "deal", "lead", "reviewer"
@@ -80,7 +81,7 @@ class CallQuerySet(OwnedQuerySet):
         )
 
 
-class Call(models.Model):
+class Call(SoftDeleteModel):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         COMPLETED = "completed", "Completed"
@@ -173,7 +174,8 @@ class Call(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CallQuerySet.as_manager()
+    objects = alive_manager(CallQuerySet)
+    all_objects = all_manager(CallQuerySet)
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]

@@ -24,6 +24,7 @@ from salesproc.access import get_visible_or_404
 from salesproc.api_support import (
     IsCrmAdminOrReadOnly,
     RunsProcess,
+    VisibleModelChoiceFilter,
     VisiblePrimaryKeyRelatedField,
     VisibleUserField,
 )
@@ -506,6 +507,7 @@ def resolve_lost_reason(text, detail=""):
 
 
 class DealFilter(django_filters.FilterSet):
+    account = VisibleModelChoiceFilter()
     expected_close_after = django_filters.DateFilter(
         field_name="expected_close_date", lookup_expr="gte", label="Expected close on or after"
     )

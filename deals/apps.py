@@ -10,3 +10,7 @@ class DealsConfig(AppConfig):
 
         hooks.register()  # pipeline, board, deals, products, cross-sell
         report_hooks.register()  # month plan, forecast, dashboard, stalled, quotas
+
+        from salesproc.registry import Restorable, register_restorable
+
+        register_restorable(Restorable("deal", "deals.Deal", "Deal", purge_order=30))

@@ -302,7 +302,7 @@ def snapshot_week(*, today: date | None = None) -> int:
         f"FROM {connection.ops.quote_name(deal.db_table)} d "
         f"JOIN {connection.ops.quote_name(stage.db_table)} s "
         f"ON s.{column(stage, 'id')} = d.{column(deal, 'stage')} "
-        f"WHERE d.{column(deal, 'status')} = %s "
+        f"WHERE d.{column(deal, 'status')} = %s AND d.{column(deal, 'deleted_at')} IS NULL "
         f"ON CONFLICT ({column(snapshot, 'week_start')}, {column(snapshot, 'deal')}) DO NOTHING"
     )
     with transaction.atomic(), connection.cursor() as cursor:

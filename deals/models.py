@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salesproc.models import OwnedQuerySet
+from salesproc.softdelete import SoftDeleteModel, SoftDeleteQuerySet, alive_manager, all_manager
 
 
 class Pipeline(models.Model):
@@ -91,7 +92,7 @@ class Product(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class DealQuerySet(OwnedQuerySet):
+class DealQuerySet(SoftDeleteQuerySet, OwnedQuerySet):
     def open(self):
         return self.filter(status=Deal.Status.OPEN)
 
@@ -109,7 +110,7 @@ class DealQuerySet(OwnedQuerySet):
         )
 
 
-class Deal(models.Model):
+class Deal(SoftDeleteModel):
     """THE pipeline record. Opportunity plans, leads and calls link to it; none copy it."""
 
     class Status(models.TextChoices):
@@ -168,7 +169,8 @@ class Deal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = DealQuerySet.as_manager()
+    objects = alive_manager(DealQuerySet)
+    all_objects = all_manager(DealQuerySet)
 
     class Meta:
         ordering = ["expected_close_date", "id"]

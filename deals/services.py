@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils import timezone
 
 from salesproc.errors import StaleVersion
@@ -17,6 +16,7 @@ from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.registry import stage_gates_for
 from salesproc.services import apply_changes, check_owner
+from salesproc.softdelete import move_to_bin
 
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
 
@@ -292,7 +292,8 @@ def deal_update(*, actor: User, deal: Deal, version: int, data: dict) -> Deal:
 
 @transaction.atomic
 def deal_delete(*, actor: User, deal: Deal) -> None:
-    """Remove a deal entered by mistake. Won deals are results and stay."""
+    """Move a deal to the recycle bin (restorable with its stage history and line items).
+    Won deals are results and stay."""
     deal = _locked(deal)
     if deal.status == Deal.Status.WON:
         raise ValidationError(
@@ -302,17 +303,11 @@ def deal_delete(*, actor: User, deal: Deal) -> None:
         subject=deal.account,
         name="deal.deleted",
         actor=actor,
-        summary=f"Deal {deal.name} deleted",
+        summary=f"Deal {deal.name} moved to the recycle bin",
         data={"deal": deal.pk, "name": deal.name, "amount": str(deal.amount)},
         also=[deal.primary_contact],
     )
-    try:
-        with transaction.atomic():
-            deal.delete()
-    except ProtectedError:
-        raise ValidationError(
-            {"deal": "Other records depend on this deal; close it as lost instead."}
-        )
+    move_to_bin(deal, actor=actor)
 
 
 def _check_open(deal, action):

@@ -10,3 +10,11 @@ class LeadsConfig(AppConfig):
 
         hooks.register()  # leads, criteria, qualification, conversion, metrics
         intake_hooks.register()  # intake forms, CSV import
+
+        from salesproc.registry import Restorable, register_restorable
+
+        register_restorable(
+            Restorable(
+                "lead", "leads.Lead", "Lead", name=lambda lead: lead.full_name, purge_order=20
+            )
+        )

@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salesproc.models import OwnedQuerySet
+from salesproc.softdelete import SoftDeleteModel, SoftDeleteQuerySet, alive_manager, all_manager
 
 
-class LeadQuerySet(OwnedQuerySet):
+class LeadQuerySet(SoftDeleteQuerySet, OwnedQuerySet):
     def with_list_data(self):
         return self.select_related("owner")
 
@@ -15,7 +16,7 @@ class LeadQuerySet(OwnedQuerySet):
         return self.filter(status__in=[Lead.Status.NEW, Lead.Status.WORKING])
 
 
-class Lead(models.Model):
+class Lead(SoftDeleteModel):
     """A person-and-company not yet qualified. Converting it links account, contact, deal."""
 
     class Status(models.TextChoices):
@@ -65,7 +66,8 @@ class Lead(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = LeadQuerySet.as_manager()
+    objects = alive_manager(LeadQuerySet)
+    all_objects = all_manager(LeadQuerySet)
 
     class Meta:
         ordering = ["-created_at", "id"]

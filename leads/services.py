@@ -18,6 +18,7 @@ from deals.services import deal_create
 from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.services import apply_changes, check_owner
+from salesproc.softdelete import move_to_bin
 
 from . import scoring, selectors
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
@@ -118,10 +119,10 @@ def lead_delete(*, actor: User, lead: Lead) -> None:
         subject=lead,
         name="lead.deleted",
         actor=actor,
-        summary=f"Lead {lead.full_name} deleted",
+        summary=f"Lead {lead.full_name} moved to the recycle bin",
         data={"name": lead.full_name, "email": lead.email},
     )
-    lead.delete()
+    move_to_bin(lead, actor=actor)
 
 
 def _starting_answers(lead, criteria):

@@ -1,15 +1,17 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from . import recycle_bin as bin_services
 from . import services
 from .api_support import IsCrmAdminOrReadOnly
 from .models import SalesRole, Team, User
+from .pagination import PageNumberPagination
 from .processes import PROCESS_KEYS, PROCESS_LABELS
 from .throttling import FailOpenThrottleMixin
 
@@ -130,6 +132,52 @@ class RoleViewSet(viewsets.ModelViewSet):
             name=serializer.validated_data.get("name", role.name),
             processes=serializer.validated_data.get("processes", role.process_list()),
         )
+
+
+class RecycleBinEntrySerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="deal, lead, call, account or contact")
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    deleted_at = serializers.DateTimeField()
+    deleted_by = serializers.IntegerField(
+        source="deleted_by.pk", allow_null=True, default=None, help_text="The user's id."
+    )
+    purge_on = serializers.DateTimeField(help_text="When it is deleted for good.")
+
+
+class RestoreRequestSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+
+
+class RestoredRecordSerializer(RestoreRequestSerializer):
+    name = serializers.CharField()
+
+
+class RecycleBinList(generics.ListAPIView):
+    """What the caller may restore: their own deleted records (a manager: their team's; an
+    admin: everyone's), most recently deleted first."""
+
+    serializer_class = RecycleBinEntrySerializer
+    pagination_class = PageNumberPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        return bin_services.bin_entries(user=self.request.user)
+
+
+recycle_bin_list = RecycleBinList.as_view()
+
+
+@extend_schema(request=RestoreRequestSerializer, responses={200: RestoredRecordSerializer})
+@api_view(["POST"])
+def recycle_bin_restore(request):
+    """Bring a record back from the bin with everything it had. 404 for a record the
+    caller may not restore (or that is not in the bin)."""
+    serializer = RestoreRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    obj = bin_services.recycle_bin_restore(actor=request.user, **serializer.validated_data)
+    return Response({"type": serializer.validated_data["type"], "id": obj.pk, "name": str(obj)})
 
 
 def register(router):

@@ -1,5 +1,6 @@
 """API conventions shared by every app: pagination, errors, visible related fields."""
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -76,6 +77,26 @@ class VisibleUserField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return User.objects.none()
         return users_visible_to(request.user)
+
+
+class VisibleModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A list filter on a record foreign key (`?account=12`) whose choices are the records
+    the caller may see: a hidden id and an unknown one both answer 400 "Select a valid
+    choice", so a filter never tells one from the other.
+
+    The related model is read from the FilterSet's model and the filter's field name;
+    pass `queryset=` only to narrow it further (it is then still cut to what is visible).
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if queryset is None:
+            field = self.model._meta.get_field(self.field_name)
+            queryset = field.related_model._default_manager.all()
+        user = getattr(request, "user", None)
+        if user is None:
+            return queryset.none()
+        return queryset.visible_to(user)
 
 
 class RunsProcess(BasePermission):

@@ -10,6 +10,9 @@ class SalesprocConfig(AppConfig):
 
         register_nav(NavItem("Home", "home", order=0))
         register_nav(
+            NavItem("Recycle bin", "recycle_bin", order=890, active_prefix="/recycle-bin/")
+        )
+        register_nav(
             NavItem("Settings", "settings", order=900, admin_only=True, active_prefix="/settings/")
         )
         register_settings_link(

@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "deals.tasks.snapshot_pipeline_task",
         "schedule": crontab(minute=5, hour=0, day_of_week="mon"),
     },
+    "purge-recycle-bin-daily": {
+        "task": "salesproc.tasks.purge_recycle_bin_task",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "flag-stalled-deals-daily": {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),

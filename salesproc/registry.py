@@ -68,6 +68,25 @@ class StageGate:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Restorable:
+    """A kind of record the recycle bin holds (soft deleted: `salesproc.softdelete`).
+
+    type: the API's name for it ("deal"); model: its label ("deals.Deal").
+    restore(*, actor, obj) and purge(*, actor, obj) are the app's services; None uses the
+    generic ones in `salesproc.recycle_bin` (clear the mark / hard delete, with an event).
+    purge_order: lower kinds are purged first (a deal before the account it protects).
+    """
+
+    type: str
+    model: str
+    label: str
+    restore: Callable | None = None
+    purge: Callable | None = None
+    name: Callable = str  # name(obj) -> what the bin shows
+    purge_order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -76,6 +95,7 @@ class Registry:
     demo_seeders: list = field(default_factory=list)
     panels: list = field(default_factory=list)
     stage_gates: list = field(default_factory=list)
+    restorables: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -107,6 +127,15 @@ def register_panel(panel: Panel):
 
 def register_stage_gate(gate: StageGate):
     _replace(registry.stage_gates, gate, lambda g: g.key)
+
+
+def register_restorable(restorable: Restorable):
+    _replace(registry.restorables, restorable, lambda r: r.type)
+
+
+def restorables_for():
+    """Every kind the recycle bin holds, in purge order."""
+    return sorted(registry.restorables, key=lambda r: (r.purge_order, r.type))
 
 
 def stage_gates_for():

@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import events
+from . import events, recycle_bin
 from .models import Event, EventDelivery, Notification
 
 SWEEP_CHUNK = 50
@@ -99,3 +99,9 @@ def send_notification_email_task(self, notification_id):
         Notification.objects.filter(pk=notification_id, emailed_at=now).update(emailed_at=None)
         raise
     return True
+
+
+@shared_task
+def purge_recycle_bin_task():
+    """Daily: delete for good what has been in the recycle bin for its retention days."""
+    return recycle_bin.recycle_bin_purge_due()

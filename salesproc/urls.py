@@ -32,6 +32,8 @@ for module in (
 
 api_urls = [
     path("auth/token/", core_api.obtain_token, name="api_token"),
+    path("recycle-bin/", core_api.recycle_bin_list, name="api_recycle_bin"),
+    path("recycle-bin/restore/", core_api.recycle_bin_restore, name="api_recycle_bin_restore"),
     *getattr(leads.api, "extra_urls", []),
     *getattr(deals.api, "extra_urls", []),
     *getattr(calls.api, "extra_urls", []),
@@ -55,6 +57,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("notifications/", views.notification_list, name="notifications"),
+    path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
+    path("recycle-bin/restore/", views.recycle_bin_restore, name="recycle_bin_restore"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/roles/", views.role_list, name="role_list"),
     path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),

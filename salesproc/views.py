@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from . import recycle_bin as bin_services
 from . import services
 from .forms import RoleForm, TeamForm, UserAssignForm
 from .models import SalesRole, Team, User
 from .processes import PROCESS_CHOICES
 from .registry import registry, widgets_for
+from .softdelete import RETENTION_DAYS
 from .view_support import admin_required
 
 
@@ -189,3 +192,27 @@ def int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@login_required
+def recycle_bin(request):
+    """What the user deleted (or their team did, for a manager; anyone, for an admin)."""
+    entries = bin_services.bin_entries(user=request.user)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "salesproc/recycle_bin.html", {"page": page, "retention_days": RETENTION_DAYS}
+    )
+
+
+@login_required
+@require_POST
+def recycle_bin_restore(request):
+    try:
+        obj = bin_services.recycle_bin_restore(
+            actor=request.user, type=request.POST.get("type", ""), id=request.POST.get("id")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("recycle_bin")
+    messages.success(request, f"“{obj}” restored, with everything it had.")
+    return redirect(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "recycle_bin")

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from calls import selectors, services
 from calls.models import Call, CallObjection, CallQuestion
-from salesproc.api_support import RunsProcess
+from salesproc.api_support import RunsProcess, VisibleModelChoiceFilter
 
 from .serializers import (
     CallPlanSerializer,
@@ -35,6 +35,10 @@ from .serializers import (
 
 
 class CallFilter(django_filters.FilterSet):
+    contact = VisibleModelChoiceFilter()
+    account = VisibleModelChoiceFilter()
+    deal = VisibleModelChoiceFilter()
+    lead = VisibleModelChoiceFilter()
     scheduled_after = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
     scheduled_before = django_filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
 

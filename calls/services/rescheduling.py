@@ -9,6 +9,7 @@ from calls.inputs import PlannedObjection, PlannedQuestion
 from calls.models import Call
 from salesproc.events import record_event
 from salesproc.models import User
+from salesproc.softdelete import move_to_bin
 
 from .checks import also, aware, lock, require_owner, require_status, text
 from .planning import call_plan
@@ -96,4 +97,4 @@ def call_delete(*, actor: User, call: Call) -> None:
         data={"purpose": call.purpose, "scheduled_at": call.scheduled_at.isoformat()},
         also=also(call),
     )
-    call.delete()
+    move_to_bin(call, actor=actor)
