@@ -7,7 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from . import services
+from . import lockout, services
+from .client import client_address
 from .api_support import IsCrmAdminOrReadOnly
 from .models import SalesRole, Team, User
 from .processes import PROCESS_KEYS, PROCESS_LABELS
@@ -62,12 +63,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class LoginThrottle(AnonRateThrottle):
+    """A burst limit per client address, read through the trusted proxies only; the
+    lockout (salesproc.lockout) is what stops guessing over time."""
+
     rate = "20/min"
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 @extend_schema(
     request=TokenRequestSerializer,
-    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    responses={
+        200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        429: inline_serializer("LockedOut", {"detail": serializers.CharField()}),
+    },
     auth=[],
 )
 @api_view(["POST"])
@@ -76,6 +86,15 @@ class LoginThrottle(AnonRateThrottle):
 def obtain_token(request):
     serializer = TokenRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
+    lock = lockout.lock_for(
+        username=serializer.validated_data["username"], address=client_address(request)
+    )
+    if lock is not None:
+        return Response(
+            {"detail": lockout.lock_message(lock)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(lock.seconds)},
+        )
     user = authenticate(
         request,
         username=serializer.validated_data["username"],

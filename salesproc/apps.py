@@ -23,3 +23,11 @@ class SalesprocConfig(AppConfig):
         register_settings_link(
             SettingsLink("People and teams", "team_list", "Teams, managers and roles.", order=20)
         )
+        register_settings_link(
+            SettingsLink(
+                "Locked-out logins",
+                "lockout_list",
+                "Usernames and addresses locked after failed log-ins; unlock them.",
+                order=30,
+            )
+        )

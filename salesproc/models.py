@@ -261,9 +261,33 @@ __all__ = [
     "Event",
     "EventDelivery",
     "EventReference",
+    "LoginFailure",
     "Notification",
     "OwnedQuerySet",
     "SalesRole",
     "Team",
     "User",
 ]
+
+
+class LoginFailure(models.Model):
+    """One failed log-in (or one password-reset request): what lockouts count.
+
+    Rows live in the database, so a lockout holds with the cache down and across web
+    processes; an admin unlock deletes them.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Failed log-in"
+        PASSWORD_RESET = "password_reset", "Password reset request"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LOGIN)
+    username = models.CharField(max_length=254, blank=True, db_index=True)
+    address = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.username or '-'} from {self.address or '-'}"

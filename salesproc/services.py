@@ -160,3 +160,30 @@ def check_owner(*, actor, owner, records="records"):
     if owner.team_id and owner.team_id in actor.managed_team_ids:
         return
     raise ValidationError({"owner": f"You can only give {records} to yourself or your team."})
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User, username: str = "", address: str = ""):
+    """An admin unlocks a username or an address: its failures are forgotten."""
+    from . import lockout
+    from .models import LoginFailure
+
+    username = lockout.normalise(username)
+    address = (address or "").strip()[:64]
+    if not username and not address:
+        raise ValidationError({"username": "Give a username or an address to unlock."})
+    rows = LoginFailure.objects.none()
+    if username:
+        rows = rows | LoginFailure.objects.filter(username=username)
+    if address:
+        rows = rows | LoginFailure.objects.filter(address=address)
+    cleared, _ = LoginFailure.objects.filter(pk__in=rows.values("pk")).delete()
+    subject = User.objects.filter(username__iexact=username).first() if username else None
+    record_event(
+        subject=subject or actor,
+        name="login.unlocked",
+        actor=actor,
+        summary=f"Unlocked {username or address}",
+        data={"username": username, "address": address},
+    )
+    return cleared

@@ -215,6 +215,12 @@ PERMISSIONS_POLICY = (
 # The client address comes from REMOTE_ADDR, or, behind N reverse proxies that each
 # append to X-Forwarded-For, from the Nth address from the right (salesproc.client).
 TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+# Log-in lockout (salesproc.lockout), counted in the database.
+LOGIN_FAILURES_PER_USERNAME = int(env("LOGIN_FAILURES_PER_USERNAME", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "20"))
+PASSWORD_RESETS_PER_EMAIL = int(env("PASSWORD_RESETS_PER_EMAIL", "3"))
+PASSWORD_RESETS_PER_ADDRESS = int(env("PASSWORD_RESETS_PER_ADDRESS", "10"))
+LOGIN_LOCKOUT_MINUTES = int(env("LOGIN_LOCKOUT_MINUTES", "15"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -15,7 +15,12 @@ import opportunities.api
 import territories.api
 
 from . import api as core_api
+from . import auth_views as crm_auth_views
 from . import views
+from .forms import CrmAdminAuthenticationForm
+
+# The Django admin's own login counts failures and says when it is locked too.
+admin.site.login_form = CrmAdminAuthenticationForm
 
 router = DefaultRouter()
 for module in (
@@ -42,7 +47,7 @@ api_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", crm_auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
@@ -54,11 +59,29 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("password/reset/", crm_auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        crm_auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/roles/", views.role_list, name="role_list"),
     path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),
     path("settings/teams/", views.team_list, name="team_list"),
+    path("settings/lockouts/", views.lockout_list, name="lockout_list"),
+    path("settings/lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
     path("settings/users/<int:pk>/assign/", views.user_assign, name="user_assign"),
     path("accounts/", include("accounts.urls")),
     path("deals/", include("deals.urls")),

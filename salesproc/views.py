@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import RoleForm, TeamForm, UserAssignForm
+from . import lockout
+from .forms import RoleForm, TeamForm, UnlockForm, UserAssignForm
 from .models import SalesRole, Team, User
 from .processes import PROCESS_CHOICES
 from .registry import registry, widgets_for
@@ -139,6 +140,28 @@ def user_assign(request, pk):
     else:
         messages.error(request, "Pick an existing team and role.")
     return redirect("team_list")
+
+
+@login_required
+@admin_required
+def lockout_list(request):
+    return render(request, "salesproc/lockout_list.html", {"locks": lockout.current_locks()})
+
+
+@login_required
+@admin_required
+@require_POST
+def lockout_unlock(request):
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lockout_clear(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            what = form.cleaned_data["username"] or form.cleaned_data["address"]
+            messages.success(request, f"Unlocked {what}: they can log in again.")
+    return redirect("lockout_list")
 
 
 @login_required
