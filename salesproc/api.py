@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from . import lockout, services
-from .client import client_address
 from .api_support import IsCrmAdminOrReadOnly
+from .client import client_address
 from .models import SalesRole, Team, User
 from .processes import PROCESS_KEYS, PROCESS_LABELS
 

@@ -12,9 +12,7 @@ def client_address(request) -> str:
     proxies = int(getattr(settings, "TRUSTED_PROXIES", 0) or 0)
     if proxies <= 0:
         return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    ]
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if len(forwarded) < proxies:
         return remote

@@ -52,7 +52,12 @@ class QueryStringMiddleware:
         if bad:
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {_clean(key) or "query": ["Contains characters that can't be searched for (such as NUL)."] for key in bad},
+                    {
+                        _clean(key) or "query": [
+                            "Contains characters that can't be searched for (such as NUL)."
+                        ]
+                        for key in bad
+                    },
                     status=400,
                 )
             cleaned = QueryDict(mutable=True)

@@ -42,7 +42,11 @@ KNOWN_SECRET_KEYS = {EMBEDDED_SECRET_KEY, "change-me", "changeme", "secret", "dj
 SECRET_KEY = env("SECRET_KEY") or (EMBEDDED_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY in KNOWN_SECRET_KEYS or SECRET_KEY.startswith("django-insecure"):
+    if (
+        not SECRET_KEY
+        or SECRET_KEY in KNOWN_SECRET_KEYS
+        or SECRET_KEY.startswith("django-insecure")
+    ):
         raise ImproperlyConfigured(
             "SECRET_KEY is missing or is a key published with salesproc. With DEBUG off, set "
             "SECRET_KEY to a long random value (python -c 'import secrets; "

@@ -6,8 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
-from . import lockout
+from . import lockout, services
 from .forms import RoleForm, TeamForm, UnlockForm, UserAssignForm
 from .models import SalesRole, Team, User
 from .processes import PROCESS_CHOICES

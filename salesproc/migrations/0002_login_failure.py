@@ -5,23 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('salesproc', '0001_initial'),
+        ("salesproc", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('login', 'Failed log-in'), ('password_reset', 'Password reset request')], default='login', max_length=20)),
-                ('username', models.CharField(blank=True, db_index=True, max_length=254)),
-                ('address', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "Failed log-in"),
+                            ("password_reset", "Password reset request"),
+                        ],
+                        default="login",
+                        max_length=20,
+                    ),
+                ),
+                ("username", models.CharField(blank=True, db_index=True, max_length=254)),
+                ("address", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

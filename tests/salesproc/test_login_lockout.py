@@ -8,8 +8,6 @@ from rest_framework.test import APIClient
 from salesproc.client import client_address
 from salesproc.models import Event, LoginFailure
 
-from ..factories import UserFactory
-
 LOCKED = "Too many failed log-ins"
 
 
@@ -85,7 +83,9 @@ def test_the_lock_lifts_after_the_lockout_period(client, rep, limits):
 
     for _ in range(3):
         login(client, "alice", "wrong")
-    LoginFailure.objects.update(created_at=LoginFailure.objects.first().created_at - timedelta(minutes=16))
+    LoginFailure.objects.update(
+        created_at=LoginFailure.objects.first().created_at - timedelta(minutes=16)
+    )
 
     assert login(client, "alice", "pw").status_code == 302
 
@@ -94,10 +94,14 @@ def test_the_lock_lifts_after_the_lockout_period(client, rep, limits):
 def test_the_token_endpoint_shares_the_lockout(rep, limits):
     api = APIClient()
     for _ in range(3):
-        response = api.post("/api/v1/auth/token/", {"username": "alice", "password": "no"}, format="json")
+        response = api.post(
+            "/api/v1/auth/token/", {"username": "alice", "password": "no"}, format="json"
+        )
         assert response.status_code == 400
 
-    response = api.post("/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json"
+    )
 
     assert response.status_code == 429
     assert LOCKED in response.json()["detail"]
@@ -109,7 +113,9 @@ def test_failures_on_the_form_lock_the_token_endpoint(client, rep, limits):
     for _ in range(3):
         login(client, "alice", "wrong")
 
-    response = APIClient().post("/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json")
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "alice", "password": "pw"}, format="json"
+    )
 
     assert response.status_code == 429
 
@@ -119,7 +125,9 @@ def test_the_django_admin_login_is_locked_too(client, admin, limits):
     for _ in range(3):
         client.post("/django-admin/login/", {"username": "root", "password": "wrong"})
 
-    response = client.post("/django-admin/login/?next=/django-admin/", {"username": "root", "password": "pw"})
+    response = client.post(
+        "/django-admin/login/?next=/django-admin/", {"username": "root", "password": "pw"}
+    )
 
     assert response.status_code == 200
     assert LOCKED in response.content.decode()
@@ -161,7 +169,10 @@ def test_a_user_resets_a_forgotten_password_by_email(client, rep):
 
     form = client.get(link, follow=True)
     assert form.status_code == 200
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "a-new-Secret-42", "new_password2": "a-new-Secret-42"})
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-new-Secret-42", "new_password2": "a-new-Secret-42"},
+    )
 
     assert done.status_code == 302
     rep.refresh_from_db()
@@ -237,7 +248,7 @@ class FakeRequest:
 
 
 @pytest.mark.parametrize(
-    "proxies, forwarded, expected",
+    ("proxies", "forwarded", "expected"),
     [
         (0, "6.6.6.6", "10.0.0.1"),  # no proxy: the header is the client's word, ignored
         (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # one proxy appended the real address
@@ -246,7 +257,9 @@ class FakeRequest:
         (1, None, "10.0.0.1"),
     ],
 )
-def test_it_reads_the_client_address_through_trusted_proxies_only(settings, proxies, forwarded, expected):
+def test_it_reads_the_client_address_through_trusted_proxies_only(
+    settings, proxies, forwarded, expected
+):
     settings.TRUSTED_PROXIES = proxies
 
     assert client_address(FakeRequest("10.0.0.1", forwarded)) == expected
@@ -255,7 +268,9 @@ def test_it_reads_the_client_address_through_trusted_proxies_only(settings, prox
 @pytest.mark.django_db
 def test_a_spoofed_forwarded_for_does_not_escape_the_address_lockout(client, limits):
     for n in range(5):
-        login(client, f"guess{n}", "wrong", REMOTE_ADDR="10.5.5.5", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
+        login(
+            client, f"guess{n}", "wrong", REMOTE_ADDR="10.5.5.5", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}"
+        )
 
     assert LoginFailure.objects.filter(address="10.5.5.5").count() == 5
 

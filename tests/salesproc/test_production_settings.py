@@ -15,11 +15,19 @@ EMBEDDED_KEY = "embedded-only-key-set-SECRET_KEY-in-production-9f3b1c7e2a"
 
 def start(env):
     """Load the settings the way `manage.py` or gunicorn would, with only these variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "salesproc.settings"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)",
+        ],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -37,7 +45,9 @@ def test_it_refuses_to_start_with_debug_off_and_no_secret_key():
 
 
 def test_it_refuses_to_start_with_debug_off_and_the_embedded_key():
-    result = start({"DEBUG": "false", "SECRET_KEY": EMBEDDED_KEY, "ALLOWED_HOSTS": "crm.example.com"})
+    result = start(
+        {"DEBUG": "false", "SECRET_KEY": EMBEDDED_KEY, "ALLOWED_HOSTS": "crm.example.com"}
+    )
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -53,7 +63,13 @@ def test_it_refuses_to_start_with_debug_off_and_no_allowed_hosts():
 
 
 def test_it_defaults_to_debug_off_on_a_production_database():
-    result = start({"DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "crm.example.com"})
+    result = start(
+        {
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "crm.example.com",
+        }
+    )
 
     assert result.returncode == 0, result.stderr
     assert "DEBUG False" in result.stdout
@@ -89,9 +105,7 @@ def test_it_sends_a_content_security_policy_without_inline_script(client, rep, s
     response = client.get("/")
 
     policy = response["Content-Security-Policy"]
-    directives = dict(
-        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
-    )
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
@@ -119,7 +133,11 @@ def test_it_serves_the_swagger_page_without_inline_script(client, rep):
 
     assert page.status_code == 200
     assert "script-src 'self'" in page["Content-Security-Policy"]
-    inline = [s for s in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S) if "src=" not in s[0] or s[1].strip()]
+    inline = [
+        s
+        for s in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+        if "src=" not in s[0] or s[1].strip()
+    ]
     assert inline == []
     script_url = re.findall(r'<script src="([^"]*script[^"]*)"', html)[-1].replace("&amp;", "&")
     script = client.get(script_url)
