@@ -76,6 +76,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("notifications/", views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/read/", views.notification_read, name="notification_read"
+    ),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/roles/", views.role_list, name="role_list"),
     path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),

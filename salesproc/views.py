@@ -165,12 +165,26 @@ def lockout_unlock(request):
 
 @login_required
 def notification_list(request):
+    """Only shows: reading one (or all) is a POST, so opening the page changes nothing."""
     notifications = request.user.notifications.all()[:100]
-    response = render(
-        request, "salesproc/notifications.html", {"notifications": list(notifications)}
-    )
-    services.notifications_mark_read(user=request.user)
-    return response
+    return render(request, "salesproc/notifications.html", {"notifications": list(notifications)})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = services.notifications_mark_read(user=request.user)
+    if count:
+        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+    return redirect("notifications")
 
 
 def healthz(request):

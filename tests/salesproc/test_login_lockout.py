@@ -279,7 +279,6 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_address_lockout(client, lim
 def test_the_token_throttle_ignores_a_spoofed_forwarded_for(rep, settings):
     from salesproc.api import LoginThrottle
 
-    request = APIClient().post  # noqa: F841 - only the throttle's reading matters here
     throttle = LoginThrottle()
 
     class R:
