@@ -76,9 +76,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("notifications/", views.notification_list, name="notifications"),
-    path(
-        "notifications/<int:pk>/read/", views.notification_read, name="notification_read"
-    ),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/roles/", views.role_list, name="role_list"),
