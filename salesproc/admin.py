@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
+from .admin_support import ReadOnlyAdmin
 from .models import Event, LoginFailure, Notification, SalesRole, Team, User
 
 
@@ -23,7 +24,9 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
+    """The audit trail: read in admin, never added, edited or deleted there."""
+
     list_display = ["name", "content_type", "object_id", "actor", "created_at", "dispatched_at"]
     list_filter = ["name"]
     date_hierarchy = "created_at"

@@ -112,7 +112,9 @@ def test_a_clean_query_string_is_left_alone(client, admin, records):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "name"), CASES)
-@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999999", "%F0%9F%92%A9", "a'%22;--"])
+@pytest.mark.parametrize(
+    "value", ["abc", "-1", "99999999999999999999999", "%F0%9F%92%A9", "a'%22;--"]
+)
 def test_other_bad_values_answer_the_list_never_a_500(client, admin, records, path, name, value):
     client.force_login(admin)
 
