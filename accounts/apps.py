@@ -6,9 +6,17 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and contacts"
 
     def ready(self):
-        from salesproc.registry import NavItem, Widget, register_nav, register_widget
+        from salesproc.registry import (
+            NavItem,
+            OwnedRecords,
+            Widget,
+            register_nav,
+            register_owned_records,
+            register_widget,
+        )
 
-        from . import demo, widgets
+        from . import demo, services, widgets
+        from .models import Account, Contact
 
         register_nav(
             NavItem(
@@ -24,3 +32,21 @@ class AccountsConfig(AppConfig):
             Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
         )
         demo.register()
+        register_owned_records(
+            OwnedRecords(
+                "accounts",
+                "accounts",
+                lambda user: Account.objects.filter(owner=user).count(),
+                services.account_reassign_open,
+                order=10,
+            )
+        )
+        register_owned_records(
+            OwnedRecords(
+                "contacts",
+                "contacts",
+                lambda user: Contact.objects.filter(owner=user).count(),
+                services.contact_reassign_open,
+                order=11,
+            )
+        )

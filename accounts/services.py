@@ -224,3 +224,31 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
         also=[contact.account],
     )
     contact.delete()
+
+
+# -- handing a person's records to someone else (salesproc.handover) -------------------
+
+
+def account_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    """Every account from_user owns goes to to_user (accounts have no closed state)."""
+    from salesproc.handover import reassign_owned
+
+    return reassign_owned(
+        Account.objects.all(),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="account.reassigned",
+    )
+
+
+def contact_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    from salesproc.handover import reassign_owned
+
+    return reassign_owned(
+        Contact.objects.all(),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="contact.reassigned",
+    )

@@ -1273,3 +1273,19 @@ def calendar_token_revoke(*, actor: User) -> None:
         actor=actor,
         summary="Calendar feed turned off",
     )
+
+
+# -- handing a person's records to someone else (salesproc.handover) -------------------
+
+
+def call_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    """Planned calls go to to_user; held calls stay with whoever held them."""
+    from salesproc.handover import reassign_owned
+
+    return reassign_owned(
+        Call.objects.filter(status=Call.Status.PLANNED),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="call.reassigned",
+    )

@@ -6,7 +6,21 @@ class LeadsConfig(AppConfig):
     verbose_name = "Lead qualification"
 
     def ready(self):
-        from . import hooks, intake_hooks
+        from salesproc.registry import OwnedRecords, register_owned_records
+
+        from . import hooks, intake_hooks, services
+        from .models import Lead
 
         hooks.register()  # leads, criteria, qualification, conversion, metrics
         intake_hooks.register()  # intake forms, CSV import
+        register_owned_records(
+            OwnedRecords(
+                "leads",
+                "open leads",
+                lambda user: Lead.objects.filter(
+                    owner=user, status__in=services.OPEN_LEAD_STATUSES
+                ).count(),
+                services.lead_reassign_open,
+                order=20,
+            )
+        )

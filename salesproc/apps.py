@@ -6,6 +6,7 @@ class SalesprocConfig(AppConfig):
     verbose_name = "salesproc core"
 
     def ready(self):
+        from . import handover  # noqa: F401  (registers its Celery task in every process)
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 
         register_nav(NavItem("Home", "home", order=0))

@@ -68,6 +68,22 @@ class StageGate:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class OwnedRecords:
+    """A kind of record people own, for handing a person's open work to someone else
+    when they change team or leave (salesproc.handover).
+
+    count_open(user) -> int; reassign_open(*, from_user, to_user, actor) -> int moves the
+    user's open records of this kind to to_user (in one transaction, with events).
+    """
+
+    key: str
+    label: str  # plural, for "12 open deals"
+    count_open: Callable
+    reassign_open: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -76,6 +92,7 @@ class Registry:
     demo_seeders: list = field(default_factory=list)
     panels: list = field(default_factory=list)
     stage_gates: list = field(default_factory=list)
+    owned_records: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -107,6 +124,14 @@ def register_panel(panel: Panel):
 
 def register_stage_gate(gate: StageGate):
     _replace(registry.stage_gates, gate, lambda g: g.key)
+
+
+def register_owned_records(kind: OwnedRecords):
+    _replace(registry.owned_records, kind, lambda k: k.key)
+
+
+def owned_records_for():
+    return sorted(registry.owned_records, key=lambda k: (k.order, k.key))
 
 
 def stage_gates_for():
