@@ -60,3 +60,71 @@ class CrmAdminAuthenticationForm(LockoutAuthenticationMixin, AdminAuthentication
 class UnlockForm(forms.Form):
     username = forms.CharField(max_length=254, required=False)
     address = forms.CharField(max_length=64, required=False)
+
+
+RECORD_CHOICES = [
+    ("keep", "Keep them with this person"),
+    ("reassign", "Reassign them to someone else"),
+]
+
+
+def active_people():
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class HandoverFieldsMixin(forms.Form):
+    """What happens to a person's open records (asked only when they have some)."""
+
+    records = forms.ChoiceField(
+        choices=RECORD_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Their open records",
+    )
+    reassign_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Reassign to",
+        help_text="Open accounts, contacts, leads, deals and planned calls go to this person.",
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = active_people()
+        if person is not None:
+            people = people.exclude(pk=person.pk)
+        self.fields["reassign_to"].queryset = people
+
+
+class UserEditForm(HandoverFieldsMixin):
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, label="Team")
+    role = forms.ModelChoiceField(queryset=SalesRole.objects.all(), required=False, label="Role")
+    field_order = ["team", "role", "records", "reassign_to"]
+
+
+class UserDeactivateForm(HandoverFieldsMixin):
+    pass
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
+    role = forms.ModelChoiceField(queryset=SalesRole.objects.all(), required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        label="First password",
+        help_text="Tell them; they can change it, or reset it by email from the login page.",
+    )
+
+
+class TeamEditForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Team name")
+    manager = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Manager")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = active_people()

@@ -4,11 +4,22 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import lockout, services
-from .forms import RoleForm, TeamForm, UnlockForm, UserAssignForm
-from .models import SalesRole, Team, User
+from .forms import (
+    RoleForm,
+    TeamEditForm,
+    TeamForm,
+    UnlockForm,
+    UserAssignForm,
+    UserCreateForm,
+    UserDeactivateForm,
+    UserEditForm,
+)
+from .handover import open_record_counts
+from .models import RecordHandover, SalesRole, Team, User
 from .processes import PROCESS_CHOICES
 from .registry import registry, widgets_for
 from .view_support import admin_required
@@ -113,7 +124,7 @@ def team_list(request):
     else:
         form = TeamForm()
     teams = Team.objects.select_related("manager").order_by("name")
-    users = User.objects.filter(is_active=True).select_related("team", "role").order_by("username")
+    users = User.objects.select_related("team", "role").order_by("-is_active", "username")
     return render(
         request,
         "salesproc/team_list.html",
@@ -131,14 +142,150 @@ def team_list(request):
 @admin_required
 @require_POST
 def user_assign(request, pk):
+    """The quick team-and-role form of the people list. A team change for someone with
+    open records goes to the person's page, which asks what happens to them."""
+    from urllib.parse import urlencode
+
     user = get_object_or_404(User, pk=pk)
     form = UserAssignForm(request.POST)
-    if form.is_valid():
-        services.user_assign(actor=request.user, user=user, **form.cleaned_data)
-        messages.success(request, f"{user.display_name} updated.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Pick an existing team and role.")
+        return redirect("team_list")
+    team, role = form.cleaned_data["team"], form.cleaned_data["role"]
+    changes_team = user.team_id != (team.pk if team else None)
+    if changes_team and any(c["count"] for c in open_record_counts(user)):
+        messages.info(request, f"Choose what happens to {user.display_name}'s open records.")
+        query = urlencode({"team": team.pk if team else "", "role": role.pk if role else ""})
+        return redirect(f"{reverse('user_edit', args=[user.pk])}?{query}")
+    services.user_assign(actor=request.user, user=user, team=team, role=role)
+    messages.success(request, f"{user.display_name} updated.")
     return redirect("team_list")
+
+
+def _person_context(user):
+    return {
+        "person": user,
+        "open_records": [c for c in open_record_counts(user) if c["count"]],
+        "handover": RecordHandover.objects.filter(from_user=user)
+        .select_related("to_user")
+        .first(),
+    }
+
+
+@login_required
+@admin_required
+def user_edit(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        form = UserEditForm(request.POST, person=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.user_assign(
+                    actor=request.user,
+                    user=user,
+                    team=data["team"],
+                    role=data["role"],
+                    records=data["records"] or None,
+                    reassign_to=data["reassign_to"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{user.display_name} updated.")
+                return redirect("user_edit", pk=user.pk)
+    else:
+        initial = {"team": user.team_id, "role": user.role_id}
+        for key in ("team", "role"):
+            value = int_or_none(request.GET.get(key))
+            if value is not None or request.GET.get(key) == "":
+                initial[key] = value
+        form = UserEditForm(initial=initial, person=user)
+    return render(request, "salesproc/user_edit.html", {"form": form, **_person_context(user)})
+
+
+@login_required
+@admin_required
+def user_create(request):
+    if request.method == "POST":
+        form = UserCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.user_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{user.display_name} added. They can log in now.")
+                return redirect("team_list")
+    else:
+        form = UserCreateForm()
+    return render(request, "salesproc/user_create.html", {"form": form})
+
+
+@login_required
+@admin_required
+def user_deactivate(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        form = UserDeactivateForm(request.POST, person=user)
+        if form.is_valid():
+            try:
+                services.user_deactivate(
+                    actor=request.user,
+                    user=user,
+                    records=form.cleaned_data["records"] or None,
+                    reassign_to=form.cleaned_data["reassign_to"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{user.display_name} is deactivated: they can no longer log in; "
+                    "their history stays readable.",
+                )
+                return redirect("user_edit", pk=user.pk)
+    else:
+        form = UserDeactivateForm(person=user)
+    return render(
+        request, "salesproc/user_deactivate.html", {"form": form, **_person_context(user)}
+    )
+
+
+@login_required
+@admin_required
+@require_POST
+def user_reactivate(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    services.user_reactivate(actor=request.user, user=user)
+    messages.success(request, f"{user.display_name} can log in again.")
+    return redirect("user_edit", pk=user.pk)
+
+
+@login_required
+@admin_required
+def handover_progress(request, pk):
+    handover = get_object_or_404(RecordHandover.objects.select_related("to_user"), pk=pk)
+    return render(request, "salesproc/_handover_progress.html", {"handover": handover})
+
+
+@login_required
+@admin_required
+def team_edit(request, pk):
+    team = get_object_or_404(Team, pk=pk)
+    if request.method == "POST":
+        form = TeamEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.team_update(actor=request.user, team=team, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"Team “{team.name}” saved.")
+                return redirect("team_list")
+    else:
+        form = TeamEditForm(initial={"name": team.name, "manager": team.manager_id})
+    return render(request, "salesproc/team_edit.html", {"form": form, "team": team})
 
 
 @login_required

@@ -159,7 +159,9 @@ def test_reactivating_lets_them_log_in_again(client, admin, rep):
 
 
 @pytest.mark.django_db
-def test_the_team_change_page_asks_and_shows_progress(client, admin, rep, teammate, south, book):
+def test_the_team_change_page_asks_and_shows_progress(
+    client, admin, rep, teammate, south, book, django_capture_on_commit_callbacks
+):
     client.force_login(admin)
 
     asked = client.post(f"/settings/users/{rep.pk}/", {"team": south.pk, "role": rep.role_id})
@@ -168,13 +170,20 @@ def test_the_team_change_page_asks_and_shows_progress(client, admin, rep, teamma
     rep.refresh_from_db()
     assert rep.team.name == "North"
 
-    done = client.post(
-        f"/settings/users/{rep.pk}/",
-        {"team": south.pk, "role": rep.role_id, "records": "reassign", "reassign_to": teammate.pk},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            f"/settings/users/{rep.pk}/",
+            {
+                "team": south.pk,
+                "role": rep.role_id,
+                "records": "reassign",
+                "reassign_to": teammate.pk,
+            },
+        )
     assert done.status_code == 302
     page = client.get(f"/settings/users/{rep.pk}/").content.decode()
-    assert "5 of 5 records" in page
+    assert "Handing open records to" in page
+    assert "Done: 5 of 5 records" in page
     assert Deal.objects.get(pk=book["open_deal"].pk).owner == teammate
 
 
