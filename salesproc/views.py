@@ -166,9 +166,7 @@ def _person_context(user):
     return {
         "person": user,
         "open_records": [c for c in open_record_counts(user) if c["count"]],
-        "handover": RecordHandover.objects.filter(from_user=user)
-        .select_related("to_user")
-        .first(),
+        "handover": RecordHandover.objects.filter(from_user=user).select_related("to_user").first(),
     }
 
 
@@ -366,9 +364,15 @@ def healthz(request):
     return JsonResponse(result, status=200 if healthy else 503)
 
 
+# The range of a database integer (64-bit): beyond it no record can match, and SQLite
+# refuses to compare (OverflowError).
+MAX_DATABASE_INT = 2**63 - 1
+
+
 def int_or_none(value):
-    """A query-string id, or None when it is missing or not a number."""
+    """A query-string id, or None when it is missing, not a number or out of range."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -MAX_DATABASE_INT <= number <= MAX_DATABASE_INT else None

@@ -282,7 +282,9 @@ def test_a_manager_cannot_use_the_people_pages(client, manager, rep, north, meth
 
 
 @pytest.mark.django_db
-def test_the_api_changes_a_team_with_a_handover(api_as, admin, rep, teammate, south, book):
+def test_the_api_changes_a_team_with_a_handover(
+    api_as, admin, rep, teammate, south, book, django_capture_on_commit_callbacks
+):
     client = api_as(admin)
 
     asked = client.post(
@@ -291,14 +293,24 @@ def test_the_api_changes_a_team_with_a_handover(api_as, admin, rep, teammate, so
     assert asked.status_code == 400
     assert "records" in asked.json()
 
-    done = client.post(
-        f"/api/v1/users/{rep.pk}/assign/",
-        {"team": south.pk, "role": rep.role_id, "records": "reassign", "reassign_to": teammate.pk},
-        format="json",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            f"/api/v1/users/{rep.pk}/assign/",
+            {
+                "team": south.pk,
+                "role": rep.role_id,
+                "records": "reassign",
+                "reassign_to": teammate.pk,
+            },
+            format="json",
+        )
     assert done.status_code == 200
-    assert done.json()["handover"]["status"] == "done"
+    handover = done.json()["handover"]
+    assert (handover["status"], handover["total"]) == ("pending", 5)  # queued in the request
+    progress = client.get(f"/api/v1/handovers/{handover['id']}/").json()
+    assert (progress["status"], progress["done"]) == ("done", 5)
     assert Deal.objects.get(pk=book["open_deal"].pk).owner == teammate
+    assert api_as(rep).get(f"/api/v1/handovers/{handover['id']}/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -353,3 +365,14 @@ def test_a_rep_cannot_create_or_deactivate_users_over_the_api(api_as, rep, teamm
     teammate.refresh_from_db()
     assert teammate.is_active
     assert not User.objects.filter(username="x").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/users/", "/api/v1/teams/", "/api/v1/roles/", "/api/v1/handovers/"]
+)
+def test_the_people_api_needs_a_login(api, rep, path):
+    response = api.get(path)
+
+    assert response.status_code in {401, 403}
+    assert "alice" not in response.content.decode()
