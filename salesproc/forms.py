@@ -92,7 +92,13 @@ class HandoverFieldsMixin(forms.Form):
         super().__init__(*args, **kwargs)
         people = active_people()
         if person is not None:
+            from .handover import open_record_counts
+
             people = people.exclude(pk=person.pk)
+            if not any(c["count"] for c in open_record_counts(person)):
+                del self.fields["records"]  # nothing to hand over: don't ask
+                del self.fields["reassign_to"]
+                return
         self.fields["reassign_to"].queryset = people
 
 

@@ -184,8 +184,8 @@ def user_edit(request, pk):
                     user=user,
                     team=data["team"],
                     role=data["role"],
-                    records=data["records"] or None,
-                    reassign_to=data["reassign_to"],
+                    records=data.get("records") or None,
+                    reassign_to=data.get("reassign_to"),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -231,8 +231,8 @@ def user_deactivate(request, pk):
                 services.user_deactivate(
                     actor=request.user,
                     user=user,
-                    records=form.cleaned_data["records"] or None,
-                    reassign_to=form.cleaned_data["reassign_to"],
+                    records=form.cleaned_data.get("records") or None,
+                    reassign_to=form.cleaned_data.get("reassign_to"),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
