@@ -27,8 +27,10 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The checks run as on a development machine, even against CI's PostgreSQL and Redis
+# (which would otherwise mean production: DEBUG off, SECRET_KEY required).
 test: install
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports

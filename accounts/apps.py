@@ -8,14 +8,17 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from salesproc.registry import (
             NavItem,
+            OwnedRecords,
             Restorable,
             Widget,
             register_nav,
+            register_owned_records,
             register_restorable,
             register_widget,
         )
 
-        from . import demo, widgets
+        from . import demo, services, widgets
+        from .models import Account, Contact
 
         register_nav(
             NavItem(
@@ -41,3 +44,21 @@ class AccountsConfig(AppConfig):
             )
         )
         register_restorable(Restorable("account", "accounts.Account", "Account", purge_order=50))
+        register_owned_records(
+            OwnedRecords(
+                "accounts",
+                "accounts",
+                lambda user: Account.objects.filter(owner=user).count(),
+                services.account_reassign_open,
+                order=10,
+            )
+        )
+        register_owned_records(
+            OwnedRecords(
+                "contacts",
+                "contacts",
+                lambda user: Contact.objects.filter(owner=user).count(),
+                services.contact_reassign_open,
+                order=11,
+            )
+        )

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from salesproc.events import record_event
+from salesproc.handover import reassign_owned
 from salesproc.models import User
 from salesproc.services import apply_changes, check_owner
 from salesproc.softdelete import describe_counts, move_to_bin, protecting_records
@@ -282,3 +283,27 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
         also=[contact.account],
     )
     move_to_bin(contact, actor=actor)
+
+
+# -- handing a person's records to someone else (salesproc.handover) -------------------
+
+
+def account_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    """Every account from_user owns goes to to_user (accounts have no closed state)."""
+    return reassign_owned(
+        Account.objects.all(),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="account.reassigned",
+    )
+
+
+def contact_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    return reassign_owned(
+        Contact.objects.all(),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="contact.reassigned",
+    )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from salesproc.admin_support import DomainRecordAdmin
+
 from .models import BankQuestion, Call, CallObjection, CallQuestion, CallType, Objection
 
 
@@ -26,12 +28,14 @@ class ObjectionAdmin(admin.ModelAdmin):
 class CallQuestionInline(admin.TabularInline):
     model = CallQuestion
     extra = 0
+    can_delete = False
     fields = ["order", "text", "asked", "answer", "unasked_reason"]
 
 
 class CallObjectionInline(admin.TabularInline):
     model = CallObjection
     extra = 0
+    can_delete = False
     fields = [
         "order",
         "text",
@@ -44,7 +48,7 @@ class CallObjectionInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(DomainRecordAdmin):
     """For support and audits; reps and managers work with calls in the app's pages."""
 
     list_display = ["purpose", "owner", "scheduled_at", "status", "call_type", "reviewer"]

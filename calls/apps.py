@@ -6,10 +6,25 @@ class CallsConfig(AppConfig):
     verbose_name = "Call management"
 
     def ready(self):
-        from salesproc.registry import Restorable, register_restorable
+        from salesproc.registry import (
+            OwnedRecords,
+            Restorable,
+            register_owned_records,
+            register_restorable,
+        )
 
-        from . import hooks, notifications
+        from . import hooks, notifications, services
+        from .models import Call
 
         hooks.register()
         notifications.register()
         register_restorable(Restorable("call", "calls.Call", "Call", purge_order=10))
+        register_owned_records(
+            OwnedRecords(
+                "calls",
+                "planned calls",
+                lambda user: Call.objects.filter(owner=user, status=Call.Status.PLANNED).count(),
+                services.call_reassign_open,
+                order=40,
+            )
+        )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from salesproc.admin_support import DomainRecordAdmin
+
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
 
 
@@ -38,6 +40,7 @@ class LostReasonAdmin(admin.ModelAdmin):
 class LineItemInline(admin.TabularInline):
     model = LineItem
     extra = 0
+    can_delete = False
     raw_id_fields = ["product"]
 
 
@@ -50,7 +53,7 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
+class DealAdmin(DomainRecordAdmin):
     list_display = ["name", "account", "owner", "stage", "status", "amount", "expected_close_date"]
     list_filter = ["status", "pipeline", "forecast_category", "deal_type"]
     search_fields = ["name", "account__name"]

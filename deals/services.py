@@ -1154,3 +1154,21 @@ def lost_reason_update(*, actor: User, reason: LostReason, data: dict) -> LostRe
         reason, changes, actor=actor, name="lost_reason.updated", label=f"Lost reason {reason.name}"
     )
     return reason
+
+
+# -- handing a person's records to someone else (salesproc.handover) -------------------
+
+
+def deal_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    """Open deals go to to_user (won and lost ones stay in from_user's history). The
+    version moves on, so an edit form opened before the handover is refused, not lost."""
+    from salesproc.handover import reassign_owned
+
+    return reassign_owned(
+        Deal.objects.filter(status=Deal.Status.OPEN),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="deal.reassigned",
+        bump_version=True,
+    )

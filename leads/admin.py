@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from salesproc.admin_support import DomainRecordAdmin
+
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(DomainRecordAdmin):
     list_display = ["last_name", "first_name", "company_name", "status", "score", "source", "owner"]
     list_filter = ["status", "source"]
     search_fields = ["last_name", "first_name", "email", "company_name"]
@@ -59,7 +61,7 @@ class DisqualificationReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(DomainRecordAdmin):
     list_display = ["lead", "score", "verdict", "decision", "by", "decided_at"]
     list_filter = ["decision", "verdict"]
     list_select_related = ["lead", "by"]

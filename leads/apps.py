@@ -6,15 +6,31 @@ class LeadsConfig(AppConfig):
     verbose_name = "Lead qualification"
 
     def ready(self):
-        from . import hooks, intake_hooks
+        from salesproc.registry import (
+            OwnedRecords,
+            Restorable,
+            register_owned_records,
+            register_restorable,
+        )
+
+        from . import hooks, intake_hooks, services
+        from .models import Lead
 
         hooks.register()  # leads, criteria, qualification, conversion, metrics
         intake_hooks.register()  # intake forms, CSV import
-
-        from salesproc.registry import Restorable, register_restorable
-
         register_restorable(
             Restorable(
                 "lead", "leads.Lead", "Lead", name=lambda lead: lead.full_name, purge_order=20
+            )
+        )
+        register_owned_records(
+            OwnedRecords(
+                "leads",
+                "open leads",
+                lambda user: Lead.objects.filter(
+                    owner=user, status__in=services.OPEN_LEAD_STATUSES
+                ).count(),
+                services.lead_reassign_open,
+                order=20,
             )
         )

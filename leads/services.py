@@ -827,3 +827,21 @@ def disqualification_reason_set_active(
         summary=f"Disqualification reason “{reason.name}” {'offered' if active else 'retired'}",
     )
     return reason
+
+
+# -- handing a person's records to someone else (salesproc.handover) -------------------
+
+OPEN_LEAD_STATUSES = [Lead.Status.NEW, Lead.Status.WORKING, Lead.Status.QUALIFIED]
+
+
+def lead_reassign_open(*, from_user: User, to_user: User, actor: User | None) -> int:
+    """Leads still being worked go to to_user; converted and disqualified ones stay."""
+    from salesproc.handover import reassign_owned
+
+    return reassign_owned(
+        Lead.objects.filter(status__in=OPEN_LEAD_STATUSES),
+        from_user=from_user,
+        to_user=to_user,
+        actor=actor,
+        event_name="lead.reassigned",
+    )

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Event, Notification, SalesRole, Team, User
+from . import services
+from .admin_support import ReadOnlyAdmin
+from .models import Event, LoginFailure, Notification, SalesRole, Team, User
 
 
 @admin.register(User)
@@ -22,7 +24,9 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
+    """The audit trail: read in admin, never added, edited or deleted there."""
+
     list_display = ["name", "content_type", "object_id", "actor", "created_at", "dispatched_at"]
     list_filter = ["name"]
     date_hierarchy = "created_at"
@@ -31,3 +35,34 @@ class EventAdmin(admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "text", "created_at", "read_at"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed log-ins and reset requests; "Unlock" forgets them (salesproc.lockout)."""
+
+    list_display = ["created_at", "kind", "username", "address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "address"]
+    actions = ["unlock"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_crm_admin or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Unlock the usernames and addresses of the selected rows")
+    def unlock(self, request, queryset):
+        pairs = set(queryset.values_list("username", "address"))
+        for username in {u for u, _ in pairs if u}:
+            services.lockout_clear(actor=request.user, username=username)
+        for address in {a for _, a in pairs if a}:
+            services.lockout_clear(actor=request.user, address=address)
+        self.message_user(request, f"Unlocked {len(pairs)} username/address pair(s).")

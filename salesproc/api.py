@@ -1,16 +1,17 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import generics, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from . import lockout, services
 from . import recycle_bin as bin_services
-from . import services
 from .api_support import IsCrmAdminOrReadOnly
-from .models import SalesRole, Team, User
+from .client import client_address
+from .models import RecordHandover, SalesRole, Team, User
 from .pagination import PageNumberPagination
 from .processes import PROCESS_KEYS, PROCESS_LABELS
 from .throttling import FailOpenThrottleMixin
@@ -33,6 +34,17 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "manager"]
 
 
+class TeamWriteSerializer(serializers.ModelSerializer):
+    manager = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "manager"]
+        extra_kwargs = {"name": {"validators": []}}  # the service says when a name is taken
+
+
 class UserSerializer(serializers.ModelSerializer):
     team = TeamSerializer(read_only=True)
     role = RoleSerializer(read_only=True)
@@ -53,7 +65,9 @@ class UserSerializer(serializers.ModelSerializer):
             "processes",
             "is_admin",
             "is_manager",
+            "is_active",
         ]
+        read_only_fields = ["is_active"]
 
     def get_processes(self, user) -> list[dict]:
         return [{"key": key, "label": PROCESS_LABELS[key]} for key in user.processes]
@@ -65,12 +79,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class LoginThrottle(FailOpenThrottleMixin, AnonRateThrottle):
+    """A burst limit per client address, read through the trusted proxies only; the
+    lockout (salesproc.lockout) is what stops guessing over time."""
+
     rate = "20/min"
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 @extend_schema(
     request=TokenRequestSerializer,
-    responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    responses={
+        200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        429: inline_serializer("LockedOut", {"detail": serializers.CharField()}),
+    },
     auth=[],
 )
 @api_view(["POST"])
@@ -79,6 +102,15 @@ class LoginThrottle(FailOpenThrottleMixin, AnonRateThrottle):
 def obtain_token(request):
     serializer = TokenRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
+    lock = lockout.lock_for(
+        username=serializer.validated_data["username"], address=client_address(request)
+    )
+    if lock is not None:
+        return Response(
+            {"detail": lockout.lock_message(lock)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(lock.seconds)},
+        )
     user = authenticate(
         request,
         username=serializer.validated_data["username"],
@@ -93,26 +125,184 @@ def obtain_token(request):
     return Response({"token": token.key})
 
 
-class UserViewSet(viewsets.ReadOnlyModelViewSet):
+class UserCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), allow_null=True, required=False
+    )
+    role = serializers.PrimaryKeyRelatedField(
+        queryset=SalesRole.objects.all(), allow_null=True, required=False
+    )
+
+
+class HandoverChoiceSerializer(serializers.Serializer):
+    records = serializers.ChoiceField(
+        choices=[services.KEEP_RECORDS, services.REASSIGN_RECORDS],
+        required=False,
+        allow_null=True,
+        help_text="Asked when the person owns open records: keep them, or reassign them.",
+    )
+    reassign_to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+
+
+class UserAssignSerializer(HandoverChoiceSerializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True)
+    role = serializers.PrimaryKeyRelatedField(queryset=SalesRole.objects.all(), allow_null=True)
+
+
+class HandoverSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecordHandover
+        fields = [
+            "id",
+            "from_user",
+            "to_user",
+            "reason",
+            "status",
+            "total",
+            "done",
+            "counts",
+            "error",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class UserChangeResponseSerializer(UserSerializer):
+    handover = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "handover"]
+
+    def get_handover(self, user) -> HandoverSerializer(allow_null=True):
+        handover = self.context.get("handover")
+        return HandoverSerializer(handover).data if handover is not None else None
+
+
+class UserViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """People. Everyone reads those they may see; admins add, reassign, deactivate and
+    reactivate (a team change or a deactivation asks what happens to open records)."""
+
     serializer_class = UserSerializer
+    permission_classes = [IsAuthenticated, IsCrmAdminOrReadOnly]
+    queryset = User.objects.none()  # for the schema; get_queryset decides
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering_fields = ["username", "last_name"]
 
     def get_queryset(self):
         from .models import users_visible_to
 
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        admin = getattr(self.request.user, "is_crm_admin", False)
+        if self.action in {"reactivate", "retrieve", "list"} and admin:
+            return User.objects.all().order_by("username")  # deactivated people too
         return users_visible_to(self.request.user).order_by("username")
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def me(self, request):
         return Response(self.get_serializer(request.user).data)
+
+    def _changed(self, user, *, since_id):
+        user.refresh_from_db()
+        handover = RecordHandover.objects.filter(from_user=user, pk__gt=since_id or 0).first()
+        return Response(
+            UserChangeResponseSerializer(
+                user, context={"handover": handover, "request": self.request}
+            ).data
+        )
+
+    def _last_handover_id(self, user):
+        last = RecordHandover.objects.filter(from_user=user).values_list("pk", flat=True).first()
+        return last or 0
+
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = UserCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(actor=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UserAssignSerializer, responses={200: UserChangeResponseSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        user = self.get_object()
+        serializer = UserAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        since = self._last_handover_id(user)
+        services.user_assign(actor=request.user, user=user, **serializer.validated_data)
+        return self._changed(user, since_id=since)
+
+    @extend_schema(request=HandoverChoiceSerializer, responses={200: UserChangeResponseSerializer})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        user = self.get_object()
+        serializer = HandoverChoiceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        since = self._last_handover_id(user)
+        services.user_deactivate(actor=request.user, user=user, **serializer.validated_data)
+        return self._changed(user, since_id=since)
+
+    @extend_schema(request=None, responses={200: UserSerializer})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        user = self.get_object()
+        services.user_reactivate(actor=request.user, user=user)
+        user.refresh_from_db()
+        return Response(self.get_serializer(user).data)
+
+
+class TeamViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Teams and their managers. Everyone reads; admins add, rename, change managers."""
+
+    permission_classes = [IsAuthenticated, IsCrmAdminOrReadOnly]
+    queryset = Team.objects.select_related("manager").order_by("name")
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    pagination_class = None
+
+    def get_serializer_class(self):
+        return TeamWriteSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.team_create(
+            actor=self.request.user,
+            name=serializer.validated_data["name"],
+            manager=serializer.validated_data.get("manager"),
+        )
+
+    def perform_update(self, serializer):
+        team = serializer.instance
+        serializer.instance = services.team_update(
+            actor=self.request.user,
+            team=team,
+            name=serializer.validated_data.get("name", team.name),
+            manager=serializer.validated_data.get("manager", team.manager),
+        )
+
+
+class HandoverViewSet(viewsets.ReadOnlyModelViewSet):
+    """Handovers of open records (after a team change or deactivation): their progress."""
+
+    serializer_class = HandoverSerializer
+    queryset = RecordHandover.objects.none()  # for the schema; get_queryset decides
+
+    def get_queryset(self):
+        if not getattr(self.request.user, "is_crm_admin", False):
+            return RecordHandover.objects.none()
+        return RecordHandover.objects.order_by("-created_at", "-id")
 
 
 class RoleViewSet(viewsets.ModelViewSet):
     """Sales roles and the processes each runs. Everyone reads; admins write."""
 
     serializer_class = RoleSerializer
-    permission_classes = [IsCrmAdminOrReadOnly]
+    permission_classes = [IsAuthenticated, IsCrmAdminOrReadOnly]
     queryset = SalesRole.objects.order_by("name")
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
     pagination_class = None
@@ -183,3 +373,5 @@ def recycle_bin_restore(request):
 def register(router):
     router.register("users", UserViewSet, basename="user")
     router.register("roles", RoleViewSet, basename="role")
+    router.register("teams", TeamViewSet, basename="team")
+    router.register("handovers", HandoverViewSet, basename="handover")

@@ -6,6 +6,7 @@ class SalesprocConfig(AppConfig):
     verbose_name = "salesproc core"
 
     def ready(self):
+        from . import handover  # noqa: F401  (registers its Celery task in every process)
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 
         register_nav(NavItem("Home", "home", order=0))
@@ -32,5 +33,13 @@ class SalesprocConfig(AppConfig):
                 "event_deliveries",
                 "Subscribers retrying an event or given up on one.",
                 order=90,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Locked-out logins",
+                "lockout_list",
+                "Usernames and addresses locked after failed log-ins; unlock them.",
+                order=30,
             )
         )

@@ -311,9 +311,79 @@ __all__ = [
     "Event",
     "EventDelivery",
     "EventReference",
+    "LoginFailure",
     "Notification",
     "OwnedQuerySet",
+    "RecordHandover",
     "SalesRole",
     "Team",
     "User",
 ]
+
+
+class LoginFailure(models.Model):
+    """One failed log-in (or one password-reset request): what lockouts count.
+
+    Rows live in the database, so a lockout holds with the cache down and across web
+    processes; an admin unlock deletes them.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Failed log-in"
+        PASSWORD_RESET = "password_reset", "Password reset request"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LOGIN)
+    username = models.CharField(max_length=254, blank=True, db_index=True)
+    address = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.username or '-'} from {self.address or '-'}"
+
+
+class RecordHandover(models.Model):
+    """Handing one person's open records to another (a team change, someone leaving),
+    run as a job; the page shows its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="handovers_given"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="handovers_received"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # {kind key: records moved}
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.from_user} → {self.to_user} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -87,6 +87,22 @@ class Restorable:
     purge_order: int = 100
 
 
+@dataclass(frozen=True)
+class OwnedRecords:
+    """A kind of record people own, for handing a person's open work to someone else
+    when they change team or leave (salesproc.handover).
+
+    count_open(user) -> int; reassign_open(*, from_user, to_user, actor) -> int moves the
+    user's open records of this kind to to_user (in one transaction, with events).
+    """
+
+    key: str
+    label: str  # plural, for "12 open deals"
+    count_open: Callable
+    reassign_open: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -96,6 +112,7 @@ class Registry:
     panels: list = field(default_factory=list)
     stage_gates: list = field(default_factory=list)
     restorables: list = field(default_factory=list)
+    owned_records: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -136,6 +153,14 @@ def register_restorable(restorable: Restorable):
 def restorables_for():
     """Every kind the recycle bin holds, in purge order."""
     return sorted(registry.restorables, key=lambda r: (r.purge_order, r.type))
+
+
+def register_owned_records(kind: OwnedRecords):
+    _replace(registry.owned_records, kind, lambda k: k.key)
+
+
+def owned_records_for():
+    return sorted(registry.owned_records, key=lambda k: (k.order, k.key))
 
 
 def stage_gates_for():

@@ -72,10 +72,55 @@ def team_create(*, actor: User, name: str, manager: User | None = None):
     return team
 
 
+KEEP_RECORDS, REASSIGN_RECORDS = "keep", "reassign"
+
+
+def _handover_choice(*, user: User, records: str | None, reassign_to: User | None, doing: str):
+    """Who takes user's open records: None (they keep them) or a person. When user has
+    open records, the caller must have asked: keep them, or reassign to someone."""
+    from .handover import open_record_counts
+
+    counts = [c for c in open_record_counts(user) if c["count"]]
+    if not counts:
+        return None
+    if records not in (KEEP_RECORDS, REASSIGN_RECORDS):
+        listed = ", ".join(f"{c['count']} {c['label']}" for c in counts)
+        raise ValidationError(
+            {
+                "records": f"{user.display_name} has open records ({listed}). Before {doing}, "
+                f"choose: keep them with {user.display_name}, or reassign them to someone."
+            }
+        )
+    if records == KEEP_RECORDS:
+        return None
+    if reassign_to is None:
+        raise ValidationError({"reassign_to": "Choose who takes the open records."})
+    if reassign_to.pk == user.pk or not reassign_to.is_active:
+        raise ValidationError({"reassign_to": "Choose another active person."})
+    return reassign_to
+
+
 @transaction.atomic
-def user_assign(*, actor: User, user: User, team: Team | None, role: SalesRole | None):
+def user_assign(
+    *,
+    actor: User,
+    user: User,
+    team: Team | None,
+    role: SalesRole | None,
+    records: str | None = None,
+    reassign_to: User | None = None,
+):
+    """Change a person's team and role. A team change moves their records' visibility to
+    the new team, so when they own open records the caller says what happens to them:
+    they keep them (the records follow them) or someone else takes them (a job)."""
+    from .handover import handover_start
+
     changes = {}
+    taker = None
     if user.team_id != (team.pk if team else None):
+        taker = _handover_choice(
+            user=user, records=records, reassign_to=reassign_to, doing="changing their team"
+        )
         changes["team"] = [str(user.team) if user.team else None, str(team) if team else None]
         user.team = team
     if user.role_id != (role.pk if role else None):
@@ -83,6 +128,8 @@ def user_assign(*, actor: User, user: User, team: Team | None, role: SalesRole |
         user.role = role
     if changes:
         user.save(update_fields=["team", "role"])
+        if taker is not None:
+            changes["records_to"] = taker.display_name
         record_event(
             subject=user,
             name="user.assigned",
@@ -90,7 +137,128 @@ def user_assign(*, actor: User, user: User, team: Team | None, role: SalesRole |
             summary="Team or role changed",
             data=changes,
         )
+    if taker is not None:
+        handover_start(actor=actor, from_user=user, to_user=taker, reason="team change")
     return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    team: Team | None = None,
+    role: SalesRole | None = None,
+):
+    from django.contrib.auth.password_validation import validate_password
+
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": "A person needs a username."})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"The username “{username}” is taken."})
+    email = (email or "").strip()
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "Someone already has this email address."})
+    user = User(
+        username=username,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        email=email,
+        team=team,
+        role=role,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save()
+    record_event(
+        subject=user,
+        name="user.created",
+        actor=actor,
+        summary=f"{user.display_name} added",
+        data={"team": str(team) if team else None, "role": str(role) if role else None},
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(
+    *, actor: User, user: User, records: str | None = None, reassign_to: User | None = None
+):
+    """Someone leaves: they can no longer log in (sessions and API tokens stop working),
+    their history stays where it is, readable, under their name; open records stay with
+    them or go to someone else."""
+    from .handover import handover_start
+
+    if user.pk == actor.pk:
+        raise ValidationError({"records": "You can't deactivate yourself."})
+    if not user.is_active:
+        raise ValidationError({"records": f"{user.display_name} is already deactivated."})
+    taker = _handover_choice(
+        user=user, records=records, reassign_to=reassign_to, doing="deactivating them"
+    )
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record_event(
+        subject=user,
+        name="user.deactivated",
+        actor=actor,
+        summary=f"{user.display_name} deactivated",
+        data={"records_to": taker.display_name if taker else None},
+    )
+    if taker is not None:
+        handover_start(actor=actor, from_user=user, to_user=taker, reason="deactivation")
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User):
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_event(
+        subject=user, name="user.reactivated", actor=actor, summary=f"{user.display_name} back"
+    )
+    return user
+
+
+@transaction.atomic
+def team_update(*, actor: User, team: Team, name: str, manager: User | None):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A team needs a name."})
+    if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
+        raise ValidationError({"name": f"A team called “{name}” already exists."})
+    if manager is not None and not manager.is_active:
+        raise ValidationError({"manager": f"{manager.display_name} is deactivated."})
+    changes = {}
+    if team.name != name:
+        changes["name"] = [team.name, name]
+        team.name = name
+    if team.manager_id != (manager.pk if manager else None):
+        changes["manager"] = [
+            team.manager.display_name if team.manager else None,
+            manager.display_name if manager else None,
+        ]
+        team.manager = manager
+    if changes:
+        team.save(update_fields=["name", "manager"])
+        record_event(
+            subject=team,
+            name="team.updated",
+            actor=actor,
+            summary=f"Team {team.name} updated",
+            data=changes,
+        )
+    return team
 
 
 def notify(*, recipient: User, text: str, url: str = "", key: str = "", email: bool = False):
@@ -165,3 +333,30 @@ def check_owner(*, actor, owner, records="records"):
     if owner.team_id and owner.team_id in actor.managed_team_ids:
         return
     raise ValidationError({"owner": f"You can only give {records} to yourself or your team."})
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User, username: str = "", address: str = ""):
+    """An admin unlocks a username or an address: its failures are forgotten."""
+    from . import lockout
+    from .models import LoginFailure
+
+    username = lockout.normalise(username)
+    address = (address or "").strip()[:64]
+    if not username and not address:
+        raise ValidationError({"username": "Give a username or an address to unlock."})
+    rows = LoginFailure.objects.none()
+    if username:
+        rows = rows | LoginFailure.objects.filter(username=username)
+    if address:
+        rows = rows | LoginFailure.objects.filter(address=address)
+    cleared, _ = LoginFailure.objects.filter(pk__in=rows.values("pk")).delete()
+    subject = User.objects.filter(username__iexact=username).first() if username else None
+    record_event(
+        subject=subject or actor,
+        name="login.unlocked",
+        actor=actor,
+        summary=f"Unlocked {username or address}",
+        data={"username": username, "address": address},
+    )
+    return cleared

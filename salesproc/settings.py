@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,9 +29,34 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY", "embedded-only-key-set-SECRET_KEY-in-production-9f3b1c7e2a")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Embedded mode is the zero-setup demo: no DATABASE_URL (or an SQLite one) and no Redis.
+# Only there does DEBUG default to on; a server with a real database or Redis is
+# production unless DEBUG=true says otherwise.
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'salesproc.sqlite3'}")
+EMBEDDED = DATABASE_URL.startswith("sqlite:") and not env("REDIS_URL")
+DEBUG = env_bool("DEBUG", EMBEDDED)
+
+# Keys that are public (this file, the docs): never good enough with DEBUG off.
+EMBEDDED_SECRET_KEY = "embedded-only-key-set-SECRET_KEY-in-production-9f3b1c7e2a"
+KNOWN_SECRET_KEYS = {EMBEDDED_SECRET_KEY, "change-me", "changeme", "secret", "django-insecure"}
+SECRET_KEY = env("SECRET_KEY") or (EMBEDDED_SECRET_KEY if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+if not DEBUG:
+    if (
+        not SECRET_KEY
+        or SECRET_KEY in KNOWN_SECRET_KEYS
+        or SECRET_KEY.startswith("django-insecure")
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is missing or is a key published with salesproc. With DEBUG off, set "
+            "SECRET_KEY to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or set DEBUG=true on a development machine."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is empty. With DEBUG off, set ALLOWED_HOSTS to the host names this "
+            "CRM answers on (comma-separated, e.g. crm.example.com)."
+        )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -68,6 +94,8 @@ MIDDLEWARE = [
     "salesproc.events.ActingViaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "salesproc.middleware.SecurityHeadersMiddleware",
+    "salesproc.middleware.QueryStringMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -92,7 +120,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'salesproc.sqlite3'}"),
+        DATABASE_URL,
         conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
     )
 }
@@ -178,6 +206,28 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sent on every response (salesproc.middleware): no inline script anywhere, our scripts
+# and htmx from this site only. Inline styles stay allowed: server-rendered charts and
+# progress bars set widths in style attributes, and an inline style cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
+# The client address comes from REMOTE_ADDR, or, behind N reverse proxies that each
+# append to X-Forwarded-For, from the Nth address from the right (salesproc.client).
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+# Log-in lockout (salesproc.lockout), counted in the database.
+LOGIN_FAILURES_PER_USERNAME = int(env("LOGIN_FAILURES_PER_USERNAME", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "20"))
+PASSWORD_RESETS_PER_EMAIL = int(env("PASSWORD_RESETS_PER_EMAIL", "3"))
+PASSWORD_RESETS_PER_ADDRESS = int(env("PASSWORD_RESETS_PER_ADDRESS", "10"))
+LOGIN_LOCKOUT_MINUTES = int(env("LOGIN_LOCKOUT_MINUTES", "15"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -195,6 +245,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "salesproc.api_support.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"intake": env("INTAKE_RATE", "60/min")},
+    # DRF's own address reading (any throttle not ours) follows the same proxies.
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "salesproc API",

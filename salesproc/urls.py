@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 import accounts.api
@@ -15,7 +15,12 @@ import opportunities.api
 import territories.api
 
 from . import api as core_api
+from . import auth_views as crm_auth_views
 from . import event_views, views
+from .forms import CrmAdminAuthenticationForm
+
+# The Django admin's own login counts failures and says when it is locked too.
+admin.site.login_form = CrmAdminAuthenticationForm
 
 router = DefaultRouter()
 for module in (
@@ -44,7 +49,7 @@ api_urls = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", crm_auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
@@ -56,13 +61,36 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("password/reset/", crm_auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        crm_auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
     path("recycle-bin/restore/", views.recycle_bin_restore, name="recycle_bin_restore"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("settings/", views.settings_index, name="settings"),
     path("settings/roles/", views.role_list, name="role_list"),
     path("settings/roles/<int:pk>/", views.role_edit, name="role_edit"),
     path("settings/teams/", views.team_list, name="team_list"),
+    path("settings/lockouts/", views.lockout_list, name="lockout_list"),
+    path("settings/lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
+    path("settings/teams/<int:pk>/", views.team_edit, name="team_edit"),
+    path("settings/users/new/", views.user_create, name="user_create"),
+    path("settings/users/<int:pk>/", views.user_edit, name="user_edit"),
     path("settings/users/<int:pk>/assign/", views.user_assign, name="user_assign"),
     path("settings/events/", event_views.event_delivery_list, name="event_deliveries"),
     path(
@@ -70,6 +98,9 @@ urlpatterns = [
         event_views.event_delivery_retry,
         name="event_delivery_retry",
     ),
+    path("settings/users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("settings/users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
+    path("settings/handovers/<int:pk>/", views.handover_progress, name="handover_progress"),
     path("accounts/", include("accounts.urls")),
     path("deals/", include("deals.urls")),
     path("opportunities/", include("opportunities.urls")),
@@ -79,6 +110,6 @@ urlpatterns = [
     path("automation/", include("automation.urls")),
     path("api/v1/", include(api_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
     path("django-admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from .call_types import call_type_create, call_type_delete, call_type_update
 from .checks import UNCHANGED, require_owner
 from .execution import call_complete, call_mark_no_show, require_loggable
 from .follow_up import call_plan_follow_up, follow_up_initial
+from .handover import call_reassign_open
 from .objections import objection_create, objection_delete, objection_update
 from .planning import call_plan, call_update_plan, plan_defaults
 from .rescheduling import call_cancel, call_delete, call_reschedule
@@ -37,6 +38,7 @@ from .review import (
 )
 
 __all__ = [
+    "call_reassign_open",
     "RATING_KEYS",
     "UNCHANGED",
     "calendar_token_regenerate",
