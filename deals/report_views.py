@@ -16,7 +16,7 @@ from salesproc.access import get_visible_or_404
 from salesproc.charts import bar_chart, column_chart, line_chart
 from salesproc.errors import StaleVersion
 from salesproc.models import users_visible_to
-from salesproc.view_support import manager_required, process_required
+from salesproc.view_support import manager_required, process_required, safe_next_url
 from salesproc.views import apply_errors
 
 from . import forecasting, reports
@@ -254,7 +254,7 @@ def forecast_category(request, pk):
             messages.error(request, f"{deal.name}: {error}")
         else:
             messages.success(request, f"{deal.name}: forecast category saved.")
-        return redirect(request.POST.get("next") or reverse("deals:forecast"))
+        return redirect(safe_next_url(request, reverse("deals:forecast")))
     return render(
         request,
         "deals/reports/_forecast_deal_row.html",

@@ -10,7 +10,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
@@ -19,7 +18,7 @@ from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
-from salesproc.view_support import admin_required, process_required
+from salesproc.view_support import admin_required, process_required, safe_next_url
 from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
@@ -39,15 +38,6 @@ from .forms import (
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage
 
 PAGE_SIZE = 25
-
-
-def _next_url(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _wants_json(request):
@@ -314,7 +304,7 @@ def deal_move(request, pk):
     stage_id = int_or_none(source.get("stage"))
     if stage_id:
         target = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first()
-    back = _next_url(request, deal.get_absolute_url())
+    back = safe_next_url(request, deal.get_absolute_url())
     partial = source.get("partial") == "1"
     template = "deals/_move_form.html" if partial else "deals/move_form.html"
     if not deal.is_open:

@@ -17,23 +17,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pipeline():
-    return pipeline_with_criteria(name="New business")
-
-
-@pytest.fixture
-def deal(rep, pipeline):
-    return DealFactory(owner=rep, pipeline=pipeline, amount=5000)
-
-
-@pytest.fixture
-def outsider(north):
-    """Someone whose role does not run deal management."""
-    role = RoleFactory(slug="support", name="Support", processes=["calls"])
-    return UserFactory(username="sam", role=role, team=north)
-
-
 def url(deal, action=""):
     base = f"/api/v1/deals/{deal.pk}/"
     return f"{base}{action}/" if action else base

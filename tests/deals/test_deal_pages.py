@@ -20,22 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pipeline():
-    return pipeline_with_criteria(name="New business")
-
-
-@pytest.fixture
-def deal(rep, pipeline):
-    return DealFactory(owner=rep, pipeline=pipeline, amount=5000, name="Acme expansion")
-
-
-@pytest.fixture
-def outsider(north):
-    role = RoleFactory(slug="support", name="Support", processes=["calls"])
-    return UserFactory(username="sam", role=role, team=north)
-
-
 def as_user(client, user):
     client.force_login(user)
     return client

@@ -22,16 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pipeline():
-    return pipeline_with_criteria(name="New business")
-
-
-@pytest.fixture
-def deal(rep, pipeline):
-    return DealFactory(owner=rep, pipeline=pipeline, amount=5000)
-
-
 def event_names(deal):
     return list(
         Event.objects.filter(object_id=deal.pk, content_type__model="deal")
