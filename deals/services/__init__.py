@@ -1,0 +1,64 @@
+"""Writes for deals, by concept: the deal lifecycle (`deals`), line items (`line_items`),
+pipeline and stage settings (`pipelines`), products and lost reasons (`catalogue`).
+
+Every change records an event in the same transaction. Other apps keep calling
+`from deals import services; services.deal_create(...)`: the names are re-exported here.
+"""
+
+from .catalogue import (
+    lost_reason_create,
+    lost_reason_update,
+    product_create,
+    product_update,
+)
+from .deals import (
+    DEAL_FIELDS,
+    deal_create,
+    deal_delete,
+    deal_lose,
+    deal_move_stage,
+    deal_reopen,
+    deal_update,
+    deal_win,
+    default_pipeline,
+    first_open_stage,
+)
+from .line_items import line_item_add, line_item_remove, line_item_update
+from .pipelines import (
+    STAGE_FIELDS,
+    pipeline_create,
+    pipeline_delete,
+    pipeline_update,
+    stage_create,
+    stage_delete,
+    stage_reorder,
+    stage_update,
+)
+
+__all__ = [
+    "DEAL_FIELDS",
+    "STAGE_FIELDS",
+    "deal_create",
+    "deal_delete",
+    "deal_lose",
+    "deal_move_stage",
+    "deal_reopen",
+    "deal_update",
+    "deal_win",
+    "default_pipeline",
+    "first_open_stage",
+    "line_item_add",
+    "line_item_remove",
+    "line_item_update",
+    "lost_reason_create",
+    "lost_reason_update",
+    "pipeline_create",
+    "pipeline_delete",
+    "pipeline_update",
+    "product_create",
+    "product_update",
+    "stage_create",
+    "stage_delete",
+    "stage_reorder",
+    "stage_update",
+]
