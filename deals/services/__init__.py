@@ -1,5 +1,7 @@
-"""Writes for deals, by concept: the deal lifecycle (`deals`), line items (`line_items`),
-pipeline and stage settings (`pipelines`), products and lost reasons (`catalogue`).
+"""Writes for deals, by concept: the deal record (`deals`: create, edit, delete), its
+lifecycle (`transitions`: move, win, lose, reopen, with the stage gates), line items
+(`line_items`), pipeline and stage settings (`pipelines`), products and lost reasons
+(`catalogue`).
 
 Every change records an event in the same transaction. Other apps keep calling
 `from deals import services; services.deal_create(...)`: the names are re-exported here.
@@ -15,11 +17,7 @@ from .deals import (
     DEAL_FIELDS,
     deal_create,
     deal_delete,
-    deal_lose,
-    deal_move_stage,
-    deal_reopen,
     deal_update,
-    deal_win,
     default_pipeline,
     first_open_stage,
 )
@@ -34,6 +32,7 @@ from .pipelines import (
     stage_reorder,
     stage_update,
 )
+from .transitions import deal_lose, deal_move_stage, deal_reopen, deal_win
 
 __all__ = [
     "DEAL_FIELDS",
