@@ -552,36 +552,40 @@ def _stage_initial(stage):
     }
 
 
-@login_required
-@admin_required
-def pipeline_edit(request, pk):
-    pipeline = get_object_or_404(Pipeline, pk=pk)
-    action = request.POST.get("action") if request.method == "POST" else None
-    pipeline_form = PipelineForm(
-        request.POST if action == "pipeline" else None,
-        initial={
-            "name": pipeline.name,
-            "order": pipeline.order,
-            "is_default": pipeline.is_default,
-            "is_active": pipeline.is_active,
-        },
-    )
-    stage_form = StageForm(
-        request.POST if action == "add_stage" else None,
-        prefix="new",
-        initial={"probability": 20, "stalled_after_days": 14},
-    )
-    if action == "pipeline" and pipeline_form.is_valid():
-        data = dict(pipeline_form.cleaned_data)
-        data["order"] = data.get("order") or 0
-        try:
-            services.pipeline_update(actor=request.user, pipeline=pipeline, data=data)
-        except ValidationError as exc:
-            apply_errors(pipeline_form, exc)
-        else:
-            messages.success(request, "Pipeline saved.")
-            return redirect("deals:pipeline_edit", pipeline.pk)
-    if action == "add_stage" and stage_form.is_valid():
+def _pipeline_initial(pipeline):
+    return {
+        "name": pipeline.name,
+        "order": pipeline.order,
+        "is_default": pipeline.is_default,
+        "is_active": pipeline.is_active,
+    }
+
+
+def _stage_row_data(form):
+    """A stage row's changes for pipeline_save: the order is changed with Up and Down."""
+    data = {k: v for k, v in form.cleaned_data.items() if k != "order"}
+    for field in ("exit_criteria", "default_forecast_category"):
+        if field in data:
+            data[field] = data[field] or ""
+    return data
+
+
+def _apply_row_errors(exc, pipeline_form, rows):
+    """pipeline_save's errors ("<stage id>:<field>" or a pipeline field) onto their form."""
+    for key, errors in exc.message_dict.items():
+        stage_id, _, field = key.rpartition(":")
+        form = rows.get(int(stage_id)) if stage_id.isdigit() else pipeline_form
+        if form is None:
+            pipeline_form.add_error(None, errors)
+            continue
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _pipeline_action(request, pipeline, action, stage_form):
+    """After the rows are saved: the button's own action. Returns a response or None."""
+    edit_url = reverse("deals:pipeline_edit", args=[pipeline.pk])
+    kind, _, stage_id = action.partition("-")
+    if kind == "add_stage":
         data = stage_form.cleaned_data
         try:
             stage = services.stage_create(
@@ -595,14 +599,82 @@ def pipeline_edit(request, pk):
             )
         except ValidationError as exc:
             apply_errors(stage_form, exc)
-        else:
-            messages.success(request, f"Stage “{stage.name}” added.")
-            return redirect("deals:pipeline_edit", pipeline.pk)
+            messages.info(request, "Your changes to the stages were saved.")
+            return None
+        messages.success(request, f"Stage “{stage.name}” added.")
+        return redirect(f"{edit_url}#stage-{stage.pk}")
+    stage = pipeline.stages.filter(pk=int_or_none(stage_id) or 0).first()
+    if kind in ("up", "down") and stage is not None:
+        _shift_stage(request.user, stage, kind)
+        return redirect(f"{edit_url}#stage-{stage.pk}")
+    if kind == "remove" and stage is not None:
+        return redirect("deals:stage_delete", stage.pk)
+    messages.success(request, "Pipeline saved.")
+    return redirect(edit_url)
+
+
+@login_required
+@admin_required
+def pipeline_edit(request, pk):
+    """One form for the whole pipeline: its fields, every stage row and a new stage.
+
+    Whichever button is pressed (save, up, down, remove, add), every row's edits are saved
+    first, all or nothing, so no typed change is lost without a word.
+    """
+    pipeline = get_object_or_404(Pipeline, pk=pk)
+    post = request.POST if request.method == "POST" else None
+    action = (post.get("action") or "save") if post else ""
     stages = list(pipeline.stages.order_by("order", "id"))
-    stage_forms = [
-        (stage, StageForm(prefix=f"s{stage.pk}", kind=stage.kind, initial=_stage_initial(stage)))
+
+    def bound(prefix):
+        return post if post and f"{prefix}-name" in post else None
+
+    pipeline_form = PipelineForm(
+        bound("pipeline"), prefix="pipeline", initial=_pipeline_initial(pipeline)
+    )
+    rows = {
+        stage.pk: StageForm(
+            bound(f"s{stage.pk}"),
+            prefix=f"s{stage.pk}",
+            kind=stage.kind,
+            initial=_stage_initial(stage),
+        )
         for stage in stages
-    ]
+    }
+    stage_form = StageForm(
+        post if action == "add_stage" else None,
+        prefix="new",
+        initial={"probability": 20, "stalled_after_days": 14},
+    )
+    status = 200
+    if post:
+        forms = [f for f in (pipeline_form, *rows.values()) if f.is_bound]
+        if action == "add_stage":
+            forms.append(stage_form)
+        valid = [form.is_valid() for form in forms]  # every form, so every row shows its errors
+        if all(valid):
+            values = None
+            if pipeline_form.is_bound and pipeline_form.has_changed():
+                values = dict(pipeline_form.cleaned_data)
+                values["order"] = values.get("order") or 0
+            try:
+                services.pipeline_save(
+                    actor=request.user,
+                    pipeline=pipeline,
+                    values=values,
+                    stages={
+                        pk: _stage_row_data(f)
+                        for pk, f in rows.items()
+                        if f.is_bound and f.has_changed()
+                    },
+                )
+            except ValidationError as exc:
+                _apply_row_errors(exc, pipeline_form, rows)
+            else:
+                response = _pipeline_action(request, pipeline, action, stage_form)
+                if response is not None:
+                    return response
+        status = 400
     return render(
         request,
         "deals/settings/pipeline_edit.html",
@@ -610,9 +682,10 @@ def pipeline_edit(request, pk):
             "pipeline": pipeline,
             "pipeline_form": pipeline_form,
             "stage_form": stage_form,
-            "stage_forms": stage_forms,
+            "stage_forms": [(stage, rows[stage.pk]) for stage in stages],
             "open_count": sum(1 for s in stages if s.is_open),
         },
+        status=status,
     )
 
 
@@ -646,12 +719,8 @@ def stage_edit(request, pk):
     )
 
 
-@login_required
-@admin_required
-@require_POST
-def stage_shift(request, pk):
-    """Move an open stage one place up or down."""
-    stage = get_object_or_404(Stage.objects.select_related("pipeline"), pk=pk)
+def _shift_stage(actor, stage, direction):
+    """Move an open stage one place up or down among the open stages."""
     pipeline = stage.pipeline
     ids = list(
         pipeline.stages.filter(kind=Stage.Kind.OPEN)
@@ -660,19 +729,34 @@ def stage_shift(request, pk):
     )
     if stage.pk in ids:
         index = ids.index(stage.pk)
-        other = index - 1 if request.POST.get("direction") == "up" else index + 1
+        other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(ids):
             ids[index], ids[other] = ids[other], ids[index]
-            services.stage_reorder(actor=request.user, pipeline=pipeline, stage_ids=ids)
-    return redirect(f"{reverse('deals:pipeline_edit', args=[pipeline.pk])}#stage-{stage.pk}")
+            services.stage_reorder(actor=actor, pipeline=pipeline, stage_ids=ids)
 
 
 @login_required
 @admin_required
 @require_POST
+def stage_shift(request, pk):
+    """Move an open stage one place up or down."""
+    stage = get_object_or_404(Stage.objects.select_related("pipeline"), pk=pk)
+    _shift_stage(request.user, stage, request.POST.get("direction"))
+    return redirect(f"{reverse('deals:pipeline_edit', args=[stage.pipeline_id])}#stage-{stage.pk}")
+
+
+@login_required
+@admin_required
 def stage_delete(request, pk):
+    """GET asks "Remove this stage?"; POST removes it (or says why it stays)."""
     stage = get_object_or_404(Stage.objects.select_related("pipeline"), pk=pk)
     pipeline_id = stage.pipeline_id
+    if request.method != "POST":
+        return render(
+            request,
+            "deals/settings/stage_confirm_delete.html",
+            {"stage": stage, "pipeline": stage.pipeline},
+        )
     try:
         services.stage_delete(actor=request.user, stage=stage)
     except ValidationError as exc:

@@ -357,3 +357,40 @@ def stage_delete(*, actor: User, stage: Stage) -> None:
         f"Stage {stage.name} removed from {pipeline.name}",
     )
     stage.delete()
+
+
+@transaction.atomic
+def pipeline_save(
+    *,
+    actor: User,
+    pipeline: Pipeline,
+    values: dict | None = None,
+    stages: dict[int, dict] | None = None,
+) -> Pipeline:
+    """Save the pipeline settings page in one go: the pipeline's own fields (`values`) and
+    any number of its stages (`stages`: stage id -> changed fields). All or nothing.
+
+    Errors come back together, keyed by field for the pipeline and "<stage id>:<field>"
+    for a stage, so the page can show each on its row.
+    """
+    pipeline = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
+    errors = {}
+    if values:
+        try:
+            pipeline = pipeline_update(actor=actor, pipeline=pipeline, data=values)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    by_id = {s.pk: s for s in pipeline.stages.select_for_update()}
+    for stage_id, data in (stages or {}).items():
+        stage = by_id.get(stage_id)
+        if stage is None:
+            errors[f"{stage_id}:stage"] = [f"This stage is no longer part of {pipeline.name}."]
+            continue
+        try:
+            stage_update(actor=actor, stage=stage, data=data)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"{stage_id}:{field}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    return pipeline
