@@ -1,6 +1,6 @@
 """REST API of the deal records: pipelines, products, lost reasons, deals and line items.
 
-Reports, quotas and forecasts live in report_api (registered below).
+Reports, quotas and forecasts live in deals.reporting.api (registered below).
 """
 
 import django_filters
@@ -28,8 +28,9 @@ from salesproc.api_support import (
     VisibleUserField,
 )
 
-from . import report_api, services
+from . import services
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
+from .reporting import api as report_api
 
 FORECAST_CHOICES = Deal.ForecastCategory.choices
 

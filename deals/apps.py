@@ -6,7 +6,8 @@ class DealsConfig(AppConfig):
     verbose_name = "Deal management"
 
     def ready(self):
-        from . import hooks, report_hooks
+        from . import hooks
+        from .reporting import hooks as report_hooks
 
         hooks.register()  # pipeline, board, deals, products, cross-sell
         report_hooks.register()  # month plan, forecast, dashboard, stalled, quotas

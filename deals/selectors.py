@@ -4,7 +4,7 @@ Every query starts from Deal.objects.visible_to(user); lists and the board run a
 number of queries whatever the number of deals.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -28,6 +28,7 @@ from django.utils import timezone
 from salesproc.access import get_visible_or_404
 
 from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
+from .periods import month_range
 
 DEAL_ORDERINGS = {
     "name": ("name",),
@@ -60,17 +61,6 @@ def weighted_sum():
 def get_deal_for_user(user, pk, *, for_write=False):
     """The deal, if this user may see it; otherwise 404 (missing and not-yours alike)."""
     return get_visible_or_404(Deal.objects.with_list_data(), user, pk, for_write=for_write)
-
-
-def month_range(value):
-    """'2026-11' -> (date(2026, 11, 1), date(2026, 11, 30)); None for anything else."""
-    try:
-        year, month = (int(part) for part in str(value).split("-"))
-        start = date(year, month, 1)
-    except (TypeError, ValueError):
-        return None
-    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return start, end
 
 
 def deal_list(

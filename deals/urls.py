@@ -4,7 +4,7 @@ from . import views
 
 app_name = "deals"
 urlpatterns = [
-    path("", include("deals.report_urls")),
+    path("", include("deals.reporting.urls")),
     path("", views.deal_list, name="deal_list"),
     path("board/", views.board, name="board"),
     path("new/", views.deal_create, name="deal_create"),

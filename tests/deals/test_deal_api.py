@@ -4,14 +4,12 @@ import pytest
 
 from deals import services
 from deals.models import Deal, Pipeline, Product
-from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage
+from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
     ContactFactory,
     DealFactory,
     ProductFactory,
-    RoleFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

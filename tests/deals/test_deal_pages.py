@@ -7,14 +7,12 @@ from django.utils import timezone
 from deals import services
 from deals.models import Deal, LineItem
 from deals.selectors import BOARD_CARDS_PER_COLUMN
-from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage
+from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
     ContactFactory,
     DealFactory,
     ProductFactory,
-    RoleFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from deals.models import Deal, LineItem, Pipeline, Stage, StageChange
 from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import Event
-from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage
+from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
     ContactFactory,

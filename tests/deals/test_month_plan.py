@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import reports
+from deals import periods
+from deals.reporting import selectors
 from tests.factories import RoleFactory, UserFactory
 
 from .report_factories import lost_deal, open_deal, quota, snapshot, won_deal
@@ -20,7 +21,7 @@ TODAY = date(2025, 6, 18)  # a Wednesday in the fourth week of June 2025
 
 def test_it_splits_a_month_into_monday_weeks_clipped_to_the_month():
     # June 2025 starts on a Sunday and ends on a Monday
-    weeks = reports.weeks_of_month(JUNE)
+    weeks = periods.weeks_of_month(JUNE)
 
     assert [(w.start.day, w.end.day) for w in weeks] == [
         (1, 1),
@@ -33,7 +34,7 @@ def test_it_splits_a_month_into_monday_weeks_clipped_to_the_month():
     assert [w.monday for w in weeks[:2]] == [date(2025, 5, 26), date(2025, 6, 2)]
     assert [w.label for w in weeks[:2]] == ["1 Jun", "2–8 Jun"]
     # September 2025 starts on a Monday: five weeks, the last clipped to the 29-30th
-    assert [(w.start.day, w.end.day) for w in reports.weeks_of_month(date(2025, 9, 1))] == [
+    assert [(w.start.day, w.end.day) for w in periods.weeks_of_month(date(2025, 9, 1))] == [
         (1, 7),
         (8, 14),
         (15, 21),
@@ -45,7 +46,7 @@ def test_it_splits_a_month_into_monday_weeks_clipped_to_the_month():
 @pytest.mark.parametrize("bad", ["2025-13", "2025-6", "June", "", "2025-06-01", "1999-01"])
 def test_it_refuses_a_badly_written_month(bad):
     with pytest.raises(ValidationError) as error:
-        reports.parse_month(bad)
+        periods.parse_month(bad)
     assert "month" in error.value.message_dict
 
 
@@ -98,7 +99,7 @@ def _week(plan, index):
 
 @pytest.mark.django_db
 def test_it_computes_the_month_plan_of_a_rep(rep, june):
-    plan = reports.month_plan(user=rep, month="2025-06", today=TODAY)
+    plan = selectors.month_plan(user=rep, month="2025-06", today=TODAY)
 
     assert plan["quota"] == Decimal("100000.00")
     assert (plan["won_count"], plan["won_amount"]) == (2, Decimal("25000.00"))
@@ -126,7 +127,7 @@ def test_it_computes_the_month_plan_of_a_rep(rep, june):
 
 @pytest.mark.django_db
 def test_it_reads_past_weeks_from_snapshots_and_later_weeks_from_live_deals(rep, june):
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
     assert [w["state"] for w in plan["weeks"]] == [
         "past",
@@ -190,7 +191,7 @@ def test_it_does_not_recompute_a_past_week_when_deals_change_later(rep, june):
 
     Deal.objects.filter(pk=june["o1"].pk).update(amount=Decimal("80000"))
 
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
     # then the past week still shows what the pipeline was then
     assert _week(plan, 3)["rest_of_month_weighted"] == Decimal("20000.00")
@@ -199,8 +200,8 @@ def test_it_does_not_recompute_a_past_week_when_deals_change_later(rep, june):
 
 @pytest.mark.django_db
 def test_it_plans_the_whole_team_for_a_manager_and_one_rep_on_request(manager, rep, teammate, june):
-    team = reports.month_plan(user=manager, month=JUNE, today=TODAY)
-    alice = reports.month_plan(user=manager, month=JUNE, owner=rep.pk, today=TODAY)
+    team = selectors.month_plan(user=manager, month=JUNE, today=TODAY)
+    alice = selectors.month_plan(user=manager, month=JUNE, owner=rep.pk, today=TODAY)
 
     assert (team["quota"], team["won_amount"], team["gap"]) == (
         Decimal("150000.00"),
@@ -217,10 +218,10 @@ def test_it_plans_the_whole_team_for_a_manager_and_one_rep_on_request(manager, r
 @pytest.mark.django_db
 def test_it_refuses_an_owner_the_user_cannot_see(rep, teammate, other_rep, manager):
     with pytest.raises(ValidationError) as error:
-        reports.month_plan(user=manager, month=JUNE, owner=other_rep.pk, today=TODAY)
+        selectors.month_plan(user=manager, month=JUNE, owner=other_rep.pk, today=TODAY)
     assert "owner" in error.value.message_dict
     with pytest.raises(ValidationError):
-        reports.month_plan(user=rep, month=JUNE, owner=teammate.pk, today=TODAY)
+        selectors.month_plan(user=rep, month=JUNE, owner=teammate.pk, today=TODAY)
 
 
 @pytest.mark.django_db
@@ -229,7 +230,7 @@ def test_it_explains_a_zero_win_rate_instead_of_dividing_by_it(rep):
     lost_deal(rep, 5_000, closed=date(2025, 3, 3))
     lost_deal(rep, 5_000, closed=date(2025, 4, 3))
 
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
     assert plan["win_rate"]["rate"] == Decimal("0")
     assert plan["gap"] == Decimal("10000.00")
@@ -243,7 +244,7 @@ def test_it_explains_a_zero_win_rate_instead_of_dividing_by_it(rep):
 
 @pytest.mark.django_db
 def test_it_copes_with_no_history_and_no_quota(rep):
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
     assert (plan["quota"], plan["gap"], plan["attainment"]) == (None, None, None)
     assert plan["win_rate"]["rate"] is None
@@ -258,8 +259,8 @@ def test_it_needs_no_pipeline_when_the_quota_is_zero_or_reached(rep, teammate):
     quota(teammate, JUNE, 10_000)
     won_deal(teammate, 12_000, closed=date(2025, 6, 2))
 
-    zero = reports.month_plan(user=rep, month=JUNE, today=TODAY)
-    beaten = reports.month_plan(user=teammate, month=JUNE, today=TODAY)
+    zero = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
+    beaten = selectors.month_plan(user=teammate, month=JUNE, today=TODAY)
 
     assert (zero["quota"], zero["gap"], zero["attainment"]) == (
         Decimal("0.00"),
@@ -275,7 +276,7 @@ def test_it_needs_no_pipeline_when_the_quota_is_zero_or_reached(rep, teammate):
 
 @pytest.mark.django_db
 def test_it_lists_the_deals_of_each_week(rep, june):
-    deals = reports.month_plan_deals(user=rep, month=JUNE, today=TODAY)
+    deals = selectors.month_plan_deals(user=rep, month=JUNE, today=TODAY)
 
     week2 = deals["weeks"][2]
     assert sorted((d["amount"], d["status"], d["as_of"]) for d in week2["expected"]) == [
@@ -416,7 +417,7 @@ def test_it_plans_a_month_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         assert api_as(manager).get("/api/v1/reports/month-plan/").status_code == 200
     with django_assert_max_num_queries(5):
-        reports.month_plan(user=manager, month=timezone.localdate())
+        selectors.month_plan(user=manager, month=timezone.localdate())
 
 
 @pytest.mark.django_db

@@ -171,7 +171,8 @@ def test_it_asks_before_removing_a_stage(client, admin, settings_pipeline):
     client.force_login(admin)
 
     asked = client.post(
-        url(p), page_data(p, action=f"remove-{proposal.pk}", **{f"s{prospecting.pk}-probability": "15"})
+        url(p),
+        page_data(p, action=f"remove-{proposal.pk}", **{f"s{prospecting.pk}-probability": "15"}),
     )
     confirm_page = client.get(asked["Location"])
 

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import forecasting, reports, tasks
+from deals import tasks
 from deals.models import Deal, Stage
+from deals.reporting import selectors
+from deals.reporting import services as reporting_services
 from salesproc.models import Event, Notification
 
 from .report_factories import open_deal, stage, won_deal
@@ -31,9 +33,9 @@ def stuck(rep, teammate, other_rep):
 
 @pytest.mark.django_db
 def test_it_finds_deals_stuck_longer_than_their_stage_allows(manager, rep, admin, stuck):
-    assert set(reports.stalled_deals(user=rep)) == {stuck["over"]}
-    assert set(reports.stalled_deals(user=manager)) == {stuck["over"], stuck["discovery_over"]}
-    assert list(reports.stalled_deals(user=admin)) == [
+    assert set(selectors.stalled_deals(user=rep)) == {stuck["over"]}
+    assert set(selectors.stalled_deals(user=manager)) == {stuck["over"], stuck["discovery_over"]}
+    assert list(selectors.stalled_deals(user=admin)) == [
         stuck["theirs"],
         stuck["discovery_over"],
         stuck["over"],
@@ -47,12 +49,12 @@ def test_it_ignores_closed_deals_and_stages_without_a_limit(rep):
     Stage.objects.filter(name="Proposal").update(stalled_after_days=None)
     open_deal(rep, 1_000, stage_name="Proposal", entered=_ago(300))
 
-    assert list(reports.stalled_deals(user=rep)) == []
+    assert list(selectors.stalled_deals(user=rep)) == []
 
 
 @pytest.mark.django_db
 def test_it_reports_days_in_stage_and_over_the_limit(rep, stuck):
-    row = reports.stalled_row(stuck["over"])
+    row = selectors.stalled_row(stuck["over"])
 
     assert (row["days_in_stage"], row["limit"], row["days_over"]) == (15, 14, 1)
 
@@ -60,7 +62,7 @@ def test_it_reports_days_in_stage_and_over_the_limit(rep, stuck):
 @pytest.mark.django_db
 def test_it_notifies_each_owner_once_per_stall(rep, teammate, other_rep, stuck):
     first = tasks.flag_stalled_deals_task.delay().get()
-    second = forecasting.stalled_deals_flag()
+    second = reporting_services.stalled_deals_flag()
 
     assert (first, second) == (3, 0)
     assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == [
@@ -70,17 +72,17 @@ def test_it_notifies_each_owner_once_per_stall(rep, teammate, other_rep, stuck):
     ]
     note = Notification.objects.get(recipient=rep)
     assert stuck["over"].name in note.text
-    assert note.key == forecasting.stalled_key(stuck["over"])
+    assert note.key == reporting_services.stalled_key(stuck["over"])
     assert Event.objects.filter(name="deal.stalled").count() == 3
 
 
 @pytest.mark.django_db
 def test_it_notifies_again_when_a_deal_stalls_in_a_new_stage(rep):
     deal = open_deal(rep, 1_000, stage_name="Prospecting", entered=_ago(20))
-    forecasting.stalled_deals_flag()
+    reporting_services.stalled_deals_flag()
     Deal.objects.filter(pk=deal.pk).update(stage=stage("Discovery"), stage_entered_at=_ago(25))
 
-    assert forecasting.stalled_deals_flag() == 1
+    assert reporting_services.stalled_deals_flag() == 1
     assert Notification.objects.filter(recipient=rep).count() == 2
 
 
@@ -88,7 +90,7 @@ def test_it_notifies_again_when_a_deal_stalls_in_a_new_stage(rep):
 def test_it_flags_nothing_when_nothing_is_stalled(rep):
     open_deal(rep, 1_000, stage_name="Prospecting", entered=_ago(1))
 
-    assert forecasting.stalled_deals_flag() == 0
+    assert reporting_services.stalled_deals_flag() == 0
     assert Notification.objects.count() == 0
 
 

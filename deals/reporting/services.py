@@ -13,13 +13,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from deals.models import Deal, ForecastSubmission, PipelineSnapshot, Quota, Stage
+from deals.periods import monday_of, month_end, month_label
 from salesproc.errors import StaleVersion
 from salesproc.events import record_event
 from salesproc.models import Notification, User
 from salesproc.services import notify
 
-from .models import Deal, ForecastSubmission, PipelineSnapshot, Quota, Stage
-from .reports import monday_of, month_end, month_label, stalled_condition
+from .selectors import stalled_condition
 
 # -- quotas ----------------------------------------------------------------------------------
 

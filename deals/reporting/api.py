@@ -17,11 +17,12 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deals import periods
+from deals.models import Deal, ForecastSubmission, Quota
 from salesproc.access import get_visible_or_404
 from salesproc.api_support import RunsProcess, VisibleUserField
 
-from . import forecasting, reports
-from .models import Deal, ForecastSubmission, Quota
+from . import selectors, services
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-06"})
@@ -35,7 +36,7 @@ class MonthField(serializers.Field):
 
     def to_internal_value(self, data):
         try:
-            return reports.parse_month(str(data))
+            return periods.parse_month(str(data))
         except DjangoValidationError:
             self.fail("invalid")
 
@@ -73,7 +74,7 @@ class QuotaFilter(django_filters.FilterSet):
 
     def filter_period(self, queryset, name, value):
         try:
-            return queryset.filter(period_start=reports.parse_month(value))
+            return queryset.filter(period_start=periods.parse_month(value))
         except DjangoValidationError:
             raise serializers.ValidationError({"period": "Give a month as YYYY-MM."})
 
@@ -106,7 +107,7 @@ class QuotaViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = forecasting.quota_create(
+        serializer.instance = services.quota_create(
             actor=self.request.user,
             user=data["user"],
             period_start=data["period_start"],
@@ -114,14 +115,14 @@ class QuotaViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = forecasting.quota_update(
+        serializer.instance = services.quota_update(
             actor=self.request.user,
             quota=serializer.instance,
             amount=serializer.validated_data.get("amount", serializer.instance.amount),
         )
 
     def perform_destroy(self, instance):
-        forecasting.quota_delete(actor=self.request.user, quota=instance)
+        services.quota_delete(actor=self.request.user, quota=instance)
 
 
 # -- forecast submissions ----------------------------------------------------------------------
@@ -179,7 +180,7 @@ class ForecastSubmissionViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = forecasting.forecast_submit(
+        serializer.instance = services.forecast_submit(
             actor=self.request.user,
             period_start=data["period_start"],
             commit_amount=data["commit_amount"],
@@ -224,7 +225,7 @@ class DealForecastCategoryView(APIView):
         deal = get_visible_or_404(Deal.objects.select_related("owner", "account"), request.user, pk)
         body = ForecastCategoryRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        deal = forecasting.deal_set_forecast_category(
+        deal = services.deal_set_forecast_category(
             actor=request.user,
             deal=deal,
             category=body.validated_data["category"],
@@ -359,8 +360,8 @@ class MonthPlanReportView(_ReportView):
     def get(self, request):
         month = self.month(request)
         owner = request.query_params.get("owner")
-        plan = reports.month_plan(user=request.user, month=month, owner=owner)
-        deals = reports.month_plan_deals(user=request.user, month=month, owner=plan["owner"])
+        plan = selectors.month_plan(user=request.user, month=month, owner=owner)
+        deals = selectors.month_plan_deals(user=request.user, month=month, owner=plan["owner"])
         for week in plan["weeks"]:
             week["deals_expected"] = deals["weeks"][week["index"]]["expected"]
             week["deals_won"] = deals["weeks"][week["index"]]["won"]
@@ -413,7 +414,7 @@ class PipelineReportView(_ReportView):
     )
     def get(self, request):
         params = request.query_params
-        summary = reports.pipeline_summary(
+        summary = selectors.pipeline_summary(
             user=request.user,
             owner=params.get("owner"),
             pipeline=params.get("pipeline"),
@@ -481,16 +482,16 @@ class SalesMetricsReportView(_ReportView):
     def get(self, request):
         params = request.query_params
         try:
-            months = int(params.get("months") or reports.HISTORY_MONTHS)
+            months = int(params.get("months") or selectors.HISTORY_MONTHS)
         except ValueError:
             raise DjangoValidationError({"months": "Give a number of months."})
-        metrics = reports.sales_metrics(
+        metrics = selectors.sales_metrics(
             user=request.user,
             owner=params.get("owner"),
             pipeline=params.get("pipeline"),
             months=months,
         )
-        rows = reports.attainment(
+        rows = selectors.attainment(
             user=request.user, month=self.month(request), pipeline=params.get("pipeline")
         )
         owner = params.get("owner")
@@ -550,7 +551,7 @@ class ForecastReportView(_ReportView):
 
     @extend_schema(parameters=[MONTH_PARAM], responses=ForecastReportSerializer)
     def get(self, request):
-        rollup = reports.forecast_rollup(user=request.user, month=self.month(request))
+        rollup = selectors.forecast_rollup(user=request.user, month=self.month(request))
         return Response(ForecastReportSerializer(rollup).data)
 
 
@@ -578,7 +579,7 @@ class StalledDealsReportView(generics.GenericAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return reports.stalled_deals(
+        return selectors.stalled_deals(
             user=self.request.user, owner=self.request.query_params.get("owner")
         )
 
@@ -586,7 +587,7 @@ class StalledDealsReportView(generics.GenericAPIView):
     def get(self, request):
         now = timezone.now()
         page = self.paginate_queryset(self.get_queryset())
-        rows = [reports.stalled_row(deal, now) for deal in page]
+        rows = [selectors.stalled_row(deal, now) for deal in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 

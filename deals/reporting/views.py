@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from deals import periods
+from deals.models import Deal, ForecastSubmission
+from deals.periods import this_month
 from salesproc.access import get_visible_or_404
 from salesproc.charts import bar_chart, column_chart, line_chart
 from salesproc.errors import StaleVersion
@@ -19,9 +22,8 @@ from salesproc.models import users_visible_to
 from salesproc.view_support import manager_required, process_required, safe_next_url
 from salesproc.views import apply_errors
 
-from . import forecasting, reports
-from .models import Deal, ForecastSubmission
-from .report_forms import (
+from . import selectors, services
+from .forms import (
     DashboardFilterForm,
     ForecastCategoryForm,
     ForecastMonthForm,
@@ -51,15 +53,11 @@ def _with_defaults(params, **defaults):
     return data
 
 
-def _this_month():
-    return timezone.localdate().replace(day=1)
-
-
 def _month_nav(month: date):
     return {
-        "previous_month": reports.add_months(month, -1).strftime("%Y-%m"),
-        "next_month": reports.add_months(month, 1).strftime("%Y-%m"),
-        "this_month": _this_month().strftime("%Y-%m"),
+        "previous_month": periods.add_months(month, -1).strftime("%Y-%m"),
+        "next_month": periods.add_months(month, 1).strftime("%Y-%m"),
+        "this_month": this_month().strftime("%Y-%m"),
     }
 
 
@@ -100,15 +98,15 @@ def month_plan(request):
     user = request.user
     people = _people(user)
     form = MonthPlanFilterForm(
-        _with_defaults(request.GET, month=_this_month().strftime("%Y-%m")),
+        _with_defaults(request.GET, month=this_month().strftime("%Y-%m")),
         user=user,
         people=people,
     )
-    month, owner = _this_month(), None
+    month, owner = this_month(), None
     if form.is_valid():
         month, owner = form.cleaned_data["month"], form.cleaned_data.get("owner")
-    plan = reports.month_plan(user=user, month=month, owner=owner)
-    deals = reports.month_plan_deals(user=user, month=month, owner=plan["owner"])
+    plan = selectors.month_plan(user=user, month=month, owner=owner)
+    deals = selectors.month_plan_deals(user=user, month=month, owner=plan["owner"])
     weeks = [{**week, "deals": deals["weeks"][week["index"]]} for week in plan["weeks"]]
     return render(
         request,
@@ -129,7 +127,7 @@ def month_plan(request):
 
 def month_plan_widget(request):
     """Home: this month's won / quota / gap with a small chart (the user's own or team's)."""
-    plan = reports.month_plan(user=request.user, month=_this_month(), include_snapshots=False)
+    plan = selectors.month_plan(user=request.user, month=this_month(), include_snapshots=False)
     weeks = plan["weeks"]
     chart = column_chart(
         [(f"{week['start'].day} {week['start']:%b}", week["won_to_date"] or 0) for week in weeks],
@@ -160,31 +158,31 @@ def _plain(amount):
 def forecast(request):
     user = request.user
     month_form = ForecastMonthForm(request.GET or None)
-    month = _this_month()
+    month = this_month()
     if month_form.is_bound and month_form.is_valid():
         month = month_form.cleaned_data["month"]
-    rollup = reports.forecast_rollup(user=user, month=month)
+    rollup = selectors.forecast_rollup(user=user, month=month)
     mine = next((row for row in rollup["rows"] if row["id"] == user.pk), None)
     latest = (
         ForecastSubmission.objects.filter(user=user, period_start=month)
         .order_by("-submitted_at", "-id")
         .first()
     )
-    can_submit = month >= _this_month()
+    can_submit = month >= this_month()
     submit_form = None
     if can_submit:
         if request.method == "POST":
             submit_form = ForecastSubmitForm(request.POST)
             if submit_form.is_valid():
                 try:
-                    forecasting.forecast_submit(
+                    services.forecast_submit(
                         actor=user, period_start=month, **submit_form.cleaned_data
                     )
                 except ValidationError as exc:
                     apply_errors(submit_form, exc)
                 else:
                     messages.success(
-                        request, f"Your forecast for {reports.month_label(month)} is in."
+                        request, f"Your forecast for {periods.month_label(month)} is in."
                     )
                     return redirect(f"{reverse('deals:forecast')}?month={month:%Y-%m}")
         else:
@@ -199,7 +197,7 @@ def forecast(request):
             )
             submit_form = ForecastSubmitForm(initial=initial)
     sees_team = user.is_manager or user.is_crm_admin
-    deals = Paginator(reports.forecast_deals(user=user, month=month), PAGE_SIZE).get_page(
+    deals = Paginator(selectors.forecast_deals(user=user, month=month), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -215,7 +213,7 @@ def forecast(request):
             "sees_team": sees_team,
             "page": deals,
             "rows": [
-                {"deal": deal, "can_override": forecasting.can_override_forecast(user, deal)}
+                {"deal": deal, "can_override": services.can_override_forecast(user, deal)}
                 for deal in deals
             ],
             "categories": Deal.ForecastCategory.choices,
@@ -238,7 +236,7 @@ def forecast_category(request, pk):
         error = "Choose a forecast category."
     else:
         try:
-            deal = forecasting.deal_set_forecast_category(
+            deal = services.deal_set_forecast_category(
                 actor=request.user, deal=deal, **form.cleaned_data
             )
             saved = True
@@ -261,7 +259,7 @@ def forecast_category(request, pk):
         {
             "row": {
                 "deal": deal,
-                "can_override": forecasting.can_override_forecast(request.user, deal),
+                "can_override": services.can_override_forecast(request.user, deal),
             },
             "categories": Deal.ForecastCategory.choices,
             "error": error,
@@ -282,18 +280,18 @@ def pipeline_dashboard(request):
     now = timezone.now()
     # Stages (and so pipelines) are configuration: one query, reused for the filter,
     # the pipeline report and the stalled-deal limits.
-    stages = reports.open_stages()
+    stages = selectors.open_stages()
     pipelines = {stage.pipeline_id: stage.pipeline for stage in stages}
     form = DashboardFilterForm(
         _with_defaults(
-            request.GET, month=_this_month().strftime("%Y-%m"), months=reports.HISTORY_MONTHS
+            request.GET, month=this_month().strftime("%Y-%m"), months=selectors.HISTORY_MONTHS
         ),
         user=user,
         people=people,
         pipelines=list(pipelines.values()),
     )
     filters = {"owner": None, "pipeline": None, "close_from": None, "close_to": None}
-    months, month = reports.HISTORY_MONTHS, _this_month()
+    months, month = selectors.HISTORY_MONTHS, this_month()
     if form.is_valid():
         data = form.cleaned_data
         filters.update(
@@ -303,19 +301,19 @@ def pipeline_dashboard(request):
             close_to=data.get("close_to"),
         )
         months, month = data.get("months") or months, data["month"]
-    summary = reports.pipeline_summary(user=user, stages=stages, **filters)
-    metrics = reports.sales_metrics(
+    summary = selectors.pipeline_summary(user=user, stages=stages, **filters)
+    metrics = selectors.sales_metrics(
         user=user,
         owner=filters["owner"],
         pipeline=filters["pipeline"],
         months=months,
         open_deals=summary["open_deals"],
     )
-    attainment = reports.attainment(user=user, month=month, pipeline=filters["pipeline"])
+    attainment = selectors.attainment(user=user, month=month, pipeline=filters["pipeline"])
     if filters["owner"] is not None:
         attainment = [row for row in attainment if row["id"] == filters["owner"].pk]
     stalled_count = (
-        reports.stalled_deals(
+        selectors.stalled_deals(
             user=user,
             owner=filters["owner"],
             now=now,
@@ -339,7 +337,7 @@ def pipeline_dashboard(request):
             "summary": summary,
             "metrics": metrics,
             "attainment": attainment,
-            "attainment_month": reports.month_label(month),
+            "attainment_month": periods.month_label(month),
             "stalled_count": stalled_count,
             "sees_others": len(people) > 1,
             "stage_chart": bar_chart(
@@ -355,7 +353,7 @@ def pipeline_dashboard(request):
             ),
             "attainment_chart": bar_chart(
                 [(row["name"], (row["attainment"] or 0) * 100) for row in attainment],
-                title=f"Attainment, {reports.month_label(month)} (won / quota)",
+                title=f"Attainment, {periods.month_label(month)} (won / quota)",
                 value_format=_percent,
                 max_value=max(
                     [100] + [float((row["attainment"] or 0) * 100) for row in attainment]
@@ -397,7 +395,7 @@ def stalled_deals(request):
     form = OwnerFilterForm(request.GET or None, user=user, people=people)
     owner = form.cleaned_data.get("owner") if form.is_bound and form.is_valid() else None
     now = timezone.now()
-    page = Paginator(reports.stalled_deals(user=user, owner=owner, now=now), PAGE_SIZE).get_page(
+    page = Paginator(selectors.stalled_deals(user=user, owner=owner, now=now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -406,7 +404,7 @@ def stalled_deals(request):
         {
             "form": form,
             "page": page,
-            "rows": [reports.stalled_row(deal, now) for deal in page],
+            "rows": [selectors.stalled_row(deal, now) for deal in page],
             "sees_others": len(people) > 1,
         },
     )
@@ -420,14 +418,14 @@ def stalled_deals(request):
 @manager_required
 def quota_admin(request):
     user = request.user
-    start = _this_month()
+    start = this_month()
     requested = request.POST.get("start") or request.GET.get("start")
     if requested:
         try:
-            start = reports.parse_month(requested)
+            start = periods.parse_month(requested)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    grid = reports.quota_grid(user=user, first_month=start, months=QUOTA_MONTHS)
+    grid = selectors.quota_grid(user=user, first_month=start, months=QUOTA_MONTHS)
     form = QuotaGridForm(
         request.POST or None,
         people=grid["people"],
@@ -440,7 +438,7 @@ def quota_admin(request):
         if "fill" in request.POST:
             entries = _fill_right(entries, len(grid["periods"]))
         try:
-            counts = forecasting.quotas_set(actor=user, entries=entries)
+            counts = services.quotas_set(actor=user, entries=entries)
         except ValidationError as exc:
             form.add_cell_errors(exc)
         else:
@@ -469,9 +467,9 @@ def quota_admin(request):
             "periods": grid["periods"],
             "totals": totals,
             "start": start,
-            "previous_start": reports.add_months(start, -QUOTA_MONTHS).strftime("%Y-%m"),
-            "next_start": reports.add_months(start, QUOTA_MONTHS).strftime("%Y-%m"),
-            "this_month": _this_month(),
+            "previous_start": periods.add_months(start, -QUOTA_MONTHS).strftime("%Y-%m"),
+            "next_start": periods.add_months(start, QUOTA_MONTHS).strftime("%Y-%m"),
+            "this_month": this_month(),
         },
     )
 

@@ -5,10 +5,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from .models import Deal
-from .reports import month_label, parse_month
+from deals.models import Deal
+from deals.periods import month_label, parse_month, this_month
 
 
 class MonthInput(forms.TextInput):
@@ -30,7 +29,7 @@ class _PeopleChoiceField(forms.ChoiceField):
 
 def _clean_month(value):
     if not value:
-        return timezone.localdate().replace(day=1)
+        return this_month()
     try:
         return parse_month(value)
     except ValidationError as exc:
