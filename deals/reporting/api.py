@@ -361,12 +361,9 @@ class MonthPlanReportView(_ReportView):
         month = self.month(request)
         owner = request.query_params.get("owner")
         plan = selectors.month_plan(user=request.user, month=month, owner=owner)
-        deals = selectors.month_plan_deals(user=request.user, month=month, owner=plan["owner"])
-        for week in plan["weeks"]:
-            week["deals_expected"] = deals["weeks"][week["index"]]["expected"]
-            week["deals_won"] = deals["weeks"][week["index"]]["won"]
-        plan["overdue_deals"] = deals["overdue"]
-        plan["deals_truncated"] = deals["truncated"]
+        selectors.attach_deals(
+            plan, selectors.month_plan_deals(user=request.user, month=month, owner=plan.owner)
+        )
         return Response(MonthPlanSerializer(plan).data)
 
 

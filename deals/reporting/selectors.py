@@ -32,7 +32,8 @@ from deals.periods import (
 )
 from salesproc.models import User
 
-from .month_plan import month_plan, month_plan_deals  # noqa: F401  (one entry point)
+from .month_plan import month_plan  # noqa: F401  (one entry point for reads)
+from .plan_deals import attach_deals, month_plan_deals  # noqa: F401
 from .scope import (
     DEAL_WEIGHT,
     HISTORY_MONTHS,

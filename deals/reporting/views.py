@@ -71,18 +71,18 @@ def _days(value):
 
 def month_plan_chart(plan, *, height=220, width=560):
     """Won to date vs quota, week by week, with the projection for the weeks to come."""
-    weeks = plan["weeks"]
-    labels = [week["label"] for week in weeks]
+    weeks = plan.weeks
+    labels = [week.label for week in weeks]
     series = [
-        ("Won to date", [week["won_to_date"] for week in weeks]),
-        ("Won + weighted pipeline", [week["projected_won"] for week in weeks]),
+        ("Won to date", [week.won_to_date for week in weeks]),
+        ("Won + weighted pipeline", [week.projected_won for week in weeks]),
     ]
-    if plan["quota"] is not None:
-        series.insert(0, ("Quota", [plan["quota"]] * len(weeks)))
+    if plan.quota is not None:
+        series.insert(0, ("Quota", [plan.quota] * len(weeks)))
     return line_chart(
         series,
         labels,
-        title=f"Won vs quota by week, {plan['month_label']}",
+        title=f"Won vs quota by week, {plan.month_label}",
         height=height,
         width=width,
         min_value=0,
@@ -106,21 +106,22 @@ def month_plan(request):
     if form.is_valid():
         month, owner = form.cleaned_data["month"], form.cleaned_data.get("owner")
     plan = selectors.month_plan(user=user, month=month, owner=owner)
-    deals = selectors.month_plan_deals(user=user, month=month, owner=plan["owner"])
-    weeks = [{**week, "deals": deals["weeks"][week["index"]]} for week in plan["weeks"]]
+    selectors.attach_deals(
+        plan, selectors.month_plan_deals(user=user, month=month, owner=plan.owner)
+    )
     return render(
         request,
         "deals/reports/month_plan.html",
         {
             "form": form,
             "plan": plan,
-            "weeks": weeks,
-            "overdue": deals["overdue"],
-            "truncated": deals["truncated"],
+            "weeks": plan.weeks,
+            "overdue": plan.overdue_deals,
+            "truncated": plan.deals_truncated,
             "chart": month_plan_chart(plan),
-            "owner_param": plan["owner"].pk if plan["owner"] and plan["owner"] != user else "",
+            "owner_param": plan.owner.pk if plan.owner and plan.owner != user else "",
             "sees_others": len(people) > 1,
-            **_month_nav(plan["month_start"]),
+            **_month_nav(plan.month_start),
         },
     )
 
@@ -128,13 +129,13 @@ def month_plan(request):
 def month_plan_widget(request):
     """Home: this month's won / quota / gap with a small chart (the user's own or team's)."""
     plan = selectors.month_plan(user=request.user, month=this_month(), include_snapshots=False)
-    weeks = plan["weeks"]
+    weeks = plan.weeks
     chart = column_chart(
-        [(f"{week['start'].day} {week['start']:%b}", week["won_to_date"] or 0) for week in weeks],
+        [(f"{week.start.day} {week.start:%b}", week.won_to_date or 0) for week in weeks],
         title="Won to date by week",
         height=150,
         width=420,
-        target=plan["quota"] or None,
+        target=plan.quota or None,
     )
     return {"plan": plan, "chart": chart}
 
