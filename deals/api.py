@@ -4,7 +4,7 @@ Reports, quotas and forecasts live in deals.reporting.api (registered below).
 """
 
 import django_filters
-from django.db.models import Prefetch, ProtectedError
+from django.db.models import Prefetch
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -238,12 +238,7 @@ class ProductViewSet(_ConfigViewSet):
         )
 
     def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except ProtectedError:
-            raise DRFValidationError(
-                {"product": "Deals have this product as a line item: deactivate it instead."}
-            )
+        services.product_delete(actor=self.request.user, product=instance)
 
 
 class LostReasonViewSet(_ConfigViewSet):
@@ -415,8 +410,6 @@ class DealSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is None:
             attrs.pop("version", None)
-            if attrs.get("forecast_category"):
-                attrs.pop("forecast_category")
             return attrs
         if "version" not in attrs:
             raise DRFValidationError(
@@ -487,23 +480,6 @@ class ReopenSerializer(serializers.Serializer):
         help_text="Open stage to reopen in; defaults to the stage the deal was closed from.",
     )
     version = serializers.IntegerField(required=False)
-
-
-def resolve_lost_reason(text, detail=""):
-    """(LostReason or None, free text) from what a client sent as the reason."""
-    text = (text or "").strip()
-    detail = (detail or "").strip()
-    if not text:
-        raise DRFValidationError({"reason": ["Say why the deal was lost."]})
-    if text.isdigit():
-        reason = LostReason.objects.filter(pk=int(text)).first()
-        if reason is None:
-            raise DRFValidationError({"reason": [f"There is no lost reason with id {text}."]})
-        return reason, detail
-    reason = LostReason.objects.filter(name__iexact=text, is_active=True).first()
-    if reason is not None:
-        return reason, detail
-    return None, "\n".join(part for part in (text, detail) if part)
 
 
 class DealFilter(django_filters.FilterSet):
@@ -621,17 +597,14 @@ class DealViewSet(viewsets.ModelViewSet):
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        reason, detail = None, ""
-        if data["stage"].kind == Stage.Kind.LOST:
-            reason, detail = resolve_lost_reason(data.get("reason"), data.get("detail"))
         deal = services.deal_move_stage(
             actor=request.user,
             deal=deal,
             stage=data["stage"],
             exit_criteria_confirmed=data["exit_criteria_confirmed"],
             version=data.get("version"),
-            lost_reason=reason,
-            lost_reason_detail=detail,
+            lost_reason_text=data.get("reason") or "",
+            lost_reason_detail=data.get("detail") or "",
         )
         return self._respond(deal)
 
@@ -661,14 +634,11 @@ class DealViewSet(viewsets.ModelViewSet):
         deal = self.get_object()
         body = LoseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        reason, detail = resolve_lost_reason(
-            body.validated_data["reason"], body.validated_data.get("detail")
-        )
         deal = services.deal_lose(
             actor=request.user,
             deal=deal,
-            reason=reason,
-            detail=detail,
+            reason_text=body.validated_data["reason"],
+            detail=body.validated_data.get("detail") or "",
             version=body.validated_data.get("version"),
         )
         return self._respond(deal)

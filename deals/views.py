@@ -415,23 +415,17 @@ def deal_lose(request, pk):
 @process_required("deals")
 def deal_reopen(request, pk):
     deal = selectors.get_deal_for_user(request.user, pk)
-    last_open = (
-        deal.stage_history.filter(to_stage=deal.stage, from_stage__kind=Stage.Kind.OPEN)
-        .select_related("from_stage")
-        .order_by("-changed_at", "-id")
-        .first()
-    )
     form = ReopenForm(
         request.POST or None,
         deal=deal,
-        initial_stage=last_open.from_stage if last_open else None,
+        initial_stage=None if deal.is_open else services.stage_to_reopen_in(deal),
     )
     if request.method == "POST" and form.is_valid():
         try:
             deal = services.deal_reopen(
                 actor=request.user,
                 deal=deal,
-                stage=form.cleaned_data["stage"],
+                stage=form.cleaned_data.get("stage"),
                 version=form.cleaned_data.get("version"),
             )
         except (ValidationError, StaleVersion) as exc:

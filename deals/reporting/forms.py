@@ -119,6 +119,9 @@ class ForecastMonthForm(forms.Form):
 
 
 class ForecastSubmitForm(forms.Form):
+    """The call's shape; forecast_submit decides its rules (best case >= commit) and the
+    page shows its error on the field."""
+
     commit_amount = forms.DecimalField(
         min_value=0,
         max_digits=14,
@@ -139,13 +142,6 @@ class ForecastSubmitForm(forms.Form):
         label="Note for your manager",
         help_text="What the call rests on, and what could move it.",
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        commit, best = cleaned.get("commit_amount"), cleaned.get("best_case_amount")
-        if commit is not None and best is not None and best < commit:
-            self.add_error("best_case_amount", "The best case is at least what you commit to.")
-        return cleaned
 
 
 class ForecastCategoryForm(forms.Form):

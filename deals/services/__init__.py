@@ -9,8 +9,10 @@ Every change records an event in the same transaction. Other apps keep calling
 
 from .catalogue import (
     lost_reason_create,
+    lost_reason_from_text,
     lost_reason_update,
     product_create,
+    product_delete,
     product_update,
 )
 from .deals import (
@@ -33,7 +35,13 @@ from .pipelines import (
     stage_reorder,
     stage_update,
 )
-from .transitions import deal_lose, deal_move_stage, deal_reopen, deal_win
+from .transitions import (
+    deal_lose,
+    deal_move_stage,
+    deal_reopen,
+    deal_win,
+    stage_to_reopen_in,
+)
 
 __all__ = [
     "DEAL_FIELDS",
@@ -57,9 +65,12 @@ __all__ = [
     "pipeline_save",
     "pipeline_update",
     "product_create",
+    "product_delete",
     "product_update",
+    "lost_reason_from_text",
     "stage_create",
     "stage_delete",
     "stage_reorder",
+    "stage_to_reopen_in",
     "stage_update",
 ]

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from deals.models import LostReason, Product
 from salesproc.models import User
@@ -85,3 +86,46 @@ def lost_reason_update(*, actor: User, reason: LostReason, data: dict) -> LostRe
         reason, changes, actor=actor, name="lost_reason.updated", label=f"Lost reason {reason.name}"
     )
     return reason
+
+
+def lost_reason_from_text(text: str, detail: str = "") -> tuple[LostReason | None, str]:
+    """What a client sent as the reason -> (a listed LostReason or None, the free text).
+
+    An id or the name of a listed reason picks it; any other text is kept as the rep's
+    own words, in front of the detail.
+    """
+    text = (text or "").strip()
+    detail = (detail or "").strip()
+    if text.isdigit():
+        reason = LostReason.objects.filter(pk=int(text)).first()
+        if reason is None:
+            raise ValidationError({"reason": f"There is no lost reason with id {text}."})
+        return reason, detail
+    reason = LostReason.objects.filter(name__iexact=text, is_active=True).first() if text else None
+    if reason is not None:
+        return reason, detail
+    return None, "\n".join(part for part in (text, detail) if part)
+
+
+@transaction.atomic
+def product_delete(*, actor: User, product: Product) -> None:
+    """Remove a product entered by mistake. One that was sold stays: deactivate it."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.line_items.exists():
+        raise ValidationError(
+            {"product": "Deals have this product as a line item: deactivate it instead."}
+        )
+    config_event(
+        product,
+        "product.deleted",
+        actor,
+        f"Product {product.name} ({product.code}) deleted",
+        {"product": product.pk, "code": product.code},
+    )
+    try:
+        with transaction.atomic():
+            product.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {"product": "Other records depend on this product: deactivate it instead."}
+        )

@@ -62,6 +62,17 @@ def _record_stage_change(deal, from_stage, to_stage, actor, confirmed, when):
     )
 
 
+def _open_category(category):
+    """The forecast category of an open deal: any but Closed, which a win sets."""
+    if category not in FORECAST_CATEGORIES:
+        raise ValidationError({"forecast_category": "Choose a forecast category."})
+    if category == Deal.ForecastCategory.CLOSED:
+        raise ValidationError(
+            {"forecast_category": "Closed is set when the deal is won; choose another."}
+        )
+    return category
+
+
 @transaction.atomic
 def deal_create(
     *,
@@ -79,11 +90,13 @@ def deal_create(
     deal_type: str = Deal.Type.NEW_BUSINESS,
     source_lead_id: int | None = None,
     line_items=(),
+    forecast_category: str = "",
 ) -> Deal:
     """Create a deal in a pipeline's first open stage (or the stage given).
 
     `line_items` is a list of {"product", "quantity", "unit_price", "discount_percent"};
-    when there are any, the deal's amount is their total.
+    when there are any, the deal's amount is their total. `forecast_category` defaults
+    to the stage's (or pipeline).
     """
     pipeline = pipeline or (stage.pipeline if stage else default_pipeline())
     if pipeline is None:
@@ -116,7 +129,9 @@ def deal_create(
         primary_contact=primary_contact,
         deal_type=deal_type,
         source_lead_id=source_lead_id,
-        forecast_category=stage.default_forecast_category or Deal.ForecastCategory.PIPELINE,
+        forecast_category=_open_category(forecast_category)
+        if forecast_category
+        else stage.default_forecast_category or Deal.ForecastCategory.PIPELINE,
     )
     deal.full_clean()
     deal.save()
@@ -162,17 +177,11 @@ def deal_update(*, actor: User, deal: Deal, version: int, data: dict) -> Deal:
     if "deal_type" in data and data["deal_type"] not in DEAL_TYPES:
         raise ValidationError({"deal_type": "Choose new business, up-sell, cross-sell or renewal."})
     if "forecast_category" in data and data["forecast_category"] != deal.forecast_category:
-        category = data["forecast_category"]
-        if category not in FORECAST_CATEGORIES:
-            raise ValidationError({"forecast_category": "Choose a forecast category."})
         if not deal.is_open:
             raise ValidationError(
                 {"forecast_category": "A closed deal's category follows its result."}
             )
-        if category == Deal.ForecastCategory.CLOSED:
-            raise ValidationError(
-                {"forecast_category": "Closed is set when the deal is won; choose another."}
-            )
+        _open_category(data["forecast_category"])
     if "currency" in data:
         data["currency"] = (data["currency"] or "").upper()
     if "name" in data:

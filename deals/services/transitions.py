@@ -15,6 +15,7 @@ from salesproc.models import User
 from salesproc.registry import stage_gates_for
 
 from ._common import check_open, deal_event, locked_deal, normalise
+from .catalogue import lost_reason_from_text
 from .deals import _record_stage_change, first_open_stage
 
 
@@ -70,6 +71,7 @@ def deal_move_stage(
     exit_criteria_confirmed=(),
     version: int | None = None,
     lost_reason: LostReason | None = None,
+    lost_reason_text: str = "",
     lost_reason_detail: str = "",
 ) -> Deal:
     """Move a deal to another stage of its pipeline.
@@ -92,6 +94,7 @@ def deal_move_stage(
             actor=actor,
             deal=deal,
             reason=lost_reason,
+            reason_text=lost_reason_text,
             detail=lost_reason_detail,
             version=version,
             stage=stage,
@@ -195,11 +198,18 @@ def deal_lose(
     actor: User,
     deal: Deal,
     reason: LostReason | None = None,
+    reason_text: str = "",
     detail: str = "",
     version: int | None = None,
     stage: Stage | None = None,
 ) -> Deal:
-    """Close a deal as lost. A reason is required: one from the list, free text, or both."""
+    """Close a deal as lost. A reason is required: one from the list, free text, or both.
+
+    `reason_text` is the reason as a client typed it (an id, a listed name or the rep's
+    own words): see lost_reason_from_text.
+    """
+    if reason is None and (reason_text or "").strip():
+        reason, detail = lost_reason_from_text(reason_text, detail)
     detail = (detail or "").strip()
     if reason is None and not detail:
         raise ValidationError(
@@ -254,6 +264,18 @@ def deal_lose(
     return deal
 
 
+def stage_to_reopen_in(deal: Deal) -> Stage | None:
+    """The stage a closed deal reopens in unless told otherwise: the open stage it was
+    closed from (the last open stage it was in), else the pipeline's first."""
+    last_close = (
+        deal.stage_history.filter(to_stage=deal.stage_id, from_stage__kind=Stage.Kind.OPEN)
+        .select_related("from_stage")
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    return last_close.from_stage if last_close else first_open_stage(deal.pipeline)
+
+
 @transaction.atomic
 def deal_reopen(
     *, actor: User, deal: Deal, stage: Stage | None = None, version: int | None = None
@@ -263,13 +285,7 @@ def deal_reopen(
     if deal.is_open:
         raise ValidationError({"status": "The deal is already open."})
     if stage is None:
-        last_close = (
-            deal.stage_history.filter(to_stage=deal.stage, from_stage__kind=Stage.Kind.OPEN)
-            .select_related("from_stage")
-            .order_by("-changed_at", "-id")
-            .first()
-        )
-        stage = last_close.from_stage if last_close else first_open_stage(deal.pipeline)
+        stage = stage_to_reopen_in(deal)
     if stage is None or stage.pipeline_id != deal.pipeline_id or stage.kind != Stage.Kind.OPEN:
         raise ValidationError({"stage": "Choose an open stage of the deal's pipeline."})
     current = deal.stage
