@@ -4,6 +4,7 @@ import pytest
 
 from deals import services
 from deals.models import Deal, Pipeline, Product
+from salesproc.models import Event
 from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
@@ -273,6 +274,11 @@ def test_it_answers_a_stale_move_with_409(rep, deal, pipeline, api_as):
     )
 
     assert response.status_code == 409
+    assert (response.data["code"], response.data["current_version"]) == ("stale_version", 2)
+    deal.refresh_from_db()
+    assert (deal.stage.name, deal.version, deal.name) == ("Prospecting", 2, "Changed")
+    assert deal.stage_history.count() == 1
+    assert not Event.objects.filter(name="deal.stage_changed").exists()
 
 
 def test_it_wins_a_deal(rep, deal, api_as):

@@ -382,6 +382,10 @@ def test_it_answers_a_board_drop_with_json(client, rep, deal, pipeline):
         HTTP_ACCEPT="application/json",
     )
     assert stale.status_code == 409
+    assert "changed this deal" in stale.json()["errors"]["non_field_errors"][0]
+    deal.refresh_from_db()
+    assert (deal.stage.name, deal.version) == ("Discovery", 2)  # the stale drop moved nothing
+    assert deal.stage_history.count() == 2
 
     prompt = client.get(body["prompt_url"])
     assert prompt.status_code == 200
