@@ -5,6 +5,7 @@ Reports, quotas and forecasts live in deals.reporting.api (registered below).
 
 import django_filters
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,7 +21,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Account, Contact
-from salesproc.access import get_visible_or_404
 from salesproc.api_support import (
     IsCrmAdminOrReadOnly,
     RunsProcess,
@@ -28,7 +28,7 @@ from salesproc.api_support import (
     VisibleUserField,
 )
 
-from . import services
+from . import selectors, services
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
 from .reporting import api as report_api
 
@@ -207,8 +207,6 @@ class StageViewSet(_ConfigViewSet):
 
 def get_visible_or_404_config(model, pk):
     """Configuration is visible to everyone who runs the process: a plain lookup."""
-    from django.http import Http404
-
     try:
         return model.objects.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
@@ -561,6 +559,15 @@ class DealViewSet(viewsets.ModelViewSet):
             )
         return qs.order_by("expected_close_date", "id")
 
+    def get_object(self):
+        """The deal through its one access function (404 when not visible)."""
+        deal = selectors.get_deal_for_user(self.request.user, self.kwargs[self.lookup_field])
+        self.check_object_permissions(self.request, deal)
+        return deal
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
     def _fresh(self, deal):
         return self.get_queryset().get(pk=deal.pk)
 
@@ -685,9 +692,7 @@ class LineItemViewSet(
 
     def get_deal(self):
         if not hasattr(self, "_deal"):
-            self._deal = get_visible_or_404(
-                Deal.objects.all(), self.request.user, self.kwargs["deal_pk"]
-            )
+            self._deal = selectors.get_deal_for_user(self.request.user, self.kwargs["deal_pk"])
         return self._deal
 
     def get_queryset(self):

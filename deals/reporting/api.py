@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from deals import periods
 from deals.models import Deal, ForecastSubmission, Quota
-from salesproc.access import get_visible_or_404
+from deals.selectors import get_deal_for_user
 from salesproc.api_support import RunsProcess, VisibleUserField
 
 from . import selectors, services
@@ -222,7 +222,7 @@ class DealForecastCategoryView(APIView):
         },
     )
     def post(self, request, pk):
-        deal = get_visible_or_404(Deal.objects.select_related("owner", "account"), request.user, pk)
+        deal = get_deal_for_user(request.user, pk)
         body = ForecastCategoryRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         deal = services.deal_set_forecast_category(

@@ -11,10 +11,10 @@ from salesproc.registry import (
     register_widget,
 )
 
+from . import demo, views
+
 
 def register():
-    from . import demo, views
-
     for item in (
         NavItem(
             "Month plan",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from deals import periods
 from deals.models import Deal, ForecastSubmission
 from deals.periods import this_month
-from salesproc.access import get_visible_or_404
+from deals.selectors import get_deal_for_user
 from salesproc.charts import bar_chart, column_chart, line_chart
 from salesproc.errors import StaleVersion
 from salesproc.models import users_visible_to
@@ -228,9 +228,7 @@ def forecast(request):
 @require_POST
 def forecast_category(request, pk):
     """The manager's override, inline on the forecast page (htmx swaps the row)."""
-    deal = get_visible_or_404(
-        Deal.objects.select_related("owner", "stage", "account"), request.user, pk
-    )
+    deal = get_deal_for_user(request.user, pk)
     form = ForecastCategoryForm(request.POST)
     error, saved = "", False
     if not form.is_valid():
