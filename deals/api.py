@@ -29,6 +29,13 @@ from salesproc.api_support import (
 )
 
 from . import selectors, services
+from .fields import (
+    LINE_ITEM_FIELDS,
+    LOST_REASON_FIELDS,
+    PIPELINE_FIELDS,
+    PRODUCT_FIELDS,
+    STAGE_FIELDS,
+)
 from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
 from .reporting import api as report_api
 
@@ -66,16 +73,7 @@ class StageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stage
-        fields = [
-            "id",
-            "name",
-            "order",
-            "kind",
-            "probability",
-            "stalled_after_days",
-            "exit_criteria",
-            "default_forecast_category",
-        ]
+        fields = ["id", *STAGE_FIELDS, "kind"]
         extra_kwargs = {"order": {"required": False}, "probability": {"required": False}}
 
 
@@ -90,7 +88,7 @@ class PipelineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pipeline
-        fields = ["id", "name", "is_default", "is_active", "order", "stages"]
+        fields = ["id", *PIPELINE_FIELDS, "stages"]
 
     def validate(self, attrs):
         if self.instance is not None and "stages" in attrs:
@@ -105,7 +103,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", "code", "unit_price", "is_active"]
+        fields = ["id", *PRODUCT_FIELDS]
 
 
 class LostReasonSerializer(serializers.ModelSerializer):
@@ -113,7 +111,7 @@ class LostReasonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LostReason
-        fields = ["id", "name", "is_active"]
+        fields = ["id", *LOST_REASON_FIELDS]
 
 
 class _ConfigViewSet(viewsets.ModelViewSet):
@@ -310,9 +308,7 @@ class LineItemSerializer(serializers.ModelSerializer):
             "product",
             "product_name",
             "product_code",
-            "quantity",
-            "unit_price",
-            "discount_percent",
+            *LINE_ITEM_FIELDS,
             "total",
             "deal_amount",
             "deal_version",

@@ -22,6 +22,7 @@ from salesproc.view_support import admin_required, process_required, safe_next_u
 from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
+from .fields import DEAL_FIELDS, PIPELINE_FIELDS, PRODUCT_FIELDS, STAGE_FIELDS, initial_from
 from .forms import (
     DealForm,
     LineItemEditForm,
@@ -223,16 +224,8 @@ def deal_create(request):
 def deal_edit(request, pk):
     deal = selectors.get_deal_for_user(request.user, pk)
     initial = {
-        "name": deal.name,
-        "account": deal.account_id,
-        "primary_contact": deal.primary_contact_id,
+        **initial_from(deal, DEAL_FIELDS),
         "contacts": list(deal.contacts.values_list("pk", flat=True)),
-        "deal_type": deal.deal_type,
-        "amount": deal.amount,
-        "currency": deal.currency,
-        "expected_close_date": deal.expected_close_date,
-        "forecast_category": deal.forecast_category,
-        "owner": deal.owner_id,
         "version": deal.version,
     }
     form = DealForm(request.POST or None, user=request.user, deal=deal, initial=initial)
@@ -537,22 +530,13 @@ def pipeline_settings(request):
 
 def _stage_initial(stage):
     return {
-        "name": stage.name,
-        "probability": stage.probability,
-        "stalled_after_days": stage.stalled_after_days,
-        "default_forecast_category": stage.default_forecast_category,
+        **initial_from(stage, STAGE_FIELDS),
         "exit_criteria": "\n".join(stage.exit_criteria or []),
-        "order": stage.order,
     }
 
 
 def _pipeline_initial(pipeline):
-    return {
-        "name": pipeline.name,
-        "order": pipeline.order,
-        "is_default": pipeline.is_default,
-        "is_active": pipeline.is_active,
-    }
+    return initial_from(pipeline, PIPELINE_FIELDS)
 
 
 def _stage_row_data(form):
@@ -794,12 +778,7 @@ def product_edit(request, pk):
     product = get_object_or_404(Product, pk=pk)
     form = ProductForm(
         request.POST or None,
-        initial={
-            "name": product.name,
-            "code": product.code,
-            "unit_price": product.unit_price,
-            "is_active": product.is_active,
-        },
+        initial=initial_from(product, PRODUCT_FIELDS),
     )
     if request.method == "POST" and form.is_valid():
         try:

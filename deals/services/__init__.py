@@ -7,6 +7,8 @@ Every change records an event in the same transaction. Other apps keep calling
 `from deals import services; services.deal_create(...)`: the names are re-exported here.
 """
 
+from deals.fields import DEAL_FIELDS, STAGE_FIELDS
+
 from .catalogue import (
     lost_reason_create,
     lost_reason_from_text,
@@ -16,7 +18,6 @@ from .catalogue import (
     product_update,
 )
 from .deals import (
-    DEAL_FIELDS,
     deal_create,
     deal_delete,
     deal_update,
@@ -25,7 +26,6 @@ from .deals import (
 )
 from .line_items import line_item_add, line_item_remove, line_item_update
 from .pipelines import (
-    STAGE_FIELDS,
     pipeline_create,
     pipeline_delete,
     pipeline_save,

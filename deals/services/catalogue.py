@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from deals.fields import LOST_REASON_FIELDS, PRODUCT_FIELDS
 from deals.models import LostReason, Product
 from salesproc.models import User
 from salesproc.services import apply_changes
@@ -33,7 +34,7 @@ def product_create(
 @transaction.atomic
 def product_update(*, actor: User, product: Product, data: dict) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
-    unknown = set(data) - {"name", "code", "unit_price", "is_active"}
+    unknown = set(data) - set(PRODUCT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This cannot be changed here."))
     values = dict(data)
@@ -71,7 +72,7 @@ def lost_reason_create(*, actor: User, name: str, is_active: bool = True) -> Los
 @transaction.atomic
 def lost_reason_update(*, actor: User, reason: LostReason, data: dict) -> LostReason:
     reason = LostReason.objects.select_for_update().get(pk=reason.pk)
-    unknown = set(data) - {"name", "is_active"}
+    unknown = set(data) - set(LOST_REASON_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This cannot be changed here."))
     values = dict(data)

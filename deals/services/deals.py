@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from deals.fields import DEAL_FIELDS
 from deals.models import Deal, LineItem, Pipeline, Stage, StageChange
 from salesproc.events import record_event
 from salesproc.models import User
@@ -21,19 +22,6 @@ from ._common import FORECAST_CATEGORIES, deal_event, locked_deal, money
 from .line_items import build_line_item
 
 DEAL_TYPES = {value for value, _ in Deal.Type.choices}
-
-
-DEAL_FIELDS = [
-    "name",
-    "account",
-    "primary_contact",
-    "owner",
-    "deal_type",
-    "amount",
-    "currency",
-    "expected_close_date",
-    "forecast_category",
-]
 
 
 def default_pipeline():

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from deals.fields import LINE_ITEM_FIELDS
 from deals.models import Deal, LineItem, Product
 from salesproc.models import User
 
@@ -104,7 +105,7 @@ def line_item_update(
     deal = locked_deal(line_item.deal, version)
     check_open(deal, "change its line items")
     item = LineItem.objects.select_related("product").get(pk=line_item.pk)
-    unknown = set(data) - {"quantity", "unit_price", "discount_percent"}
+    unknown = set(data) - set(LINE_ITEM_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This cannot be changed here."))
     quantity, unit_price, discount = _line_item_values(

@@ -4,6 +4,7 @@ limits, exit criteria and the forecast category a deal gets on entering a stage.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from deals.fields import PIPELINE_FIELDS, STAGE_FIELDS
 from deals.models import Deal, Pipeline, Stage, StageChange
 from salesproc.models import User
 from salesproc.services import apply_changes
@@ -139,7 +140,7 @@ def _check_closing_stages(pipeline):
 @transaction.atomic
 def pipeline_update(*, actor: User, pipeline: Pipeline, data: dict) -> Pipeline:
     pipeline = Pipeline.objects.select_for_update().get(pk=pipeline.pk)
-    unknown = set(data) - {"name", "is_default", "is_active", "order"}
+    unknown = set(data) - set(PIPELINE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This cannot be changed here."))
     values = dict(data)
@@ -263,16 +264,6 @@ def stage_create(
         {"stage": stage.pk},
     )
     return stage
-
-
-STAGE_FIELDS = [
-    "name",
-    "order",
-    "probability",
-    "stalled_after_days",
-    "exit_criteria",
-    "default_forecast_category",
-]
 
 
 @transaction.atomic
