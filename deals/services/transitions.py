@@ -62,6 +62,46 @@ def _closing_stage(deal, kind):
     return stage
 
 
+TRANSITION_FIELDS = [
+    "stage",
+    "stage_entered_at",
+    "status",
+    "closed_at",
+    "forecast_category",
+    "lost_reason",
+    "lost_reason_detail",
+    "version",
+    "updated_at",
+]
+
+
+def _enter_stage(
+    deal,
+    stage,
+    *,
+    actor,
+    forecast_category,
+    confirmed=(),
+    status=Deal.Status.OPEN,
+    lost_reason=None,
+    lost_reason_detail="",
+):
+    """Every transition ends here: the deal enters `stage` now, with the status and
+    forecast category the transition decided; one version bump, one stage-history row."""
+    now = timezone.now()
+    current = deal.stage
+    deal.stage = stage
+    deal.stage_entered_at = now
+    deal.status = status
+    deal.closed_at = now if status != Deal.Status.OPEN else None
+    deal.forecast_category = forecast_category
+    deal.lost_reason = lost_reason
+    deal.lost_reason_detail = lost_reason_detail
+    deal.version += 1
+    deal.save(update_fields=TRANSITION_FIELDS)
+    _record_stage_change(deal, current, stage, actor, list(confirmed), now)
+
+
 @transaction.atomic
 def deal_move_stage(
     *,
@@ -110,16 +150,13 @@ def deal_move_stage(
     confirmed = _confirmed_criteria(current, exit_criteria_confirmed) if forward else []
     if forward:
         _check_stage_gates(deal=deal, from_stage=current, to_stage=stage, actor=actor)
-    now = timezone.now()
-    deal.stage = stage
-    deal.stage_entered_at = now
-    if stage.default_forecast_category:
-        deal.forecast_category = stage.default_forecast_category
-    deal.version += 1
-    deal.save(
-        update_fields=["stage", "stage_entered_at", "forecast_category", "version", "updated_at"]
+    _enter_stage(
+        deal,
+        stage,
+        actor=actor,
+        confirmed=confirmed,
+        forecast_category=stage.default_forecast_category or deal.forecast_category,
     )
-    _record_stage_change(deal, current, stage, actor, confirmed, now)
     deal_event(
         deal,
         "deal.stage_changed",
@@ -154,29 +191,14 @@ def deal_win(
     current = deal.stage
     confirmed = _confirmed_criteria(current, exit_criteria_confirmed)
     _check_stage_gates(deal=deal, from_stage=current, to_stage=won, actor=actor)
-    now = timezone.now()
-    deal.stage = won
-    deal.stage_entered_at = now
-    deal.status = Deal.Status.WON
-    deal.closed_at = now
-    deal.forecast_category = Deal.ForecastCategory.CLOSED
-    deal.lost_reason = None
-    deal.lost_reason_detail = ""
-    deal.version += 1
-    deal.save(
-        update_fields=[
-            "stage",
-            "stage_entered_at",
-            "status",
-            "closed_at",
-            "forecast_category",
-            "lost_reason",
-            "lost_reason_detail",
-            "version",
-            "updated_at",
-        ]
+    _enter_stage(
+        deal,
+        won,
+        actor=actor,
+        confirmed=confirmed,
+        status=Deal.Status.WON,
+        forecast_category=Deal.ForecastCategory.CLOSED,
     )
-    _record_stage_change(deal, current, won, actor, confirmed, now)
     deal_event(
         deal,
         "deal.won",
@@ -224,29 +246,15 @@ def deal_lose(
     if lost.pipeline_id != deal.pipeline_id or lost.kind != Stage.Kind.LOST:
         raise ValidationError({"stage": "Choose the lost stage of the deal's pipeline."})
     current = deal.stage
-    now = timezone.now()
-    deal.stage = lost
-    deal.stage_entered_at = now
-    deal.status = Deal.Status.LOST
-    deal.closed_at = now
-    deal.forecast_category = Deal.ForecastCategory.OMITTED
-    deal.lost_reason = reason
-    deal.lost_reason_detail = detail
-    deal.version += 1
-    deal.save(
-        update_fields=[
-            "stage",
-            "stage_entered_at",
-            "status",
-            "closed_at",
-            "forecast_category",
-            "lost_reason",
-            "lost_reason_detail",
-            "version",
-            "updated_at",
-        ]
+    _enter_stage(
+        deal,
+        lost,
+        actor=actor,
+        status=Deal.Status.LOST,
+        forecast_category=Deal.ForecastCategory.OMITTED,
+        lost_reason=reason,
+        lost_reason_detail=detail,
     )
-    _record_stage_change(deal, current, lost, actor, [], now)
     because = " – ".join(part for part in (reason.name if reason else "", detail) if part)
     deal_event(
         deal,
@@ -290,29 +298,12 @@ def deal_reopen(
         raise ValidationError({"stage": "Choose an open stage of the deal's pipeline."})
     current = deal.stage
     was = deal.get_status_display().lower()
-    now = timezone.now()
-    deal.stage = stage
-    deal.stage_entered_at = now
-    deal.status = Deal.Status.OPEN
-    deal.closed_at = None
-    deal.lost_reason = None
-    deal.lost_reason_detail = ""
-    deal.forecast_category = stage.default_forecast_category or Deal.ForecastCategory.PIPELINE
-    deal.version += 1
-    deal.save(
-        update_fields=[
-            "stage",
-            "stage_entered_at",
-            "status",
-            "closed_at",
-            "lost_reason",
-            "lost_reason_detail",
-            "forecast_category",
-            "version",
-            "updated_at",
-        ]
+    _enter_stage(
+        deal,
+        stage,
+        actor=actor,
+        forecast_category=stage.default_forecast_category or Deal.ForecastCategory.PIPELINE,
     )
-    _record_stage_change(deal, current, stage, actor, [], now)
     deal_event(
         deal,
         "deal.reopened",
