@@ -94,13 +94,6 @@ class DashboardFilterForm(forms.Form):
     def clean_month(self):
         return _clean_month(self.cleaned_data["month"])
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("close_from"), cleaned.get("close_to")
-        if start and end and start > end:
-            self.add_error("close_to", "The end of the range is before its start.")
-        return cleaned
-
 
 class OwnerFilterForm(forms.Form):
     def __init__(self, *args, user, people, **kwargs):

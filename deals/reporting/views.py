@@ -300,7 +300,12 @@ def pipeline_dashboard(request):
             close_to=data.get("close_to"),
         )
         months, month = data.get("months") or months, data["month"]
-    summary = selectors.pipeline_summary(user=user, stages=stages, **filters)
+    try:
+        summary = selectors.pipeline_summary(user=user, stages=stages, **filters)
+    except ValidationError as exc:  # the selector's rules (a reversed range): on the form
+        apply_errors(form, exc)
+        filters.update(close_from=None, close_to=None)
+        summary = selectors.pipeline_summary(user=user, stages=stages, **filters)
     metrics = selectors.sales_metrics(
         user=user,
         owner=filters["owner"],

@@ -154,3 +154,21 @@ def test_the_service_refuses_to_delete_a_sold_product(admin, rep):
         services.product_delete(actor=admin, product=product)
 
     assert Product.objects.filter(pk=product.pk).exists()
+
+
+# ---------------------------------------------------------------- report filters
+
+
+def test_the_dashboard_shows_the_selectors_error_for_a_reversed_close_range(client, rep):
+    DealFactory(owner=rep, amount=1_000)
+    client.force_login(rep)
+
+    response = client.get(
+        "/deals/dashboard/", {"close_from": "2025-06-30", "close_to": "2025-06-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["close_to"] == [
+        "The end of the close date range is before its start."
+    ]
+    assert response.context["summary"]["total"]["count"] == 1  # shown unfiltered
