@@ -6,6 +6,8 @@ class DealsConfig(AppConfig):
     verbose_name = "Deal management"
 
     def ready(self):
+        # imported here, as Django wants: the app registry is ready only now
+        from salesproc import events
         from salesproc.registry import (
             OwnedRecords,
             Restorable,
@@ -13,11 +15,16 @@ class DealsConfig(AppConfig):
             register_restorable,
         )
 
-        from . import hooks, report_hooks, services
+        from . import hooks, services
         from .models import Deal
+        from .reporting import hooks as report_hooks
+        from .reporting import subscribers
 
         hooks.register()  # pipeline, board, deals, products, cross-sell
         report_hooks.register()  # month plan, forecast, dashboard, stalled, quotas
+        events.subscribe(
+            "deal.stalled", subscribers.STALLED_SUBSCRIBER, subscribers.notify_stalled_owner
+        )
         register_restorable(Restorable("deal", "deals.Deal", "Deal", purge_order=30))
         register_owned_records(
             OwnedRecords(

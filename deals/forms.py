@@ -159,7 +159,10 @@ class LoseForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label=None)
+    """The stage offered first is the service's default (stage_to_reopen_in); left out,
+    the service picks it."""
+
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label=None, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, deal, initial_stage=None, **kwargs):

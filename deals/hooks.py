@@ -1,5 +1,7 @@
 """Navigation, widgets, panels and demo data of the deal records (board, list, detail)."""
 
+from django.utils import timezone
+
 from salesproc.registry import (
     NavItem,
     Panel,
@@ -11,17 +13,15 @@ from salesproc.registry import (
     register_widget,
 )
 
+from . import demo, selectors
+
 
 def my_open_deals_widget(request):
-    from . import selectors
-
     figures = selectors.my_open_deals(user=request.user)
     return {**figures, "today": _today()}
 
 
 def account_deals_panel(request, account):
-    from . import selectors
-
     deals, open_totals = selectors.account_deals(user=request.user, account=account)
     bought, not_bought = selectors.account_product_gap(account=account)
     return {
@@ -34,8 +34,6 @@ def account_deals_panel(request, account):
 
 
 def contact_deals_panel(request, contact):
-    from . import selectors
-
     return {
         "contact": contact,
         "deals": selectors.contact_deals(user=request.user, contact=contact),
@@ -43,14 +41,10 @@ def contact_deals_panel(request, contact):
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
 def register():
-    from . import demo
-
     register_nav(
         NavItem("Deals", "deals:board", process="deals", order=20, active_prefix="/deals/")
     )

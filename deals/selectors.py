@@ -4,7 +4,7 @@ Every query starts from Deal.objects.visible_to(user); lists and the board run a
 number of queries whatever the number of deals.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -20,14 +20,15 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, RowNumber
-from django.http import Http404
 from django.utils import timezone
 
 from salesproc.access import get_visible_or_404
 
 from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
+from .periods import month_range
 
 DEAL_ORDERINGS = {
     "name": ("name",),
@@ -58,19 +59,18 @@ def weighted_sum():
 
 
 def get_deal_for_user(user, pk, *, for_write=False):
-    """The deal, if this user may see it; otherwise 404 (missing and not-yours alike)."""
-    return get_visible_or_404(Deal.objects.with_list_data(), user, pk, for_write=for_write)
+    """The deal, if this user may see it; otherwise 404 (missing and not-yours alike).
 
-
-def month_range(value):
-    """'2026-11' -> (date(2026, 11, 1), date(2026, 11, 30)); None for anything else."""
-    try:
-        year, month = (int(part) for part in str(value).split("-"))
-        start = date(year, month, 1)
-    except (TypeError, ValueError):
-        return None
-    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return start, end
+    The one access function for a deal: every page, API view and viewset fetches through
+    it (the API's list uses `visible_to` in get_queryset). Whoever sees a deal may work on
+    it, so `for_write` only takes the row lock (inside a transaction).
+    """
+    return get_visible_or_404(
+        Deal.objects.with_list_data().with_weighted_amount().select_related("lost_reason"),
+        user,
+        pk,
+        for_write=for_write,
+    )
 
 
 def deal_list(
@@ -199,19 +199,12 @@ def deal_board(*, user, pipeline, owner=None, search=""):
 
 
 def deal_for_detail(*, user, pk):
-    deal = get_visible_or_404(
-        Deal.objects.with_list_data()
-        .with_weighted_amount()
-        .select_related("lost_reason")
-        .prefetch_related(
-            Prefetch(
-                "line_items",
-                queryset=LineItem.objects.select_related("product").order_by("id"),
-            ),
-            "contacts",
-        ),
-        user,
-        pk,
+    """The deal for its page: get_deal_for_user, with its line items and contacts."""
+    deal = get_deal_for_user(user, pk)
+    prefetch_related_objects(
+        [deal],
+        Prefetch("line_items", queryset=LineItem.objects.select_related("product").order_by("id")),
+        "contacts",
     )
     return deal
 
@@ -336,10 +329,3 @@ def my_open_deals(*, user, upcoming=5):
     )
     overdue = qs.filter(expected_close_date__lt=timezone.localdate()).count()
     return {**totals, "next_closes": next_closes, "overdue": overdue}
-
-
-def deal_or_404(qs, pk):
-    try:
-        return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404

@@ -11,7 +11,7 @@ import factory
 from django.utils import timezone
 
 from deals.models import Deal, Pipeline, PipelineSnapshot, Quota, Stage
-from deals.reports import month_end
+from deals.periods import month_end
 from tests.factories import DealFactory, PipelineFactory
 
 

@@ -4,34 +4,16 @@ import pytest
 
 from deals import services
 from deals.models import Deal, Pipeline, Product
-from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage
+from salesproc.models import Event
+from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
     ContactFactory,
     DealFactory,
     ProductFactory,
-    RoleFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pipeline():
-    return pipeline_with_criteria(name="New business")
-
-
-@pytest.fixture
-def deal(rep, pipeline):
-    return DealFactory(owner=rep, pipeline=pipeline, amount=5000)
-
-
-@pytest.fixture
-def outsider(north):
-    """Someone whose role does not run deal management."""
-    role = RoleFactory(slug="support", name="Support", processes=["calls"])
-    return UserFactory(username="sam", role=role, team=north)
 
 
 def url(deal, action=""):
@@ -292,6 +274,11 @@ def test_it_answers_a_stale_move_with_409(rep, deal, pipeline, api_as):
     )
 
     assert response.status_code == 409
+    assert (response.data["code"], response.data["current_version"]) == ("stale_version", 2)
+    deal.refresh_from_db()
+    assert (deal.stage.name, deal.version, deal.name) == ("Prospecting", 2, "Changed")
+    assert deal.stage_history.count() == 1
+    assert not Event.objects.filter(name="deal.stage_changed").exists()
 
 
 def test_it_wins_a_deal(rep, deal, api_as):

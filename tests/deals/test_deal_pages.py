@@ -7,33 +7,15 @@ from django.utils import timezone
 from deals import services
 from deals.models import Deal, LineItem
 from deals.selectors import BOARD_CARDS_PER_COLUMN
-from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage
+from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
     ContactFactory,
     DealFactory,
     ProductFactory,
-    RoleFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pipeline():
-    return pipeline_with_criteria(name="New business")
-
-
-@pytest.fixture
-def deal(rep, pipeline):
-    return DealFactory(owner=rep, pipeline=pipeline, amount=5000, name="Acme expansion")
-
-
-@pytest.fixture
-def outsider(north):
-    role = RoleFactory(slug="support", name="Support", processes=["calls"])
-    return UserFactory(username="sam", role=role, team=north)
 
 
 def as_user(client, user):
@@ -400,6 +382,10 @@ def test_it_answers_a_board_drop_with_json(client, rep, deal, pipeline):
         HTTP_ACCEPT="application/json",
     )
     assert stale.status_code == 409
+    assert "changed this deal" in stale.json()["errors"]["non_field_errors"][0]
+    deal.refresh_from_db()
+    assert (deal.stage.name, deal.version) == ("Discovery", 2)  # the stale drop moved nothing
+    assert deal.stage_history.count() == 2
 
     prompt = client.get(body["prompt_url"])
     assert prompt.status_code == 200

@@ -10,7 +10,7 @@ from deals.models import Deal, LineItem, Pipeline, Stage, StageChange
 from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import Event
-from tests.deals.factories import LostReasonFactory, pipeline_with_criteria, stage
+from tests.deals.factories import LostReasonFactory, stage
 from tests.factories import (
     AccountFactory,
     ContactFactory,
@@ -20,16 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pipeline():
-    return pipeline_with_criteria(name="New business")
-
-
-@pytest.fixture
-def deal(rep, pipeline):
-    return DealFactory(owner=rep, pipeline=pipeline, amount=5000)
 
 
 def event_names(deal):

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import forecasting, reports
+from deals import periods
 from deals.models import Deal, ForecastSubmission
+from deals.reporting import selectors
+from deals.reporting import services as reporting_services
 from salesproc.errors import StaleVersion
 from salesproc.models import Event
 
@@ -27,7 +29,7 @@ def _this_month():
 
 @pytest.mark.django_db
 def test_it_records_a_forecast_submission_with_an_event(rep):
-    submission = forecasting.forecast_submit(
+    submission = reporting_services.forecast_submit(
         actor=rep,
         period_start=_this_month(),
         commit_amount="30000",
@@ -41,7 +43,7 @@ def test_it_records_a_forecast_submission_with_an_event(rep):
         Decimal("45000.00"),
     )
     assert submission.note == "Two renewals"
-    assert submission.period_end == reports.month_end(_this_month())
+    assert submission.period_end == periods.month_end(_this_month())
     assert Event.objects.filter(name="forecast.submitted", actor=rep).count() == 1
 
 
@@ -61,7 +63,7 @@ def test_it_refuses_a_bad_forecast(rep, kwargs, field):
     data.update(kwargs)
 
     with pytest.raises(ValidationError) as error:
-        forecasting.forecast_submit(actor=rep, **data)
+        reporting_services.forecast_submit(actor=rep, **data)
 
     assert field in error.value.message_dict
     assert ForecastSubmission.objects.count() == 0
@@ -99,7 +101,7 @@ def test_it_rolls_up_the_forecast_per_rep_against_quota(manager, rep, teammate, 
         note="latest",
     )
 
-    rollup = reports.forecast_rollup(user=manager, month="2025-06")
+    rollup = selectors.forecast_rollup(user=manager, month="2025-06")
 
     rows = {row["name"]: row for row in rollup["rows"]}
     assert set(rows) == {rep.display_name, teammate.display_name}
@@ -130,7 +132,7 @@ def test_it_rolls_up_the_forecast_per_rep_against_quota(manager, rep, teammate, 
 def test_it_shows_a_rep_only_their_own_forecast(rep, teammate):
     quota(teammate, JUNE, 40_000)
 
-    rollup = reports.forecast_rollup(user=rep, month=JUNE)
+    rollup = selectors.forecast_rollup(user=rep, month=JUNE)
 
     assert [row["id"] for row in rollup["rows"]] == [rep.pk]
 
@@ -143,7 +145,7 @@ def test_it_lets_the_manager_override_a_forecast_category(manager, rep):
     deal = open_deal(rep, 10_000, close=date(2025, 6, 20))
     version = deal.version
 
-    deal = forecasting.deal_set_forecast_category(
+    deal = reporting_services.deal_set_forecast_category(
         actor=manager, deal=deal, category="commit", version=version
     )
 
@@ -158,7 +160,7 @@ def test_it_refuses_a_stale_version_and_changes_nothing(manager, rep):
     Deal.objects.filter(pk=deal.pk).update(version=5)
 
     with pytest.raises(StaleVersion) as error:
-        forecasting.deal_set_forecast_category(
+        reporting_services.deal_set_forecast_category(
             actor=manager, deal=deal, category="commit", version=4
         )
 
@@ -173,7 +175,7 @@ def test_it_refuses_the_override_to_a_rep(rep):
     deal = open_deal(rep, 10_000)
 
     with pytest.raises(PermissionDenied):
-        forecasting.deal_set_forecast_category(
+        reporting_services.deal_set_forecast_category(
             actor=rep, deal=deal, category="commit", version=deal.version
         )
 
@@ -187,7 +189,7 @@ def test_it_refuses_a_category_that_does_not_apply(manager, rep, category):
     deal = open_deal(rep, 10_000)
 
     with pytest.raises(ValidationError) as error:
-        forecasting.deal_set_forecast_category(
+        reporting_services.deal_set_forecast_category(
             actor=manager, deal=deal, category=category, version=deal.version
         )
 
@@ -199,7 +201,7 @@ def test_it_refuses_to_recategorise_a_closed_deal(manager, rep):
     deal = won_deal(rep, 10_000, closed=date(2025, 6, 2))
 
     with pytest.raises(ValidationError):
-        forecasting.deal_set_forecast_category(
+        reporting_services.deal_set_forecast_category(
             actor=manager, deal=deal, category="commit", version=deal.version
         )
 

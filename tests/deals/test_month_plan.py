@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import reports
+from deals import periods
+from deals.reporting import month_plan as month_plan_module
+from deals.reporting import selectors
 from tests.factories import RoleFactory, UserFactory
 
 from .report_factories import lost_deal, open_deal, quota, snapshot, won_deal
@@ -20,7 +22,7 @@ TODAY = date(2025, 6, 18)  # a Wednesday in the fourth week of June 2025
 
 def test_it_splits_a_month_into_monday_weeks_clipped_to_the_month():
     # June 2025 starts on a Sunday and ends on a Monday
-    weeks = reports.weeks_of_month(JUNE)
+    weeks = periods.weeks_of_month(JUNE)
 
     assert [(w.start.day, w.end.day) for w in weeks] == [
         (1, 1),
@@ -33,7 +35,7 @@ def test_it_splits_a_month_into_monday_weeks_clipped_to_the_month():
     assert [w.monday for w in weeks[:2]] == [date(2025, 5, 26), date(2025, 6, 2)]
     assert [w.label for w in weeks[:2]] == ["1 Jun", "2–8 Jun"]
     # September 2025 starts on a Monday: five weeks, the last clipped to the 29-30th
-    assert [(w.start.day, w.end.day) for w in reports.weeks_of_month(date(2025, 9, 1))] == [
+    assert [(w.start.day, w.end.day) for w in periods.weeks_of_month(date(2025, 9, 1))] == [
         (1, 7),
         (8, 14),
         (15, 21),
@@ -45,7 +47,7 @@ def test_it_splits_a_month_into_monday_weeks_clipped_to_the_month():
 @pytest.mark.parametrize("bad", ["2025-13", "2025-6", "June", "", "2025-06-01", "1999-01"])
 def test_it_refuses_a_badly_written_month(bad):
     with pytest.raises(ValidationError) as error:
-        reports.parse_month(bad)
+        periods.parse_month(bad)
     assert "month" in error.value.message_dict
 
 
@@ -93,42 +95,42 @@ def june(rep, teammate):
 
 
 def _week(plan, index):
-    return plan["weeks"][index - 1]
+    return plan.weeks[index - 1]
 
 
 @pytest.mark.django_db
 def test_it_computes_the_month_plan_of_a_rep(rep, june):
-    plan = reports.month_plan(user=rep, month="2025-06", today=TODAY)
+    plan = selectors.month_plan(user=rep, month="2025-06", today=TODAY)
 
-    assert plan["quota"] == Decimal("100000.00")
-    assert (plan["won_count"], plan["won_amount"]) == (2, Decimal("25000.00"))
-    assert plan["gap"] == Decimal("75000.00")
-    assert plan["attainment"] == Decimal("0.25")
-    assert (plan["open_count"], plan["open_amount"]) == (4, Decimal("110000.00"))
+    assert plan.quota == Decimal("100000.00")
+    assert (plan.won_count, plan.won_amount) == (2, Decimal("25000.00"))
+    assert plan.gap == Decimal("75000.00")
+    assert plan.attainment == Decimal("0.25")
+    assert (plan.open_count, plan.open_amount) == (4, Decimal("110000.00"))
     # 40,000x50% + 8,000x75% + 50,000x10% + 12,000x25%
-    assert plan["weighted_amount"] == Decimal("34000.00")
-    assert plan["projected_amount"] == Decimal("59000.00")
-    assert plan["overdue_count"] == 1
-    assert plan["win_rate"]["rate"] == Decimal("0.375")
-    assert (plan["win_rate"]["won"], plan["win_rate"]["closed"]) == (3, 8)
-    assert plan["win_rate"]["basis"] == "count"
-    assert (plan["win_rate"]["window_start"], plan["win_rate"]["window_end"]) == (
+    assert plan.weighted_amount == Decimal("34000.00")
+    assert plan.projected_amount == Decimal("59000.00")
+    assert plan.overdue_count == 1
+    assert plan.win_rate.rate == Decimal("0.375")
+    assert (plan.win_rate.won, plan.win_rate.closed) == (3, 8)
+    assert plan.win_rate.basis == "count"
+    assert (plan.win_rate.window_start, plan.win_rate.window_end) == (
         date(2024, 12, 1),
         date(2025, 5, 31),
     )
-    assert plan["average_won_amount"] == Decimal("20000.00")
+    assert plan.average_won_amount == Decimal("20000.00")
     # 75,000 / 0.375 = 200,000 of pipeline = 10 deals of 20,000; 4 wins close the gap
-    assert plan["pipeline_to_create"] == Decimal("200000.00")
-    assert plan["deals_to_create"] == 10
-    assert plan["deals_to_win"] == 4
-    assert plan["input_note"] == ""
+    assert plan.pipeline_to_create == Decimal("200000.00")
+    assert plan.deals_to_create == 10
+    assert plan.deals_to_win == 4
+    assert plan.input_note == ""
 
 
 @pytest.mark.django_db
 def test_it_reads_past_weeks_from_snapshots_and_later_weeks_from_live_deals(rep, june):
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
-    assert [w["state"] for w in plan["weeks"]] == [
+    assert [w.state for w in plan.weeks] == [
         "past",
         "past",
         "past",
@@ -136,7 +138,7 @@ def test_it_reads_past_weeks_from_snapshots_and_later_weeks_from_live_deals(rep,
         "future",
         "future",
     ]
-    assert [w["source"] for w in plan["weeks"]] == [
+    assert [w.source for w in plan.weeks] == [
         "missing",
         "snapshot",
         "snapshot",
@@ -145,34 +147,34 @@ def test_it_reads_past_weeks_from_snapshots_and_later_weeks_from_live_deals(rep,
         "live",
     ]
     first = _week(plan, 1)
-    assert (first["expected_amount"], first["weighted_amount"]) == (None, None)
-    assert (first["won_to_date"], first["gap_after"]) == (Decimal("0.00"), Decimal("100000.00"))
+    assert (first.expected_amount, first.weighted_amount) == (None, None)
+    assert (first.won_to_date, first.gap_after) == (Decimal("0.00"), Decimal("100000.00"))
     # week 2 as it stood on Monday 2 June: o4 (Discovery) and the deal won since (Proposal)
     second = _week(plan, 2)
-    assert second["snapshot_week"] == date(2025, 6, 2)
-    assert (second["expected_count"], second["expected_amount"]) == (2, Decimal("22000.00"))
-    assert second["weighted_amount"] == Decimal("8000.00")  # 12,000x25% + 10,000x50%
-    assert second["rest_of_month_weighted"] == Decimal("18000.00")  # + 40,000x25%
-    assert (second["won_count"], second["won_amount"]) == (1, Decimal("10000.00"))
-    assert (second["won_to_date"], second["gap_after"]) == (
+    assert second.snapshot_week == date(2025, 6, 2)
+    assert (second.expected_count, second.expected_amount) == (2, Decimal("22000.00"))
+    assert second.weighted_amount == Decimal("8000.00")  # 12,000x25% + 10,000x50%
+    assert second.rest_of_month_weighted == Decimal("18000.00")  # + 40,000x25%
+    assert (second.won_count, second.won_amount) == (1, Decimal("10000.00"))
+    assert (second.won_to_date, second.gap_after) == (
         Decimal("10000.00"),
         Decimal("90000.00"),
     )
     # week 3: nothing of Alice's due that week; o1 in Proposal for later; Bob's row not hers
     third = _week(plan, 3)
-    assert (third["expected_count"], third["expected_amount"]) == (0, Decimal("0.00"))
-    assert third["rest_of_month_weighted"] == Decimal("20000.00")
+    assert (third.expected_count, third.expected_amount) == (0, Decimal("0.00"))
+    assert third.rest_of_month_weighted == Decimal("20000.00")
     # the current week is live: o1 now, 15,000 won this week
     current = _week(plan, 4)
-    assert (current["expected_count"], current["expected_amount"]) == (1, Decimal("40000.00"))
-    assert current["weighted_amount"] == Decimal("20000.00")
-    assert current["rest_of_month_weighted"] == Decimal("31000.00")
-    assert (current["won_to_date"], current["gap_after"]) == (
+    assert (current.expected_count, current.expected_amount) == (1, Decimal("40000.00"))
+    assert current.weighted_amount == Decimal("20000.00")
+    assert current.rest_of_month_weighted == Decimal("31000.00")
+    assert (current.won_to_date, current.gap_after) == (
         Decimal("25000.00"),
         Decimal("75000.00"),
     )
     # projection: won 25,000 + slipped o4 3,000 + this week's 20,000, then 6,000 and 5,000
-    assert [w["projected_won"] for w in plan["weeks"]] == [
+    assert [w.projected_won for w in plan.weeks] == [
         None,
         None,
         None,
@@ -180,7 +182,7 @@ def test_it_reads_past_weeks_from_snapshots_and_later_weeks_from_live_deals(rep,
         Decimal("54000.00"),
         Decimal("59000.00"),
     ]
-    assert (_week(plan, 5)["won_to_date"], _week(plan, 5)["gap_after"]) == (None, None)
+    assert (_week(plan, 5).won_to_date, _week(plan, 5).gap_after) == (None, None)
 
 
 @pytest.mark.django_db
@@ -190,37 +192,37 @@ def test_it_does_not_recompute_a_past_week_when_deals_change_later(rep, june):
 
     Deal.objects.filter(pk=june["o1"].pk).update(amount=Decimal("80000"))
 
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
     # then the past week still shows what the pipeline was then
-    assert _week(plan, 3)["rest_of_month_weighted"] == Decimal("20000.00")
-    assert _week(plan, 4)["weighted_amount"] == Decimal("40000.00")
+    assert _week(plan, 3).rest_of_month_weighted == Decimal("20000.00")
+    assert _week(plan, 4).weighted_amount == Decimal("40000.00")
 
 
 @pytest.mark.django_db
 def test_it_plans_the_whole_team_for_a_manager_and_one_rep_on_request(manager, rep, teammate, june):
-    team = reports.month_plan(user=manager, month=JUNE, today=TODAY)
-    alice = reports.month_plan(user=manager, month=JUNE, owner=rep.pk, today=TODAY)
+    team = selectors.month_plan(user=manager, month=JUNE, today=TODAY)
+    alice = selectors.month_plan(user=manager, month=JUNE, owner=rep.pk, today=TODAY)
 
-    assert (team["quota"], team["won_amount"], team["gap"]) == (
+    assert (team.quota, team.won_amount, team.gap) == (
         Decimal("150000.00"),
         Decimal("30000.00"),
         Decimal("120000.00"),
     )
-    assert team["weighted_amount"] == Decimal("44000.00")  # + Bob's 20,000 x 50%
-    assert _week(team, 3)["expected_amount"] == Decimal("20000.00")  # Bob's, as of 9 June
-    assert team["scope_label"] == "Your team"
-    assert (alice["quota"], alice["won_amount"]) == (Decimal("100000.00"), Decimal("25000.00"))
-    assert alice["scope_label"] == rep.display_name
+    assert team.weighted_amount == Decimal("44000.00")  # + Bob's 20,000 x 50%
+    assert _week(team, 3).expected_amount == Decimal("20000.00")  # Bob's, as of 9 June
+    assert team.scope_label == "Your team"
+    assert (alice.quota, alice.won_amount) == (Decimal("100000.00"), Decimal("25000.00"))
+    assert alice.scope_label == rep.display_name
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_owner_the_user_cannot_see(rep, teammate, other_rep, manager):
     with pytest.raises(ValidationError) as error:
-        reports.month_plan(user=manager, month=JUNE, owner=other_rep.pk, today=TODAY)
+        selectors.month_plan(user=manager, month=JUNE, owner=other_rep.pk, today=TODAY)
     assert "owner" in error.value.message_dict
     with pytest.raises(ValidationError):
-        reports.month_plan(user=rep, month=JUNE, owner=teammate.pk, today=TODAY)
+        selectors.month_plan(user=rep, month=JUNE, owner=teammate.pk, today=TODAY)
 
 
 @pytest.mark.django_db
@@ -229,27 +231,27 @@ def test_it_explains_a_zero_win_rate_instead_of_dividing_by_it(rep):
     lost_deal(rep, 5_000, closed=date(2025, 3, 3))
     lost_deal(rep, 5_000, closed=date(2025, 4, 3))
 
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
-    assert plan["win_rate"]["rate"] == Decimal("0")
-    assert plan["gap"] == Decimal("10000.00")
-    assert (plan["pipeline_to_create"], plan["deals_to_create"], plan["deals_to_win"]) == (
+    assert plan.win_rate.rate == Decimal("0")
+    assert plan.gap == Decimal("10000.00")
+    assert (plan.pipeline_to_create, plan.deals_to_create, plan.deals_to_win) == (
         None,
         None,
         None,
     )
-    assert "0% win rate" in plan["input_note"]
+    assert "0% win rate" in plan.input_note
 
 
 @pytest.mark.django_db
 def test_it_copes_with_no_history_and_no_quota(rep):
-    plan = reports.month_plan(user=rep, month=JUNE, today=TODAY)
+    plan = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
 
-    assert (plan["quota"], plan["gap"], plan["attainment"]) == (None, None, None)
-    assert plan["win_rate"]["rate"] is None
-    assert plan["pipeline_to_create"] is None
-    assert "No quota" in plan["input_note"]
-    assert all(w["gap_after"] is None for w in plan["weeks"])
+    assert (plan.quota, plan.gap, plan.attainment) == (None, None, None)
+    assert plan.win_rate.rate is None
+    assert plan.pipeline_to_create is None
+    assert "No quota" in plan.input_note
+    assert all(w.gap_after is None for w in plan.weeks)
 
 
 @pytest.mark.django_db
@@ -258,24 +260,24 @@ def test_it_needs_no_pipeline_when_the_quota_is_zero_or_reached(rep, teammate):
     quota(teammate, JUNE, 10_000)
     won_deal(teammate, 12_000, closed=date(2025, 6, 2))
 
-    zero = reports.month_plan(user=rep, month=JUNE, today=TODAY)
-    beaten = reports.month_plan(user=teammate, month=JUNE, today=TODAY)
+    zero = selectors.month_plan(user=rep, month=JUNE, today=TODAY)
+    beaten = selectors.month_plan(user=teammate, month=JUNE, today=TODAY)
 
-    assert (zero["quota"], zero["gap"], zero["attainment"]) == (
+    assert (zero.quota, zero.gap, zero.attainment) == (
         Decimal("0.00"),
         Decimal("0.00"),
         None,
     )
-    assert (zero["pipeline_to_create"], zero["deals_to_create"]) == (Decimal("0"), 0)
-    assert beaten["gap"] == Decimal("0.00")
-    assert beaten["over_quota"] == Decimal("2000.00")
-    assert beaten["attainment"] == Decimal("1.2")
-    assert "reached" in beaten["input_note"]
+    assert (zero.pipeline_to_create, zero.deals_to_create) == (Decimal("0"), 0)
+    assert beaten.gap == Decimal("0.00")
+    assert beaten.over_quota == Decimal("2000.00")
+    assert beaten.attainment == Decimal("1.2")
+    assert "reached" in beaten.input_note
 
 
 @pytest.mark.django_db
 def test_it_lists_the_deals_of_each_week(rep, june):
-    deals = reports.month_plan_deals(user=rep, month=JUNE, today=TODAY)
+    deals = selectors.month_plan_deals(user=rep, month=JUNE, today=TODAY)
 
     week2 = deals["weeks"][2]
     assert sorted((d["amount"], d["status"], d["as_of"]) for d in week2["expected"]) == [
@@ -374,8 +376,8 @@ def test_it_lets_a_manager_pick_a_rep(client, manager, rep, teammate):
     alice = client.get(reverse("deals:month_plan"), {"owner": rep.pk})
 
     assert 'name="owner"' in team.content.decode()
-    assert team.context["plan"]["scope_label"] == "Your team"
-    assert alice.context["plan"]["owner"] == rep
+    assert team.context["plan"].scope_label == "Your team"
+    assert alice.context["plan"].owner == rep
 
 
 @pytest.mark.django_db
@@ -386,7 +388,7 @@ def test_it_shows_a_bad_month_as_a_form_error(client, rep):
 
     assert response.status_code == 200
     assert response.context["form"].errors["month"]
-    assert response.context["plan"]["month_start"] == timezone.localdate().replace(day=1)
+    assert response.context["plan"].month_start == timezone.localdate().replace(day=1)
 
 
 @pytest.mark.django_db
@@ -397,7 +399,7 @@ def test_it_ignores_an_invisible_owner_on_the_page(client, manager, rep, other_r
 
     assert response.status_code == 200
     assert "owner" in response.context["form"].errors
-    assert response.context["plan"]["owner"] is None
+    assert response.context["plan"].owner is None
 
 
 @pytest.mark.django_db
@@ -416,7 +418,7 @@ def test_it_plans_a_month_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         assert api_as(manager).get("/api/v1/reports/month-plan/").status_code == 200
     with django_assert_max_num_queries(5):
-        reports.month_plan(user=manager, month=timezone.localdate())
+        selectors.month_plan(user=manager, month=timezone.localdate())
 
 
 @pytest.mark.django_db
@@ -428,6 +430,21 @@ def test_it_shows_the_month_plan_widget_on_home(client, rep):
 
     assert response.status_code == 200
     widget = next(w for w in response.context["widgets"] if w["key"] == "deals.month_plan")
-    assert widget["context"]["plan"]["quota"] == Decimal("60000.00")
-    assert widget["context"]["plan"]["won_amount"] == Decimal("4000.00")
+    assert widget["context"]["plan"].quota == Decimal("60000.00")
+    assert widget["context"]["plan"].won_amount == Decimal("4000.00")
     assert "Month plan →" in response.content.decode()
+
+
+def test_it_rounds_the_deals_to_create_and_to_win_up():
+    # gap 75,000 at a 40% win rate: 187,500 of pipeline = 9.375 deals of 20,000 -> 10;
+    # 3.75 wins -> 4 (rounding down would plan one deal short of the quota)
+    needed = month_plan_module.input_needed(
+        quota=Decimal("100000"),
+        gap=Decimal("75000"),
+        win_rate=Decimal("0.4"),
+        average_won=Decimal("20000"),
+        closed=10,
+    )
+
+    assert needed.pipeline_to_create == Decimal("187500.00")
+    assert (needed.deals_to_create, needed.deals_to_win) == (10, 4)

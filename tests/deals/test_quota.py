@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import forecasting, reports
+from deals import periods
 from deals.models import Quota
+from deals.reporting import services as reporting_services
 from salesproc.models import Event
 
 from .report_factories import quota
@@ -19,7 +20,9 @@ JUNE = date(2025, 6, 1)
 
 @pytest.mark.django_db
 def test_it_lets_a_manager_set_a_quota_for_a_team_rep(manager, rep):
-    created = forecasting.quota_create(actor=manager, user=rep, period_start=JUNE, amount="40000")
+    created = reporting_services.quota_create(
+        actor=manager, user=rep, period_start=JUNE, amount="40000"
+    )
 
     assert (created.user, created.period_start, created.period_end, created.amount) == (
         rep,
@@ -33,7 +36,9 @@ def test_it_lets_a_manager_set_a_quota_for_a_team_rep(manager, rep):
 @pytest.mark.django_db
 def test_it_lets_an_admin_set_anyones_quota(admin, other_rep):
     assert (
-        forecasting.quota_create(actor=admin, user=other_rep, period_start=JUNE, amount=1).amount
+        reporting_services.quota_create(
+            actor=admin, user=other_rep, period_start=JUNE, amount=1
+        ).amount
         == 1
     )
 
@@ -41,22 +46,22 @@ def test_it_lets_an_admin_set_anyones_quota(admin, other_rep):
 @pytest.mark.django_db
 def test_it_refuses_quota_writes_to_a_rep(rep, teammate):
     with pytest.raises(PermissionDenied):
-        forecasting.quota_create(actor=rep, user=rep, period_start=JUNE, amount=1)
+        reporting_services.quota_create(actor=rep, user=rep, period_start=JUNE, amount=1)
     existing = quota(teammate, JUNE, 100)
     with pytest.raises(PermissionDenied):
-        forecasting.quota_update(actor=rep, quota=existing, amount=1)
+        reporting_services.quota_update(actor=rep, quota=existing, amount=1)
     with pytest.raises(PermissionDenied):
-        forecasting.quota_delete(actor=rep, quota=existing)
+        reporting_services.quota_delete(actor=rep, quota=existing)
     assert list(Quota.objects.values_list("amount", flat=True)) == [Decimal("100.00")]
 
 
 @pytest.mark.django_db
 def test_it_keeps_a_manager_to_their_own_team(manager, other_rep):
     with pytest.raises(ValidationError) as error:
-        forecasting.quota_create(actor=manager, user=other_rep, period_start=JUNE, amount=1)
+        reporting_services.quota_create(actor=manager, user=other_rep, period_start=JUNE, amount=1)
     assert "user" in error.value.message_dict
     with pytest.raises(ValidationError):  # nor their own quota
-        forecasting.quota_create(actor=manager, user=manager, period_start=JUNE, amount=1)
+        reporting_services.quota_create(actor=manager, user=manager, period_start=JUNE, amount=1)
     assert Quota.objects.count() == 0
 
 
@@ -76,7 +81,7 @@ def test_it_refuses_a_bad_quota(manager, rep, kwargs, field):
     data.update(kwargs)
 
     with pytest.raises(ValidationError) as error:
-        forecasting.quota_create(actor=manager, **data)
+        reporting_services.quota_create(actor=manager, **data)
 
     assert field in error.value.message_dict
     assert Quota.objects.count() == 0
@@ -87,7 +92,7 @@ def test_it_refuses_a_second_quota_for_the_same_month(manager, rep):
     quota(rep, JUNE, 100)
 
     with pytest.raises(ValidationError) as error:
-        forecasting.quota_create(actor=manager, user=rep, period_start=JUNE, amount=200)
+        reporting_services.quota_create(actor=manager, user=rep, period_start=JUNE, amount=200)
 
     assert "already has a quota" in error.value.message_dict["period_start"][0]
 
@@ -96,9 +101,9 @@ def test_it_refuses_a_second_quota_for_the_same_month(manager, rep):
 def test_it_updates_and_deletes_a_quota_with_events(manager, rep):
     existing = quota(rep, JUNE, 100)
 
-    forecasting.quota_update(actor=manager, quota=existing, amount="150")
+    reporting_services.quota_update(actor=manager, quota=existing, amount="150")
     assert Quota.objects.get().amount == Decimal("150.00")
-    forecasting.quota_delete(actor=manager, quota=existing)
+    reporting_services.quota_delete(actor=manager, quota=existing)
 
     assert Quota.objects.count() == 0
     assert list(
@@ -117,7 +122,7 @@ def test_it_applies_a_quota_grid_all_or_nothing(manager, rep, teammate, other_re
     quota(teammate, JUNE, 200)
     july = date(2025, 7, 1)
 
-    counts = forecasting.quotas_set(
+    counts = reporting_services.quotas_set(
         actor=manager,
         entries=[(rep, JUNE, Decimal("150")), (rep, july, Decimal("160")), (teammate, JUNE, None)],
     )
@@ -128,7 +133,7 @@ def test_it_applies_a_quota_grid_all_or_nothing(manager, rep, teammate, other_re
         ("alice", july, Decimal("160.00")),
     }
     with pytest.raises(ValidationError) as error:
-        forecasting.quotas_set(
+        reporting_services.quotas_set(
             actor=manager, entries=[(rep, JUNE, Decimal("999")), (other_rep, JUNE, Decimal("5"))]
         )
     assert list(error.value.message_dict) == [f"{other_rep.pk}:2025-06"]
@@ -257,7 +262,7 @@ def test_it_shows_the_quota_grid_to_managers_only(client, rep, manager, teammate
 def test_it_saves_the_quota_grid(client, manager, rep, teammate):
     client.force_login(manager)
     start = timezone.localdate().replace(day=1)
-    second = reports.add_months(start, 1)
+    second = periods.add_months(start, 1)
     data = {"start": start.strftime("%Y-%m")}
     data[f"q-{rep.pk}-{start:%Y-%m}"] = "40000"
     data[f"q-{teammate.pk}-{second:%Y-%m}"] = "25000"

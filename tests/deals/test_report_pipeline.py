@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import reports
+from deals.reporting import selectors
 from tests.factories import PipelineFactory, RoleFactory, UserFactory
 
 from .report_factories import at, lost_deal, open_deal, quota, won_deal
@@ -34,7 +34,7 @@ def _by_stage(summary):
 
 @pytest.mark.django_db
 def test_it_sums_open_deals_per_stage(rep, pipeline_deals):
-    summary = reports.pipeline_summary(user=rep)
+    summary = selectors.pipeline_summary(user=rep)
 
     assert _by_stage(summary) == {
         "Prospecting": (1, Decimal("10000.00"), Decimal("1000.00")),
@@ -53,21 +53,23 @@ def test_it_sums_open_deals_per_stage(rep, pipeline_deals):
 def test_it_shows_each_persona_the_pipeline_they_may_see(
     manager, other_manager, admin, pipeline_deals
 ):
-    assert reports.pipeline_summary(user=manager)["total"]["count"] == 4
-    assert reports.pipeline_summary(user=manager)["total"]["weighted_amount"] == Decimal("32000.00")
-    assert reports.pipeline_summary(user=other_manager)["total"]["amount"] == Decimal("50000.00")
-    assert reports.pipeline_summary(user=admin)["total"]["count"] == 5
+    assert selectors.pipeline_summary(user=manager)["total"]["count"] == 4
+    assert selectors.pipeline_summary(user=manager)["total"]["weighted_amount"] == Decimal(
+        "32000.00"
+    )
+    assert selectors.pipeline_summary(user=other_manager)["total"]["amount"] == Decimal("50000.00")
+    assert selectors.pipeline_summary(user=admin)["total"]["count"] == 5
 
 
 @pytest.mark.django_db
 def test_it_filters_the_pipeline_by_owner_close_dates_and_pipeline(
     manager, rep, teammate, pipeline_deals
 ):
-    june = reports.pipeline_summary(user=manager, close_from="2025-06-01", close_to="2025-06-30")
-    bob = reports.pipeline_summary(user=manager, owner=teammate.pk)
+    june = selectors.pipeline_summary(user=manager, close_from="2025-06-01", close_to="2025-06-30")
+    bob = selectors.pipeline_summary(user=manager, owner=teammate.pk)
     renewals = PipelineFactory(name="Renewals", is_default=False)
     open_deal(rep, 7_000, stage_name="Discovery", close=date(2025, 6, 3), in_pipeline=renewals)
-    only_renewals = reports.pipeline_summary(user=manager, pipeline=renewals.pk)
+    only_renewals = selectors.pipeline_summary(user=manager, pipeline=renewals.pk)
 
     assert june["total"] == {
         "count": 3,
@@ -93,7 +95,7 @@ def test_it_filters_the_pipeline_by_owner_close_dates_and_pipeline(
 )
 def test_it_refuses_bad_pipeline_filters(rep, kwargs, field):
     with pytest.raises(ValidationError) as error:
-        reports.pipeline_summary(user=rep, **kwargs)
+        selectors.pipeline_summary(user=rep, **kwargs)
     assert field in error.value.message_dict
 
 
@@ -109,7 +111,7 @@ def test_it_computes_win_rate_cycle_and_velocity(rep):
     for _ in range(3):
         open_deal(rep, 1_000)
 
-    metrics = reports.sales_metrics(user=rep, today=today)
+    metrics = selectors.sales_metrics(user=rep, today=today)
 
     assert (metrics["won"], metrics["lost"]) == (2, 2)
     assert metrics["win_rate"] == Decimal("0.5")
@@ -136,7 +138,7 @@ def test_it_computes_win_rate_cycle_and_velocity(rep):
 def test_it_leaves_velocity_empty_without_history(rep):
     open_deal(rep, 1_000)
 
-    metrics = reports.sales_metrics(user=rep)
+    metrics = selectors.sales_metrics(user=rep)
 
     assert (metrics["win_rate"], metrics["average_cycle_days"], metrics["velocity_per_day"]) == (
         None,
@@ -156,7 +158,7 @@ def test_it_computes_attainment_per_rep(manager, rep, teammate, other_rep):
     won_deal(rep, 50_000, closed=date(2025, 7, 1))  # July
     won_deal(other_rep, 10_000, closed=date(2025, 6, 2))
 
-    rows = {row["name"]: row for row in reports.attainment(user=manager, month="2025-06")}
+    rows = {row["name"]: row for row in selectors.attainment(user=manager, month="2025-06")}
 
     assert set(rows) == {rep.display_name, teammate.display_name}  # not the manager herself
     assert rows[rep.display_name]["won_amount"] == Decimal("30000.00")

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from deals import forecasting, report_demo, tasks
+from deals import tasks
 from deals.models import Deal, PipelineSnapshot, Quota, StageChange
+from deals.reporting import demo as reporting_demo
+from deals.reporting import services as reporting_services
 from salesproc.demo import seed_people
 
 from .report_factories import at, open_deal, stage, won_deal
@@ -21,7 +23,7 @@ def test_it_snapshots_every_open_deal_under_this_weeks_monday(rep, other_rep):
     open_deal(other_rep, 5_000)
     won_deal(rep, 1_000, closed=date(2025, 6, 2))
 
-    added = forecasting.snapshot_week(today=date(2025, 6, 18))
+    added = reporting_services.snapshot_week(today=date(2025, 6, 18))
 
     assert added == 2
     row = PipelineSnapshot.objects.get(deal=proposal)
@@ -38,18 +40,18 @@ def test_it_snapshots_every_open_deal_under_this_weeks_monday(rep, other_rep):
 @pytest.mark.django_db
 def test_it_keeps_one_snapshot_per_deal_per_week(rep):
     deal = open_deal(rep, 10_000)
-    forecasting.snapshot_week(today=date(2025, 6, 16))
+    reporting_services.snapshot_week(today=date(2025, 6, 16))
     before = list(PipelineSnapshot.objects.values_list("id", "week_start", "deal_id", "amount"))
     Deal.objects.filter(pk=deal.pk).update(amount=Decimal("99"))
 
-    again = forecasting.snapshot_week(today=date(2025, 6, 22))  # same week, Sunday
+    again = reporting_services.snapshot_week(today=date(2025, 6, 22))  # same week, Sunday
 
     assert again == 0
     assert (
         list(PipelineSnapshot.objects.values_list("id", "week_start", "deal_id", "amount"))
         == before
     )
-    assert forecasting.snapshot_week(today=date(2025, 6, 23)) == 1  # the next week
+    assert reporting_services.snapshot_week(today=date(2025, 6, 23)) == 1  # the next week
 
 
 @pytest.mark.django_db
@@ -85,8 +87,8 @@ def test_it_rebuilds_past_weeks_from_stage_history(rep):
     won = won_deal(rep, 5_000, closed=at(monday - timedelta(weeks=3, days=1)), created=created)
     StageChange.objects.filter(deal=won).update(changed_at=created)
 
-    report_demo.seed_snapshots(today)
-    report_demo.seed_snapshots(today)  # idempotent
+    reporting_demo.seed_snapshots(today)
+    reporting_demo.seed_snapshots(today)  # idempotent
 
     stages = dict(
         PipelineSnapshot.objects.filter(deal=deal).values_list("week_start", "stage__name")
@@ -104,9 +106,9 @@ def test_it_rebuilds_past_weeks_from_stage_history(rep):
 def test_it_seeds_demo_quotas_once(db):
     users = seed_people()
 
-    report_demo.seed()
+    reporting_demo.seed()
     first = Quota.objects.count()
-    report_demo.seed()
+    reporting_demo.seed()
 
     assert first == Quota.objects.count() == 4 * 10  # rep1..rep4, six months back to three ahead
     assert not Quota.objects.filter(user__in=[users["manager1"], users["admin"]]).exists()

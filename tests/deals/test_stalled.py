@@ -6,9 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deals import forecasting, reports, tasks
+from deals import tasks
 from deals.models import Deal, Stage
-from salesproc.models import Event, Notification
+from deals.reporting import selectors
+from deals.reporting import services as reporting_services
+from salesproc.events import dispatch_event, subscribers_for
+from salesproc.models import Event, EventDelivery, Notification
 
 from .report_factories import open_deal, stage, won_deal
 
@@ -31,9 +34,9 @@ def stuck(rep, teammate, other_rep):
 
 @pytest.mark.django_db
 def test_it_finds_deals_stuck_longer_than_their_stage_allows(manager, rep, admin, stuck):
-    assert set(reports.stalled_deals(user=rep)) == {stuck["over"]}
-    assert set(reports.stalled_deals(user=manager)) == {stuck["over"], stuck["discovery_over"]}
-    assert list(reports.stalled_deals(user=admin)) == [
+    assert set(selectors.stalled_deals(user=rep)) == {stuck["over"]}
+    assert set(selectors.stalled_deals(user=manager)) == {stuck["over"], stuck["discovery_over"]}
+    assert list(selectors.stalled_deals(user=admin)) == [
         stuck["theirs"],
         stuck["discovery_over"],
         stuck["over"],
@@ -47,20 +50,24 @@ def test_it_ignores_closed_deals_and_stages_without_a_limit(rep):
     Stage.objects.filter(name="Proposal").update(stalled_after_days=None)
     open_deal(rep, 1_000, stage_name="Proposal", entered=_ago(300))
 
-    assert list(reports.stalled_deals(user=rep)) == []
+    assert list(selectors.stalled_deals(user=rep)) == []
 
 
 @pytest.mark.django_db
 def test_it_reports_days_in_stage_and_over_the_limit(rep, stuck):
-    row = reports.stalled_row(stuck["over"])
+    row = selectors.stalled_row(stuck["over"])
 
     assert (row["days_in_stage"], row["limit"], row["days_over"]) == (15, 14, 1)
 
 
 @pytest.mark.django_db
-def test_it_notifies_each_owner_once_per_stall(rep, teammate, other_rep, stuck):
-    first = tasks.flag_stalled_deals_task.delay().get()
-    second = forecasting.stalled_deals_flag()
+def test_it_notifies_each_owner_once_per_stall(
+    rep, teammate, other_rep, stuck, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = tasks.flag_stalled_deals_task.delay().get()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = reporting_services.stalled_deals_flag()
 
     assert (first, second) == (3, 0)
     assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == [
@@ -70,25 +77,58 @@ def test_it_notifies_each_owner_once_per_stall(rep, teammate, other_rep, stuck):
     ]
     note = Notification.objects.get(recipient=rep)
     assert stuck["over"].name in note.text
-    assert note.key == forecasting.stalled_key(stuck["over"])
+    assert note.key == reporting_services.stalled_key(stuck["over"])
     assert Event.objects.filter(name="deal.stalled").count() == 3
 
 
 @pytest.mark.django_db
-def test_it_notifies_again_when_a_deal_stalls_in_a_new_stage(rep):
+def test_it_notifies_again_when_a_deal_stalls_in_a_new_stage(
+    rep, django_capture_on_commit_callbacks
+):
     deal = open_deal(rep, 1_000, stage_name="Prospecting", entered=_ago(20))
-    forecasting.stalled_deals_flag()
+    with django_capture_on_commit_callbacks(execute=True):
+        reporting_services.stalled_deals_flag()
     Deal.objects.filter(pk=deal.pk).update(stage=stage("Discovery"), stage_entered_at=_ago(25))
 
-    assert forecasting.stalled_deals_flag() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reporting_services.stalled_deals_flag() == 1
     assert Notification.objects.filter(recipient=rep).count() == 2
+
+
+@pytest.mark.django_db
+def test_it_records_the_stall_and_leaves_the_notification_to_the_subscriber(rep, stuck):
+    # the daily task records `deal.stalled` (once per stall) and notifies nobody itself
+    assert reporting_services.stalled_deals_flag() == 1 + 1 + 1
+    assert reporting_services.stalled_deals_flag() == 0
+    assert Notification.objects.count() == 0
+    event = Event.objects.get(name="deal.stalled", object_id=stuck["over"].pk)
+    assert event.data["stall"] == reporting_services.stalled_key(stuck["over"])
+
+    # delivering the event (twice, as a retry would) notifies the owner once
+    dispatch_event(event.pk)
+    Event.objects.filter(pk=event.pk).update(dispatched_at=None)
+    EventDelivery.objects.filter(event=event).delete()
+    dispatch_event(event.pk)
+
+    note = Notification.objects.get()
+    assert (note.recipient, note.key) == (rep, reporting_services.stalled_key(stuck["over"]))
+    assert note.text == (
+        f"{stuck['over'].name} has been in Prospecting for 15 days (limit 14): "
+        "time to move it on or close it."
+    )
+    assert note.url == stuck["over"].get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_it_subscribes_the_stalled_notification_in_ready():
+    assert [key for key, _ in subscribers_for("deal.stalled")] == ["deals.notify_stalled_owner"]
 
 
 @pytest.mark.django_db
 def test_it_flags_nothing_when_nothing_is_stalled(rep):
     open_deal(rep, 1_000, stage_name="Prospecting", entered=_ago(1))
 
-    assert forecasting.stalled_deals_flag() == 0
+    assert reporting_services.stalled_deals_flag() == 0
     assert Notification.objects.count() == 0
 
 

@@ -10,10 +10,9 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 from django.utils import timezone
 
+from deals.models import Deal, PipelineSnapshot, Quota, StageChange
+from deals.periods import add_months, day_start, monday_of, month_end
 from salesproc.models import Team, User
-
-from .models import Deal, PipelineSnapshot, Quota, StageChange
-from .reports import add_months, day_start, monday_of, month_end
 
 QUOTA_BY_ROLE = {  # monthly quota when a rep has no won history to size it from
     "inside-rep": Decimal("40000"),

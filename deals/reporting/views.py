@@ -12,16 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from salesproc.access import get_visible_or_404
+from deals import periods
+from deals.models import Deal, ForecastSubmission
+from deals.periods import this_month
+from deals.selectors import get_deal_for_user
 from salesproc.charts import bar_chart, column_chart, line_chart
 from salesproc.errors import StaleVersion
 from salesproc.models import users_visible_to
-from salesproc.view_support import manager_required, process_required
+from salesproc.view_support import manager_required, process_required, safe_next_url
 from salesproc.views import apply_errors
 
-from . import forecasting, reports
-from .models import Deal, ForecastSubmission
-from .report_forms import (
+from . import selectors, services
+from .forms import (
     DashboardFilterForm,
     ForecastCategoryForm,
     ForecastMonthForm,
@@ -51,15 +53,11 @@ def _with_defaults(params, **defaults):
     return data
 
 
-def _this_month():
-    return timezone.localdate().replace(day=1)
-
-
 def _month_nav(month: date):
     return {
-        "previous_month": reports.add_months(month, -1).strftime("%Y-%m"),
-        "next_month": reports.add_months(month, 1).strftime("%Y-%m"),
-        "this_month": _this_month().strftime("%Y-%m"),
+        "previous_month": periods.add_months(month, -1).strftime("%Y-%m"),
+        "next_month": periods.add_months(month, 1).strftime("%Y-%m"),
+        "this_month": this_month().strftime("%Y-%m"),
     }
 
 
@@ -73,18 +71,18 @@ def _days(value):
 
 def month_plan_chart(plan, *, height=220, width=560):
     """Won to date vs quota, week by week, with the projection for the weeks to come."""
-    weeks = plan["weeks"]
-    labels = [week["label"] for week in weeks]
+    weeks = plan.weeks
+    labels = [week.label for week in weeks]
     series = [
-        ("Won to date", [week["won_to_date"] for week in weeks]),
-        ("Won + weighted pipeline", [week["projected_won"] for week in weeks]),
+        ("Won to date", [week.won_to_date for week in weeks]),
+        ("Won + weighted pipeline", [week.projected_won for week in weeks]),
     ]
-    if plan["quota"] is not None:
-        series.insert(0, ("Quota", [plan["quota"]] * len(weeks)))
+    if plan.quota is not None:
+        series.insert(0, ("Quota", [plan.quota] * len(weeks)))
     return line_chart(
         series,
         labels,
-        title=f"Won vs quota by week, {plan['month_label']}",
+        title=f"Won vs quota by week, {plan.month_label}",
         height=height,
         width=width,
         min_value=0,
@@ -100,43 +98,44 @@ def month_plan(request):
     user = request.user
     people = _people(user)
     form = MonthPlanFilterForm(
-        _with_defaults(request.GET, month=_this_month().strftime("%Y-%m")),
+        _with_defaults(request.GET, month=this_month().strftime("%Y-%m")),
         user=user,
         people=people,
     )
-    month, owner = _this_month(), None
+    month, owner = this_month(), None
     if form.is_valid():
         month, owner = form.cleaned_data["month"], form.cleaned_data.get("owner")
-    plan = reports.month_plan(user=user, month=month, owner=owner)
-    deals = reports.month_plan_deals(user=user, month=month, owner=plan["owner"])
-    weeks = [{**week, "deals": deals["weeks"][week["index"]]} for week in plan["weeks"]]
+    plan = selectors.month_plan(user=user, month=month, owner=owner)
+    selectors.attach_deals(
+        plan, selectors.month_plan_deals(user=user, month=month, owner=plan.owner)
+    )
     return render(
         request,
         "deals/reports/month_plan.html",
         {
             "form": form,
             "plan": plan,
-            "weeks": weeks,
-            "overdue": deals["overdue"],
-            "truncated": deals["truncated"],
+            "weeks": plan.weeks,
+            "overdue": plan.overdue_deals,
+            "truncated": plan.deals_truncated,
             "chart": month_plan_chart(plan),
-            "owner_param": plan["owner"].pk if plan["owner"] and plan["owner"] != user else "",
+            "owner_param": plan.owner.pk if plan.owner and plan.owner != user else "",
             "sees_others": len(people) > 1,
-            **_month_nav(plan["month_start"]),
+            **_month_nav(plan.month_start),
         },
     )
 
 
 def month_plan_widget(request):
     """Home: this month's won / quota / gap with a small chart (the user's own or team's)."""
-    plan = reports.month_plan(user=request.user, month=_this_month(), include_snapshots=False)
-    weeks = plan["weeks"]
+    plan = selectors.month_plan(user=request.user, month=this_month(), include_snapshots=False)
+    weeks = plan.weeks
     chart = column_chart(
-        [(f"{week['start'].day} {week['start']:%b}", week["won_to_date"] or 0) for week in weeks],
+        [(f"{week.start.day} {week.start:%b}", week.won_to_date or 0) for week in weeks],
         title="Won to date by week",
         height=150,
         width=420,
-        target=plan["quota"] or None,
+        target=plan.quota or None,
     )
     return {"plan": plan, "chart": chart}
 
@@ -160,31 +159,31 @@ def _plain(amount):
 def forecast(request):
     user = request.user
     month_form = ForecastMonthForm(request.GET or None)
-    month = _this_month()
+    month = this_month()
     if month_form.is_bound and month_form.is_valid():
         month = month_form.cleaned_data["month"]
-    rollup = reports.forecast_rollup(user=user, month=month)
+    rollup = selectors.forecast_rollup(user=user, month=month)
     mine = next((row for row in rollup["rows"] if row["id"] == user.pk), None)
     latest = (
         ForecastSubmission.objects.filter(user=user, period_start=month)
         .order_by("-submitted_at", "-id")
         .first()
     )
-    can_submit = month >= _this_month()
+    can_submit = month >= this_month()
     submit_form = None
     if can_submit:
         if request.method == "POST":
             submit_form = ForecastSubmitForm(request.POST)
             if submit_form.is_valid():
                 try:
-                    forecasting.forecast_submit(
+                    services.forecast_submit(
                         actor=user, period_start=month, **submit_form.cleaned_data
                     )
                 except ValidationError as exc:
                     apply_errors(submit_form, exc)
                 else:
                     messages.success(
-                        request, f"Your forecast for {reports.month_label(month)} is in."
+                        request, f"Your forecast for {periods.month_label(month)} is in."
                     )
                     return redirect(f"{reverse('deals:forecast')}?month={month:%Y-%m}")
         else:
@@ -199,7 +198,7 @@ def forecast(request):
             )
             submit_form = ForecastSubmitForm(initial=initial)
     sees_team = user.is_manager or user.is_crm_admin
-    deals = Paginator(reports.forecast_deals(user=user, month=month), PAGE_SIZE).get_page(
+    deals = Paginator(selectors.forecast_deals(user=user, month=month), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -215,7 +214,7 @@ def forecast(request):
             "sees_team": sees_team,
             "page": deals,
             "rows": [
-                {"deal": deal, "can_override": forecasting.can_override_forecast(user, deal)}
+                {"deal": deal, "can_override": services.can_override_forecast(user, deal)}
                 for deal in deals
             ],
             "categories": Deal.ForecastCategory.choices,
@@ -229,16 +228,14 @@ def forecast(request):
 @require_POST
 def forecast_category(request, pk):
     """The manager's override, inline on the forecast page (htmx swaps the row)."""
-    deal = get_visible_or_404(
-        Deal.objects.select_related("owner", "stage", "account"), request.user, pk
-    )
+    deal = get_deal_for_user(request.user, pk)
     form = ForecastCategoryForm(request.POST)
     error, saved = "", False
     if not form.is_valid():
         error = "Choose a forecast category."
     else:
         try:
-            deal = forecasting.deal_set_forecast_category(
+            deal = services.deal_set_forecast_category(
                 actor=request.user, deal=deal, **form.cleaned_data
             )
             saved = True
@@ -254,14 +251,14 @@ def forecast_category(request, pk):
             messages.error(request, f"{deal.name}: {error}")
         else:
             messages.success(request, f"{deal.name}: forecast category saved.")
-        return redirect(request.POST.get("next") or reverse("deals:forecast"))
+        return redirect(safe_next_url(request, reverse("deals:forecast")))
     return render(
         request,
         "deals/reports/_forecast_deal_row.html",
         {
             "row": {
                 "deal": deal,
-                "can_override": forecasting.can_override_forecast(request.user, deal),
+                "can_override": services.can_override_forecast(request.user, deal),
             },
             "categories": Deal.ForecastCategory.choices,
             "error": error,
@@ -282,18 +279,18 @@ def pipeline_dashboard(request):
     now = timezone.now()
     # Stages (and so pipelines) are configuration: one query, reused for the filter,
     # the pipeline report and the stalled-deal limits.
-    stages = reports.open_stages()
+    stages = selectors.open_stages()
     pipelines = {stage.pipeline_id: stage.pipeline for stage in stages}
     form = DashboardFilterForm(
         _with_defaults(
-            request.GET, month=_this_month().strftime("%Y-%m"), months=reports.HISTORY_MONTHS
+            request.GET, month=this_month().strftime("%Y-%m"), months=selectors.HISTORY_MONTHS
         ),
         user=user,
         people=people,
         pipelines=list(pipelines.values()),
     )
     filters = {"owner": None, "pipeline": None, "close_from": None, "close_to": None}
-    months, month = reports.HISTORY_MONTHS, _this_month()
+    months, month = selectors.HISTORY_MONTHS, this_month()
     if form.is_valid():
         data = form.cleaned_data
         filters.update(
@@ -303,19 +300,24 @@ def pipeline_dashboard(request):
             close_to=data.get("close_to"),
         )
         months, month = data.get("months") or months, data["month"]
-    summary = reports.pipeline_summary(user=user, stages=stages, **filters)
-    metrics = reports.sales_metrics(
+    try:
+        summary = selectors.pipeline_summary(user=user, stages=stages, **filters)
+    except ValidationError as exc:  # the selector's rules (a reversed range): on the form
+        apply_errors(form, exc)
+        filters.update(close_from=None, close_to=None)
+        summary = selectors.pipeline_summary(user=user, stages=stages, **filters)
+    metrics = selectors.sales_metrics(
         user=user,
         owner=filters["owner"],
         pipeline=filters["pipeline"],
         months=months,
         open_deals=summary["open_deals"],
     )
-    attainment = reports.attainment(user=user, month=month, pipeline=filters["pipeline"])
+    attainment = selectors.attainment(user=user, month=month, pipeline=filters["pipeline"])
     if filters["owner"] is not None:
         attainment = [row for row in attainment if row["id"] == filters["owner"].pk]
     stalled_count = (
-        reports.stalled_deals(
+        selectors.stalled_deals(
             user=user,
             owner=filters["owner"],
             now=now,
@@ -339,7 +341,7 @@ def pipeline_dashboard(request):
             "summary": summary,
             "metrics": metrics,
             "attainment": attainment,
-            "attainment_month": reports.month_label(month),
+            "attainment_month": periods.month_label(month),
             "stalled_count": stalled_count,
             "sees_others": len(people) > 1,
             "stage_chart": bar_chart(
@@ -355,7 +357,7 @@ def pipeline_dashboard(request):
             ),
             "attainment_chart": bar_chart(
                 [(row["name"], (row["attainment"] or 0) * 100) for row in attainment],
-                title=f"Attainment, {reports.month_label(month)} (won / quota)",
+                title=f"Attainment, {periods.month_label(month)} (won / quota)",
                 value_format=_percent,
                 max_value=max(
                     [100] + [float((row["attainment"] or 0) * 100) for row in attainment]
@@ -397,7 +399,7 @@ def stalled_deals(request):
     form = OwnerFilterForm(request.GET or None, user=user, people=people)
     owner = form.cleaned_data.get("owner") if form.is_bound and form.is_valid() else None
     now = timezone.now()
-    page = Paginator(reports.stalled_deals(user=user, owner=owner, now=now), PAGE_SIZE).get_page(
+    page = Paginator(selectors.stalled_deals(user=user, owner=owner, now=now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -406,7 +408,7 @@ def stalled_deals(request):
         {
             "form": form,
             "page": page,
-            "rows": [reports.stalled_row(deal, now) for deal in page],
+            "rows": [selectors.stalled_row(deal, now) for deal in page],
             "sees_others": len(people) > 1,
         },
     )
@@ -420,14 +422,14 @@ def stalled_deals(request):
 @manager_required
 def quota_admin(request):
     user = request.user
-    start = _this_month()
+    start = this_month()
     requested = request.POST.get("start") or request.GET.get("start")
     if requested:
         try:
-            start = reports.parse_month(requested)
+            start = periods.parse_month(requested)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    grid = reports.quota_grid(user=user, first_month=start, months=QUOTA_MONTHS)
+    grid = selectors.quota_grid(user=user, first_month=start, months=QUOTA_MONTHS)
     form = QuotaGridForm(
         request.POST or None,
         people=grid["people"],
@@ -440,7 +442,7 @@ def quota_admin(request):
         if "fill" in request.POST:
             entries = _fill_right(entries, len(grid["periods"]))
         try:
-            counts = forecasting.quotas_set(actor=user, entries=entries)
+            counts = services.quotas_set(actor=user, entries=entries)
         except ValidationError as exc:
             form.add_cell_errors(exc)
         else:
@@ -469,9 +471,9 @@ def quota_admin(request):
             "periods": grid["periods"],
             "totals": totals,
             "start": start,
-            "previous_start": reports.add_months(start, -QUOTA_MONTHS).strftime("%Y-%m"),
-            "next_start": reports.add_months(start, QUOTA_MONTHS).strftime("%Y-%m"),
-            "this_month": _this_month(),
+            "previous_start": periods.add_months(start, -QUOTA_MONTHS).strftime("%Y-%m"),
+            "next_start": periods.add_months(start, QUOTA_MONTHS).strftime("%Y-%m"),
+            "this_month": this_month(),
         },
     )
 

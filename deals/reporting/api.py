@@ -17,11 +17,19 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from salesproc.access import get_visible_or_404
+from deals import periods
+from deals.models import Deal, ForecastSubmission, Quota
+from deals.selectors import get_deal_for_user
 from salesproc.api_support import RunsProcess, VisibleUserField
 
-from . import forecasting, reports
-from .models import Deal, ForecastSubmission, Quota
+from . import selectors, services
+from .serializers import (
+    ForecastReportSerializer,
+    MonthPlanSerializer,
+    PipelineReportSerializer,
+    SalesMetricsSerializer,
+    StalledDealSerializer,
+)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-06"})
@@ -35,7 +43,7 @@ class MonthField(serializers.Field):
 
     def to_internal_value(self, data):
         try:
-            return reports.parse_month(str(data))
+            return periods.parse_month(str(data))
         except DjangoValidationError:
             self.fail("invalid")
 
@@ -73,7 +81,7 @@ class QuotaFilter(django_filters.FilterSet):
 
     def filter_period(self, queryset, name, value):
         try:
-            return queryset.filter(period_start=reports.parse_month(value))
+            return queryset.filter(period_start=periods.parse_month(value))
         except DjangoValidationError:
             raise serializers.ValidationError({"period": "Give a month as YYYY-MM."})
 
@@ -106,7 +114,7 @@ class QuotaViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = forecasting.quota_create(
+        serializer.instance = services.quota_create(
             actor=self.request.user,
             user=data["user"],
             period_start=data["period_start"],
@@ -114,14 +122,14 @@ class QuotaViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = forecasting.quota_update(
+        serializer.instance = services.quota_update(
             actor=self.request.user,
             quota=serializer.instance,
             amount=serializer.validated_data.get("amount", serializer.instance.amount),
         )
 
     def perform_destroy(self, instance):
-        forecasting.quota_delete(actor=self.request.user, quota=instance)
+        services.quota_delete(actor=self.request.user, quota=instance)
 
 
 # -- forecast submissions ----------------------------------------------------------------------
@@ -179,7 +187,7 @@ class ForecastSubmissionViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = forecasting.forecast_submit(
+        serializer.instance = services.forecast_submit(
             actor=self.request.user,
             period_start=data["period_start"],
             commit_amount=data["commit_amount"],
@@ -221,10 +229,10 @@ class DealForecastCategoryView(APIView):
         },
     )
     def post(self, request, pk):
-        deal = get_visible_or_404(Deal.objects.select_related("owner", "account"), request.user, pk)
+        deal = get_deal_for_user(request.user, pk)
         body = ForecastCategoryRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        deal = forecasting.deal_set_forecast_category(
+        deal = services.deal_set_forecast_category(
             actor=request.user,
             deal=deal,
             category=body.validated_data["category"],
@@ -242,97 +250,6 @@ class DealForecastCategoryView(APIView):
 
 
 # -- reports ------------------------------------------------------------------------------------
-
-RATIO = {"max_digits": 9, "decimal_places": 4, "coerce_to_string": False}
-MONEY = {"max_digits": 20, "decimal_places": 2}
-
-
-class ReportDealSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    owner = serializers.CharField()
-    stage = serializers.CharField()
-    probability = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
-    expected_close_date = serializers.DateField(allow_null=True)
-    status = serializers.CharField(help_text="What the deal is now: open, won or lost.")
-    forecast_category = serializers.CharField()
-    as_of = serializers.DateField(
-        allow_null=True, help_text="For a past week: the Monday of the snapshot the row is from."
-    )
-
-
-class MonthPlanWeekSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    label = serializers.CharField()
-    start = serializers.DateField()
-    end = serializers.DateField()
-    state = serializers.ChoiceField(choices=["past", "current", "future"])
-    source = serializers.ChoiceField(
-        choices=["snapshot", "live", "missing"],
-        help_text="snapshot: past week read from that Monday's snapshot; live: current deals; "
-        "missing: a past week with no snapshot taken.",
-    )
-    snapshot_week = serializers.DateField(allow_null=True)
-    expected_count = serializers.IntegerField(allow_null=True)
-    expected_amount = serializers.DecimalField(allow_null=True, **MONEY)
-    weighted_amount = serializers.DecimalField(allow_null=True, **MONEY)
-    rest_of_month_weighted = serializers.DecimalField(allow_null=True, **MONEY)
-    won_count = serializers.IntegerField()
-    won_amount = serializers.DecimalField(**MONEY)
-    won_to_date = serializers.DecimalField(allow_null=True, **MONEY)
-    gap_after = serializers.DecimalField(allow_null=True, **MONEY)
-    projected_won = serializers.DecimalField(
-        allow_null=True,
-        help_text="Current and later weeks: won so far plus the weighted pipeline due by the "
-        "week's end.",
-        **MONEY,
-    )
-    deals_expected = ReportDealSerializer(many=True)
-    deals_won = ReportDealSerializer(many=True)
-
-
-class WinRateSerializer(serializers.Serializer):
-    rate = serializers.DecimalField(allow_null=True, **RATIO)
-    basis = serializers.CharField(help_text="Always 'count': won deals / closed deals.")
-    won = serializers.IntegerField()
-    lost = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    window_start = serializers.DateField()
-    window_end = serializers.DateField()
-    months = serializers.IntegerField()
-
-
-class MonthPlanSerializer(serializers.Serializer):
-    month = serializers.CharField()
-    month_start = serializers.DateField()
-    month_end = serializers.DateField()
-    owner = serializers.IntegerField(source="owner.pk", allow_null=True, default=None)
-    scope_label = serializers.CharField()
-    quota = serializers.DecimalField(allow_null=True, **MONEY)
-    won_count = serializers.IntegerField()
-    won_amount = serializers.DecimalField(**MONEY)
-    gap = serializers.DecimalField(allow_null=True, **MONEY)
-    over_quota = serializers.DecimalField(allow_null=True, **MONEY)
-    attainment = serializers.DecimalField(allow_null=True, **RATIO)
-    open_count = serializers.IntegerField()
-    open_amount = serializers.DecimalField(**MONEY)
-    weighted_amount = serializers.DecimalField(**MONEY)
-    projected_amount = serializers.DecimalField(help_text="won + weighted pipeline", **MONEY)
-    overdue_count = serializers.IntegerField()
-    win_rate = WinRateSerializer()
-    average_won_amount = serializers.DecimalField(allow_null=True, **MONEY)
-    pipeline_to_create = serializers.DecimalField(
-        allow_null=True, help_text="gap / historical win rate", **MONEY
-    )
-    deals_to_win = serializers.IntegerField(allow_null=True)
-    deals_to_create = serializers.IntegerField(
-        allow_null=True, help_text="pipeline_to_create / average won deal, rounded up"
-    )
-    input_note = serializers.CharField()
-    overdue_deals = ReportDealSerializer(many=True)
-    deals_truncated = serializers.BooleanField()
-    weeks = MonthPlanWeekSerializer(many=True)
 
 
 OWNER_PARAM = OpenApiParameter(
@@ -359,40 +276,11 @@ class MonthPlanReportView(_ReportView):
     def get(self, request):
         month = self.month(request)
         owner = request.query_params.get("owner")
-        plan = reports.month_plan(user=request.user, month=month, owner=owner)
-        deals = reports.month_plan_deals(user=request.user, month=month, owner=plan["owner"])
-        for week in plan["weeks"]:
-            week["deals_expected"] = deals["weeks"][week["index"]]["expected"]
-            week["deals_won"] = deals["weeks"][week["index"]]["won"]
-        plan["overdue_deals"] = deals["overdue"]
-        plan["deals_truncated"] = deals["truncated"]
+        plan = selectors.month_plan(user=request.user, month=month, owner=owner)
+        selectors.attach_deals(
+            plan, selectors.month_plan_deals(user=request.user, month=month, owner=plan.owner)
+        )
         return Response(MonthPlanSerializer(plan).data)
-
-
-class StageFiguresSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    pipeline_id = serializers.IntegerField()
-    pipeline = serializers.CharField()
-    probability = serializers.IntegerField()
-    count = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
-    weighted_amount = serializers.DecimalField(**MONEY)
-
-
-class PipelineTotalSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
-    weighted_amount = serializers.DecimalField(**MONEY)
-
-
-class PipelineReportSerializer(serializers.Serializer):
-    owner = serializers.IntegerField(source="owner.pk", allow_null=True, default=None)
-    pipeline = serializers.IntegerField(source="pipeline.pk", allow_null=True, default=None)
-    close_from = serializers.DateField(allow_null=True)
-    close_to = serializers.DateField(allow_null=True)
-    stages = StageFiguresSerializer(many=True)
-    total = PipelineTotalSerializer()
 
 
 class PipelineReportView(_ReportView):
@@ -413,7 +301,7 @@ class PipelineReportView(_ReportView):
     )
     def get(self, request):
         params = request.query_params
-        summary = reports.pipeline_summary(
+        summary = selectors.pipeline_summary(
             user=request.user,
             owner=params.get("owner"),
             pipeline=params.get("pipeline"),
@@ -421,48 +309,6 @@ class PipelineReportView(_ReportView):
             close_to=params.get("close_to"),
         )
         return Response(PipelineReportSerializer(summary).data)
-
-
-class MetricsMonthSerializer(serializers.Serializer):
-    month = serializers.CharField()
-    won = serializers.IntegerField()
-    lost = serializers.IntegerField()
-    win_rate = serializers.DecimalField(allow_null=True, **RATIO)
-    won_amount = serializers.DecimalField(**MONEY)
-    average_cycle_days = serializers.DecimalField(
-        max_digits=8, decimal_places=1, allow_null=True, coerce_to_string=False
-    )
-
-
-class AttainmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    quota = serializers.DecimalField(allow_null=True, **MONEY)
-    won_amount = serializers.DecimalField(**MONEY)
-    won_count = serializers.IntegerField()
-    attainment = serializers.DecimalField(allow_null=True, **RATIO)
-
-
-class SalesMetricsSerializer(serializers.Serializer):
-    window_start = serializers.DateField()
-    won = serializers.IntegerField()
-    lost = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    win_rate = serializers.DecimalField(allow_null=True, help_text="By count", **RATIO)
-    won_amount = serializers.DecimalField(**MONEY)
-    average_won_amount = serializers.DecimalField(allow_null=True, **MONEY)
-    average_cycle_days = serializers.DecimalField(
-        max_digits=8, decimal_places=1, allow_null=True, coerce_to_string=False
-    )
-    open_deals = serializers.IntegerField()
-    velocity_per_day = serializers.DecimalField(
-        allow_null=True,
-        help_text="open deals x average won deal x win rate / average cycle days",
-        **MONEY,
-    )
-    velocity_per_month = serializers.DecimalField(allow_null=True, **MONEY)
-    months = MetricsMonthSerializer(many=True)
-    attainment = AttainmentSerializer(many=True)
 
 
 class SalesMetricsReportView(_ReportView):
@@ -481,16 +327,16 @@ class SalesMetricsReportView(_ReportView):
     def get(self, request):
         params = request.query_params
         try:
-            months = int(params.get("months") or reports.HISTORY_MONTHS)
+            months = int(params.get("months") or selectors.HISTORY_MONTHS)
         except ValueError:
             raise DjangoValidationError({"months": "Give a number of months."})
-        metrics = reports.sales_metrics(
+        metrics = selectors.sales_metrics(
             user=request.user,
             owner=params.get("owner"),
             pipeline=params.get("pipeline"),
             months=months,
         )
-        rows = reports.attainment(
+        rows = selectors.attainment(
             user=request.user, month=self.month(request), pipeline=params.get("pipeline")
         )
         owner = params.get("owner")
@@ -500,73 +346,14 @@ class SalesMetricsReportView(_ReportView):
         return Response(SalesMetricsSerializer(metrics).data)
 
 
-class ForecastRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    quota = serializers.DecimalField(allow_null=True, **MONEY)
-    won_amount = serializers.DecimalField(**MONEY)
-    attainment = serializers.DecimalField(allow_null=True, **RATIO)
-    submitted_commit = serializers.DecimalField(allow_null=True, **MONEY)
-    submitted_best_case = serializers.DecimalField(allow_null=True, **MONEY)
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    submitted_note = serializers.CharField()
-    commit_pipeline = serializers.DecimalField(**MONEY)
-    best_case_pipeline = serializers.DecimalField(**MONEY)
-    pipeline_pipeline = serializers.DecimalField(**MONEY)
-    omitted_pipeline = serializers.DecimalField(**MONEY)
-    won_and_commit = serializers.DecimalField(**MONEY)
-    coverage = serializers.DecimalField(
-        allow_null=True, help_text="(won + commit deals) / quota", **RATIO
-    )
-
-
-class ForecastTotalSerializer(serializers.Serializer):
-    quota = serializers.DecimalField(allow_null=True, **MONEY)
-    won_amount = serializers.DecimalField(**MONEY)
-    attainment = serializers.DecimalField(allow_null=True, **RATIO)
-    submitted_commit = serializers.DecimalField(allow_null=True, **MONEY)
-    submitted_best_case = serializers.DecimalField(allow_null=True, **MONEY)
-    commit_pipeline = serializers.DecimalField(**MONEY)
-    best_case_pipeline = serializers.DecimalField(**MONEY)
-    pipeline_pipeline = serializers.DecimalField(**MONEY)
-    omitted_pipeline = serializers.DecimalField(**MONEY)
-    won_and_commit = serializers.DecimalField(**MONEY)
-    coverage = serializers.DecimalField(
-        allow_null=True, help_text="(won + commit deals) / quota", **RATIO
-    )
-
-
-class ForecastReportSerializer(serializers.Serializer):
-    month = serializers.CharField()
-    month_start = serializers.DateField()
-    month_end = serializers.DateField()
-    rows = ForecastRowSerializer(many=True)
-    total = ForecastTotalSerializer()
-
-
 class ForecastReportView(_ReportView):
     """Forecast roll-up per rep: quota, won, submitted commit and best case, and the open
     pipeline expected to close in the month by forecast category."""
 
     @extend_schema(parameters=[MONTH_PARAM], responses=ForecastReportSerializer)
     def get(self, request):
-        rollup = reports.forecast_rollup(user=request.user, month=self.month(request))
+        rollup = selectors.forecast_rollup(user=request.user, month=self.month(request))
         return Response(ForecastReportSerializer(rollup).data)
-
-
-class StalledDealSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="deal.pk")
-    name = serializers.CharField(source="deal.name")
-    owner = serializers.IntegerField(source="deal.owner_id")
-    owner_name = serializers.CharField(source="deal.owner.display_name")
-    stage = serializers.IntegerField(source="deal.stage_id")
-    stage_name = serializers.CharField(source="deal.stage.name")
-    stage_entered_at = serializers.DateTimeField(source="deal.stage_entered_at")
-    days_in_stage = serializers.IntegerField()
-    limit = serializers.IntegerField(help_text="The stage's stalled_after_days.")
-    days_over = serializers.IntegerField()
-    amount = serializers.DecimalField(source="deal.amount", **MONEY)
-    expected_close_date = serializers.DateField(source="deal.expected_close_date", allow_null=True)
 
 
 class StalledDealsReportView(generics.GenericAPIView):
@@ -578,7 +365,7 @@ class StalledDealsReportView(generics.GenericAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return reports.stalled_deals(
+        return selectors.stalled_deals(
             user=self.request.user, owner=self.request.query_params.get("owner")
         )
 
@@ -586,7 +373,7 @@ class StalledDealsReportView(generics.GenericAPIView):
     def get(self, request):
         now = timezone.now()
         page = self.paginate_queryset(self.get_queryset())
-        rows = [reports.stalled_row(deal, now) for deal in page]
+        rows = [selectors.stalled_row(deal, now) for deal in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 

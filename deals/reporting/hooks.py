@@ -11,10 +11,10 @@ from salesproc.registry import (
     register_widget,
 )
 
+from . import demo, views
+
 
 def register():
-    from . import report_demo, report_views
-
     for item in (
         NavItem(
             "Month plan",
@@ -58,7 +58,7 @@ def register():
         Widget(
             "deals.month_plan",
             "deals/reports/_widget_month_plan.html",
-            report_views.month_plan_widget,
+            views.month_plan_widget,
             process="deals",
             order=20,
         )
@@ -71,4 +71,4 @@ def register():
             order=40,
         )
     )
-    register_demo(DemoSeeder("deal reports", report_demo.seed, order=47))
+    register_demo(DemoSeeder("deal reports", demo.seed, order=47))

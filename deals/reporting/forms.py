@@ -5,10 +5,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from .models import Deal
-from .reports import month_label, parse_month
+from deals.models import Deal
+from deals.periods import month_label, parse_month, this_month
 
 
 class MonthInput(forms.TextInput):
@@ -30,7 +29,7 @@ class _PeopleChoiceField(forms.ChoiceField):
 
 def _clean_month(value):
     if not value:
-        return timezone.localdate().replace(day=1)
+        return this_month()
     try:
         return parse_month(value)
     except ValidationError as exc:
@@ -95,13 +94,6 @@ class DashboardFilterForm(forms.Form):
     def clean_month(self):
         return _clean_month(self.cleaned_data["month"])
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("close_from"), cleaned.get("close_to")
-        if start and end and start > end:
-            self.add_error("close_to", "The end of the range is before its start.")
-        return cleaned
-
 
 class OwnerFilterForm(forms.Form):
     def __init__(self, *args, user, people, **kwargs):
@@ -120,6 +112,9 @@ class ForecastMonthForm(forms.Form):
 
 
 class ForecastSubmitForm(forms.Form):
+    """The call's shape; forecast_submit decides its rules (best case >= commit) and the
+    page shows its error on the field."""
+
     commit_amount = forms.DecimalField(
         min_value=0,
         max_digits=14,
@@ -140,13 +135,6 @@ class ForecastSubmitForm(forms.Form):
         label="Note for your manager",
         help_text="What the call rests on, and what could move it.",
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        commit, best = cleaned.get("commit_amount"), cleaned.get("best_case_amount")
-        if commit is not None and best is not None and best < commit:
-            self.add_error("best_case_amount", "The best case is at least what you commit to.")
-        return cleaned
 
 
 class ForecastCategoryForm(forms.Form):

@@ -1,5 +1,6 @@
 """Writes of deal reporting: quotas, forecast submissions, forecast-category overrides,
-the weekly pipeline snapshot and the daily stalled-deal flag.
+the weekly pipeline snapshot and the daily stalled-deal flag (an event; the owner's
+notification is its subscriber, in `subscribers`).
 
 Same rules as services.py: keyword-only arguments, one transaction, ValidationError
 with a field dict on bad input, an event for every change a person makes.
@@ -8,18 +9,19 @@ with a field dict on bad input, an event for every change a person makes.
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from deals.models import Deal, ForecastSubmission, PipelineSnapshot, Quota, Stage
+from deals.periods import monday_of, month_end, month_label
 from salesproc.errors import StaleVersion
 from salesproc.events import record_event
-from salesproc.models import Notification, User
-from salesproc.services import notify
+from salesproc.models import Event, User
 
-from .models import Deal, ForecastSubmission, PipelineSnapshot, Quota, Stage
-from .reports import monday_of, month_end, month_label, stalled_condition
+from .selectors import stalled_condition
 
 # -- quotas ----------------------------------------------------------------------------------
 
@@ -319,57 +321,56 @@ def stalled_key(deal: Deal) -> str:
 
 
 def stalled_deals_flag(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Notify each stalled deal's owner once per stall and record `deal.stalled`.
+    """Record `deal.stalled` once per stall of each stalled deal; returns how many.
 
-    Safe to run twice: the notification key makes the second run a no-op. Returns how
-    many deals were newly flagged.
+    The owner is notified by the event's subscriber (`deals.notify_stalled_owner`), not
+    here. Safe to run twice and concurrently: each deal is checked under its row lock
+    for an event of the same stall (the stage entry), so a second run records nothing.
     """
     now = now or timezone.now()
-    stalled = (
-        Deal.objects.filter(stalled_condition(now=now))
-        .select_related("owner", "stage", "account")
-        .order_by("id")
+    stalled = list(
+        Deal.objects.filter(stalled_condition(now=now)).order_by("id").values_list("pk", flat=True)
     )
     flagged = 0
-    chunk = []
-    for deal in stalled.iterator(chunk_size=batch):
-        chunk.append(deal)
-        if len(chunk) >= batch:
-            flagged += _flag_chunk(chunk, now)
-            chunk = []
-    if chunk:
-        flagged += _flag_chunk(chunk, now)
+    for start in range(0, len(stalled), batch):
+        flagged += _flag_chunk(stalled[start : start + batch], now)
     return flagged
 
 
-def _flag_chunk(deals, now) -> int:
+@transaction.atomic
+def _flag_chunk(deal_ids, now) -> int:
+    deals = list(
+        Deal.objects.select_for_update(of=("self",))
+        .filter(pk__in=deal_ids)
+        .filter(stalled_condition(now=now))
+        .select_related("stage", "account")
+        .order_by("id")
+    )
     keys = {stalled_key(deal): deal for deal in deals}
-    done = set(Notification.objects.filter(key__in=list(keys)).values_list("recipient_id", "key"))
+    recorded = set(
+        Event.objects.filter(
+            name="deal.stalled",
+            content_type=ContentType.objects.get_for_model(Deal),
+            object_id__in=[deal.pk for deal in deals],
+        ).values_list("data__stall", flat=True)
+    )
     flagged = 0
     for key, deal in keys.items():
-        if (deal.owner_id, key) in done:
+        if key in recorded:
             continue
         days = (now - deal.stage_entered_at).days
-        with transaction.atomic():
-            notification = notify(
-                recipient=deal.owner,
-                text=f"{deal.name} has been in {deal.stage.name} for {days} days "
-                f"(limit {deal.stage.stalled_after_days}): time to move it on or close it.",
-                url=deal.get_absolute_url(),
-                key=key,
-            )
-            if notification is None:
-                continue
-            record_event(
-                subject=deal,
-                name="deal.stalled",
-                summary=f"Stalled in {deal.stage.name} for {days} days",
-                data={
-                    "stage": deal.stage_id,
-                    "days_in_stage": days,
-                    "limit": deal.stage.stalled_after_days,
-                },
-                also=[deal.account],
-            )
-            flagged += 1
+        record_event(
+            subject=deal,
+            name="deal.stalled",
+            summary=f"Stalled in {deal.stage.name} for {days} days",
+            data={
+                "stall": key,
+                "stage": deal.stage_id,
+                "stage_name": deal.stage.name,
+                "days_in_stage": days,
+                "limit": deal.stage.stalled_after_days,
+            },
+            also=[deal.account],
+        )
+        flagged += 1
     return flagged

@@ -1,11 +1,8 @@
-"""REST API of the deal records: pipelines, products, lost reasons, deals and line items.
-
-Reports, quotas and forecasts live in report_api (registered below).
-"""
+"""REST API of deals and their line items: list, create, edit and delete, the POST
+actions move, win, lose and reopen, and /deals/{id}/line-items/."""
 
 import django_filters
-from django.db.models import Prefetch, ProtectedError
-from django.urls import path
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,255 +17,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Account, Contact
-from salesproc.access import get_visible_or_404
+from deals import selectors, services
+from deals.fields import (
+    LINE_ITEM_FIELDS,
+)
+from deals.models import Deal, LineItem, Pipeline, Product, Stage, StageChange
 from salesproc.api_support import (
-    IsCrmAdminOrReadOnly,
     RunsProcess,
     VisibleModelChoiceFilter,
     VisiblePrimaryKeyRelatedField,
     VisibleUserField,
 )
-
-from . import report_api, services
-from .models import Deal, LineItem, LostReason, Pipeline, Product, Stage, StageChange
-
-FORECAST_CHOICES = Deal.ForecastCategory.choices
-
-
-class InUseField(serializers.BooleanField):
-    """`is_active`, true unless sent: a form-encoded body that leaves it out means true
-    (DRF's checkbox rule would read a missing field as false)."""
-
-    default_empty_html = serializers.empty
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("default", True)
-        kwargs.setdefault("help_text", "In use; deactivate instead of deleting.")
-        super().__init__(**kwargs)
-
-
-# ---------------------------------------------------------------- configuration
-
-
-class StageSerializer(serializers.ModelSerializer):
-    exit_criteria = serializers.ListField(
-        child=serializers.CharField(max_length=200),
-        required=False,
-        help_text="Checklist a deal must meet before it moves past this stage.",
-    )
-    default_forecast_category = serializers.ChoiceField(
-        choices=FORECAST_CHOICES,
-        required=False,
-        allow_blank=True,
-        help_text="The forecast category a deal gets on entering this stage (blank: unchanged).",
-    )
-    kind = serializers.ChoiceField(choices=Stage.Kind.choices, required=False, read_only=False)
-
-    class Meta:
-        model = Stage
-        fields = [
-            "id",
-            "name",
-            "order",
-            "kind",
-            "probability",
-            "stalled_after_days",
-            "exit_criteria",
-            "default_forecast_category",
-        ]
-        extra_kwargs = {"order": {"required": False}, "probability": {"required": False}}
-
-
-class PipelineSerializer(serializers.ModelSerializer):
-    is_active = InUseField()
-    stages = StageSerializer(
-        many=True,
-        required=False,
-        help_text="On create: the stages in order (a won and a lost stage are added when "
-        "missing). Read-only afterwards: edit them at /pipelines/{id}/stages/.",
-    )
-
-    class Meta:
-        model = Pipeline
-        fields = ["id", "name", "is_default", "is_active", "order", "stages"]
-
-    def validate(self, attrs):
-        if self.instance is not None and "stages" in attrs:
-            raise DRFValidationError(
-                {"stages": "Edit the stages at /api/v1/pipelines/{id}/stages/."}
-            )
-        return attrs
-
-
-class ProductSerializer(serializers.ModelSerializer):
-    is_active = InUseField()
-
-    class Meta:
-        model = Product
-        fields = ["id", "name", "code", "unit_price", "is_active"]
-
-
-class LostReasonSerializer(serializers.ModelSerializer):
-    is_active = InUseField()
-
-    class Meta:
-        model = LostReason
-        fields = ["id", "name", "is_active"]
-
-
-class _ConfigViewSet(viewsets.ModelViewSet):
-    """Everyone who runs deal management reads; admins write."""
-
-    process = "deals"
-    permission_classes = [IsAuthenticated, RunsProcess, IsCrmAdminOrReadOnly]
-
-
-class PipelineViewSet(_ConfigViewSet):
-    """Pipelines with their stages in order."""
-
-    serializer_class = PipelineSerializer
-    pagination_class = None
-    filterset_fields = ["is_active", "is_default"]
-    search_fields = ["name"]
-    ordering_fields = ["order", "name"]
-
-    def get_queryset(self):
-        return Pipeline.objects.prefetch_related(
-            Prefetch("stages", queryset=Stage.objects.order_by("order", "id"))
-        ).order_by("order", "name")
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.pipeline_create(
-            actor=self.request.user,
-            name=data["name"],
-            is_default=data.get("is_default", False),
-            is_active=data.get("is_active", True),
-            order=data.get("order", 0),
-            stages=[dict(s) for s in data.get("stages", [])],
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.pipeline_update(
-            actor=self.request.user,
-            pipeline=serializer.instance,
-            data=dict(serializer.validated_data),
-        )
-
-    def perform_destroy(self, instance):
-        services.pipeline_delete(actor=self.request.user, pipeline=instance)
-
-
-class StageViewSet(_ConfigViewSet):
-    """The stages of one pipeline. New stages are open; each pipeline keeps one won and one
-    lost stage."""
-
-    serializer_class = StageSerializer
-    pagination_class = None
-    filter_backends = []
-    queryset = Stage.objects.none()
-
-    def get_pipeline(self):
-        if not hasattr(self, "_pipeline"):
-            self._pipeline = get_visible_or_404_config(Pipeline, self.kwargs["pipeline_pk"])
-        return self._pipeline
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Stage.objects.none()
-        return self.get_pipeline().stages.order_by("order", "id")
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.stage_create(
-            actor=self.request.user,
-            pipeline=self.get_pipeline(),
-            name=data.get("name", ""),
-            kind=data.get("kind", Stage.Kind.OPEN),
-            order=data.get("order"),
-            probability=data.get("probability", 10),
-            stalled_after_days=data.get("stalled_after_days"),
-            exit_criteria=data.get("exit_criteria", []),
-            default_forecast_category=data.get("default_forecast_category", ""),
-        )
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        if "kind" in data and data["kind"] != serializer.instance.kind:
-            raise DRFValidationError({"kind": "A stage's kind cannot change."})
-        data.pop("kind", None)
-        serializer.instance = services.stage_update(
-            actor=self.request.user, stage=serializer.instance, data=data
-        )
-
-    def perform_destroy(self, instance):
-        services.stage_delete(actor=self.request.user, stage=instance)
-
-
-def get_visible_or_404_config(model, pk):
-    """Configuration is visible to everyone who runs the process: a plain lookup."""
-    from django.http import Http404
-
-    try:
-        return model.objects.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404
-
-
-class ProductViewSet(_ConfigViewSet):
-    """The product catalogue. Deactivate a product rather than delete one that was sold."""
-
-    serializer_class = ProductSerializer
-    filterset_fields = ["is_active"]
-    search_fields = ["name", "code"]
-    ordering_fields = ["name", "code", "unit_price"]
-    ordering = ["name"]
-
-    def get_queryset(self):
-        return Product.objects.order_by("name", "id")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.product_create(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.product_update(
-            actor=self.request.user, product=serializer.instance, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        try:
-            instance.delete()
-        except ProtectedError:
-            raise DRFValidationError(
-                {"product": "Deals have this product as a line item: deactivate it instead."}
-            )
-
-
-class LostReasonViewSet(_ConfigViewSet):
-    """Why deals are lost. Admins keep the list; retire a reason by deactivating it."""
-
-    serializer_class = LostReasonSerializer
-    pagination_class = None
-    filterset_fields = ["is_active"]
-    search_fields = ["name"]
-    ordering_fields = ["name"]
-    http_method_names = ["get", "post", "patch", "put", "head", "options"]
-
-    def get_queryset(self):
-        return LostReason.objects.order_by("name")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.lost_reason_create(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.lost_reason_update(
-            actor=self.request.user, reason=serializer.instance, data=serializer.validated_data
-        )
-
 
 # ---------------------------------------------------------------- deals
 
@@ -317,9 +76,7 @@ class LineItemSerializer(serializers.ModelSerializer):
             "product",
             "product_name",
             "product_code",
-            "quantity",
-            "unit_price",
-            "discount_percent",
+            *LINE_ITEM_FIELDS,
             "total",
             "deal_amount",
             "deal_version",
@@ -415,8 +172,6 @@ class DealSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is None:
             attrs.pop("version", None)
-            if attrs.get("forecast_category"):
-                attrs.pop("forecast_category")
             return attrs
         if "version" not in attrs:
             raise DRFValidationError(
@@ -487,23 +242,6 @@ class ReopenSerializer(serializers.Serializer):
         help_text="Open stage to reopen in; defaults to the stage the deal was closed from.",
     )
     version = serializers.IntegerField(required=False)
-
-
-def resolve_lost_reason(text, detail=""):
-    """(LostReason or None, free text) from what a client sent as the reason."""
-    text = (text or "").strip()
-    detail = (detail or "").strip()
-    if not text:
-        raise DRFValidationError({"reason": ["Say why the deal was lost."]})
-    if text.isdigit():
-        reason = LostReason.objects.filter(pk=int(text)).first()
-        if reason is None:
-            raise DRFValidationError({"reason": [f"There is no lost reason with id {text}."]})
-        return reason, detail
-    reason = LostReason.objects.filter(name__iexact=text, is_active=True).first()
-    if reason is not None:
-        return reason, detail
-    return None, "\n".join(part for part in (text, detail) if part)
 
 
 class DealFilter(django_filters.FilterSet):
@@ -586,6 +324,15 @@ class DealViewSet(viewsets.ModelViewSet):
             )
         return qs.order_by("expected_close_date", "id")
 
+    def get_object(self):
+        """The deal through its one access function (404 when not visible)."""
+        deal = selectors.get_deal_for_user(self.request.user, self.kwargs[self.lookup_field])
+        self.check_object_permissions(self.request, deal)
+        return deal
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
     def _fresh(self, deal):
         return self.get_queryset().get(pk=deal.pk)
 
@@ -622,17 +369,14 @@ class DealViewSet(viewsets.ModelViewSet):
         body = MoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        reason, detail = None, ""
-        if data["stage"].kind == Stage.Kind.LOST:
-            reason, detail = resolve_lost_reason(data.get("reason"), data.get("detail"))
         deal = services.deal_move_stage(
             actor=request.user,
             deal=deal,
             stage=data["stage"],
             exit_criteria_confirmed=data["exit_criteria_confirmed"],
             version=data.get("version"),
-            lost_reason=reason,
-            lost_reason_detail=detail,
+            lost_reason_text=data.get("reason") or "",
+            lost_reason_detail=data.get("detail") or "",
         )
         return self._respond(deal)
 
@@ -662,14 +406,11 @@ class DealViewSet(viewsets.ModelViewSet):
         deal = self.get_object()
         body = LoseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        reason, detail = resolve_lost_reason(
-            body.validated_data["reason"], body.validated_data.get("detail")
-        )
         deal = services.deal_lose(
             actor=request.user,
             deal=deal,
-            reason=reason,
-            detail=detail,
+            reason_text=body.validated_data["reason"],
+            detail=body.validated_data.get("detail") or "",
             version=body.validated_data.get("version"),
         )
         return self._respond(deal)
@@ -693,7 +434,6 @@ class DealViewSet(viewsets.ModelViewSet):
 
 
 DEAL_PK = OpenApiParameter("deal_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
-PIPELINE_PK = OpenApiParameter("pipeline_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 @extend_schema(parameters=[DEAL_PK])
@@ -716,9 +456,7 @@ class LineItemViewSet(
 
     def get_deal(self):
         if not hasattr(self, "_deal"):
-            self._deal = get_visible_or_404(
-                Deal.objects.all(), self.request.user, self.kwargs["deal_pk"]
-            )
+            self._deal = selectors.get_deal_for_user(self.request.user, self.kwargs["deal_pk"])
         return self._deal
 
     def get_queryset(self):
@@ -741,42 +479,3 @@ class LineItemViewSet(
 
     def perform_destroy(self, instance):
         services.line_item_remove(actor=self.request.user, line_item=instance)
-
-
-StageViewSet = extend_schema(parameters=[PIPELINE_PK])(StageViewSet)
-
-
-def register(router):
-    router.register("pipelines", PipelineViewSet, basename="pipeline")
-    router.register("products", ProductViewSet, basename="product")
-    router.register("lost-reasons", LostReasonViewSet, basename="lost-reason")
-    router.register("deals", DealViewSet, basename="deal")
-    report_api.register(router)
-
-
-_collection = {"get": "list", "post": "create"}
-_member = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
-
-extra_urls = [
-    path(
-        "deals/<int:deal_pk>/line-items/",
-        LineItemViewSet.as_view(_collection),
-        name="deal-line-item-list",
-    ),
-    path(
-        "deals/<int:deal_pk>/line-items/<int:pk>/",
-        LineItemViewSet.as_view(_member),
-        name="deal-line-item-detail",
-    ),
-    path(
-        "pipelines/<int:pipeline_pk>/stages/",
-        StageViewSet.as_view(_collection),
-        name="pipeline-stage-list",
-    ),
-    path(
-        "pipelines/<int:pipeline_pk>/stages/<int:pk>/",
-        StageViewSet.as_view(_member),
-        name="pipeline-stage-detail",
-    ),
-    *report_api.extra_urls,
-]
