@@ -3,6 +3,7 @@ reviews and the what-works report. Writes go through the services."""
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -48,14 +49,17 @@ class _ProcessViewSet(viewsets.GenericViewSet):
 
 
 class AccountContactField(serializers.PrimaryKeyRelatedField):
-    """A contact of an account whose deals the caller may see (the service checks which)."""
+    """A contact the caller may see, or one of an account whose deals they may see; the
+    service says when it is not a contact of this deal's account."""
 
     def get_queryset(self):
         request = self.context.get("request")
         if request is None:
             return Contact.objects.none()
         accounts = Deal.objects.visible_to(request.user).values("account_id")
-        return Contact.objects.filter(account_id__in=accounts)
+        return Contact.objects.filter(
+            Q(account_id__in=accounts) | Q(pk__in=Contact.objects.visible_to(request.user).values("pk"))
+        )
 
 
 # ---------------------------------------------------------------- plans

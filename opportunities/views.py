@@ -622,9 +622,12 @@ def catalogue_edit(request, kind, pk=None):
     form_class, model, create, update, kwarg, label = CATALOGUES[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        if _save(request, form, create, update, kwarg, model, f"{label} saved."):
-            return redirect("opportunities:settings")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(request, form, create, update, kwarg, model, f"{label} saved.")
+    ):
+        return redirect("opportunities:settings")
     status = 400 if form.errors else 200
     return render(
         request,

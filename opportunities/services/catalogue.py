@@ -6,11 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from deals.models import Stage
-from salesproc.events import record_event
-from salesproc.models import User
-from salesproc.services import apply_changes
-
-from ..models import (
+from opportunities.models import (
     Competitor,
     PlanPrompt,
     PlanPromptVersion,
@@ -19,6 +15,9 @@ from ..models import (
     WinLossReason,
     WinStrategy,
 )
+from salesproc.events import record_event
+from salesproc.models import User
+from salesproc.services import apply_changes
 
 # The questions of PROCESSES.md, "3. Opportunity management", plus the two sections a
 # plan also needs. Seeded by migration; admins reword, reorder and extend them.

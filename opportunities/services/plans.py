@@ -10,13 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Contact
 from deals.models import Deal
-from salesproc.errors import StaleVersion
-from salesproc.events import record_event
-from salesproc.models import User
-from salesproc.services import check_owner, display_value
-
-from ..completeness import PlanFacts, assess
-from ..models import (
+from opportunities.completeness import PlanFacts, assess
+from opportunities.models import (
     Competitor,
     DealCompetitor,
     OpportunityPlan,
@@ -24,6 +19,11 @@ from ..models import (
     Stakeholder,
     WinStrategy,
 )
+from salesproc.errors import StaleVersion
+from salesproc.events import record_event
+from salesproc.models import User
+from salesproc.services import check_owner, display_value
+
 from .catalogue import current_prompt_version
 
 
@@ -106,7 +106,7 @@ def plan_create(*, actor: User, deal: Deal) -> OpportunityPlan:
         raise ValidationError({"deal": f"{deal.name} already has an opportunity plan."})
     try:
         with transaction.atomic():
-            plan = OpportunityPlan.objects.create(
+            OpportunityPlan.objects.create(
                 deal=deal, prompt_version=current_prompt_version(), created_by=actor
             )
     except IntegrityError:  # two first saves at once

@@ -5,11 +5,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deals.models import Deal
+from opportunities.models import (
+    Competitor,
+    OpportunityPlan,
+    WinLossReason,
+    WinLossReview,
+    WinStrategy,
+)
 from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.services import notify
-
-from ..models import Competitor, OpportunityPlan, WinLossReason, WinLossReview, WinStrategy
 
 
 def _manages(actor, owner):
