@@ -112,20 +112,20 @@ class Report:
 def _sums(prefix=""):
     """The six sums every group needs; `prefix` names them apart in one aggregate."""
     return {
-        f"{prefix}n": Count("pk"),
-        f"{prefix}won": Count("pk", filter=WON),
-        f"{prefix}cycle": Sum("cycle"),
-        f"{prefix}cycle_sq": Sum(F("cycle") * F("cycle")),
-        f"{prefix}amount": Sum("amount", filter=WON),
-        f"{prefix}amount_sq": Sum(F("amount") * F("amount"), filter=WON, output_field=FloatField()),
+        f"{prefix}sum_n": Count("pk"),
+        f"{prefix}sum_won": Count("pk", filter=WON),
+        f"{prefix}sum_cycle": Sum("cycle"),
+        f"{prefix}sum_cycle_sq": Sum(F("cycle") * F("cycle")),
+        f"{prefix}sum_amount": Sum("amount", filter=WON),
+        f"{prefix}sum_amount_sq": Sum(F("amount") * F("amount"), filter=WON, output_field=FloatField()),
     }
 
 
 def _group(key, label, row, prefix=""):
-    n = row[f"{prefix}n"] or 0
-    won = row[f"{prefix}won"] or 0
-    cycle, cycle_interval = mean_interval(row[f"{prefix}cycle"], row[f"{prefix}cycle_sq"], n)
-    amount, amount_interval = mean_interval(row[f"{prefix}amount"], row[f"{prefix}amount_sq"], won)
+    n = row[f"{prefix}sum_n"] or 0
+    won = row[f"{prefix}sum_won"] or 0
+    cycle, cycle_interval = mean_interval(row[f"{prefix}sum_cycle"], row[f"{prefix}sum_cycle_sq"], n)
+    amount, amount_interval = mean_interval(row[f"{prefix}sum_amount"], row[f"{prefix}sum_amount_sq"], won)
     return Group(
         key=str(key),
         label=label,

@@ -519,11 +519,11 @@ def parse_what_works(request, params):
     end = values.get("end") or today
     start = values.get("start") or (end - timedelta(days=365))
     if start > end:
-        raise DRFValidationError({"from": "The period starts after it ends."})
+        raise DRFValidationError({"from": ["The period starts after it ends."]})
     team = values.get("team")
     user = request.user
     if team is not None and not user.is_crm_admin and team.pk not in user.managed_team_ids:
-        raise DRFValidationError({"team": "Choose one of your teams."})
+        raise DRFValidationError({"team": ["Choose one of your teams."]})
     return {
         "start": start,
         "end": end,

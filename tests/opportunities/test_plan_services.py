@@ -91,9 +91,7 @@ def test_a_stakeholder_must_be_a_contact_of_the_deals_account(rep, deal):
     stranger = ContactFactory(owner=rep, first_name="Sam", last_name="Else")
 
     with pytest.raises(ValidationError) as exc:
-        services.stakeholder_add(
-            actor=rep, deal=deal, contact=stranger, buying_role="champion"
-        )
+        services.stakeholder_add(actor=rep, deal=deal, contact=stranger, buying_role="champion")
 
     assert exc.value.message_dict["contact"][0].startswith(
         f"Sam Else is not a contact of {deal.account.name}"
@@ -184,18 +182,14 @@ def test_a_complete_plan_passes_the_gate(
     _gate(deal.stage, admin)
     full_plan(deal, rep, buyer=buyer, champion=champion, competitor=competitor, strategy=strategy)
 
-    deal_services.deal_move_stage(
-        actor=rep, deal=deal, stage=pipeline.stages.get(name="Discovery")
-    )
+    deal_services.deal_move_stage(actor=rep, deal=deal, stage=pipeline.stages.get(name="Discovery"))
 
     deal.refresh_from_db()
     assert deal.stage.name == "Discovery"
 
 
 def test_an_ungated_stage_lets_a_deal_without_a_plan_move(rep, deal, pipeline):
-    deal_services.deal_move_stage(
-        actor=rep, deal=deal, stage=pipeline.stages.get(name="Discovery")
-    )
+    deal_services.deal_move_stage(actor=rep, deal=deal, stage=pipeline.stages.get(name="Discovery"))
     deal.refresh_from_db()
     assert deal.stage.name == "Discovery"
 
