@@ -268,16 +268,16 @@ def opportunity_totals(deals):
     from django.db.models import Sum
 
     totals = deals.order_by().aggregate(
-        count=Count("id"),
-        amount=Sum("amount"),
-        weighted=Sum(
+        total_count=Count("id"),
+        total_amount=Sum("amount"),
+        total_weighted=Sum(
             ExpressionWrapper(
                 F("amount") * F("stage__probability") / Value(Decimal("100")),
                 output_field=DecimalField(max_digits=16, decimal_places=2),
             )
         ),
     )
-    return {k: v or 0 for k, v in totals.items()}
+    return {k.removeprefix("total_"): v or 0 for k, v in totals.items()}
 
 
 # Home
