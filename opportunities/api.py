@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -46,6 +46,16 @@ class _ProcessViewSet(viewsets.GenericViewSet):
                 raise DRFValidationError({"deal": "A deal id is a number."})
             qs = qs.filter(deal_id=int(deal))
         return qs
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class OutcomeField(serializers.ChoiceField):
+    """"won" or "lost" (a plain string in the schema: the leads import already names an
+    "outcome" enum with other values)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "won or lost")
+        super().__init__(choices=WinLossReason.Outcome.choices, **kwargs)
 
 
 class AccountContactField(serializers.PrimaryKeyRelatedField):
@@ -387,6 +397,8 @@ class WinStrategyViewSet(_CatalogueViewSet):
 
 
 class WinLossReasonSerializer(serializers.ModelSerializer):
+    outcome = OutcomeField()
+
     class Meta:
         model = WinLossReason
         fields = ["id", "outcome", "name", "order", "is_active"]
@@ -404,6 +416,7 @@ class WinLossReasonViewSet(_CatalogueViewSet):
 
 
 class WinLossReviewSerializer(serializers.ModelSerializer):
+    outcome = OutcomeField(read_only=True)
     deal_name = serializers.CharField(source="deal.name", read_only=True)
     reason = serializers.PrimaryKeyRelatedField(
         queryset=WinLossReason.objects.all(), allow_null=True, required=False
