@@ -1,10 +1,25 @@
 """Shared fixtures of opportunity management: a deal of Alice's with two contacts of its
 account, a competitor, strategies and reasons (the migration's starting lists)."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from opportunities.models import Competitor, WinLossReason, WinStrategy
 from tests.factories import ContactFactory, DealFactory, PipelineFactory
+
+
+def seed_starting_lists():
+    """The data migration's prompts and lists (a transactional test elsewhere may have
+    flushed them); idempotent."""
+    migration = importlib.import_module("opportunities.migrations.0002_default_prompts_and_lists")
+    migration.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _starting_lists(db):
+    seed_starting_lists()
 
 
 @pytest.fixture
