@@ -117,15 +117,21 @@ def _sums(prefix=""):
         f"{prefix}sum_cycle": Sum("cycle"),
         f"{prefix}sum_cycle_sq": Sum(F("cycle") * F("cycle")),
         f"{prefix}sum_amount": Sum("amount", filter=WON),
-        f"{prefix}sum_amount_sq": Sum(F("amount") * F("amount"), filter=WON, output_field=FloatField()),
+        f"{prefix}sum_amount_sq": Sum(
+            F("amount") * F("amount"), filter=WON, output_field=FloatField()
+        ),
     }
 
 
 def _group(key, label, row, prefix=""):
     n = row[f"{prefix}sum_n"] or 0
     won = row[f"{prefix}sum_won"] or 0
-    cycle, cycle_interval = mean_interval(row[f"{prefix}sum_cycle"], row[f"{prefix}sum_cycle_sq"], n)
-    amount, amount_interval = mean_interval(row[f"{prefix}sum_amount"], row[f"{prefix}sum_amount_sq"], won)
+    cycle, cycle_interval = mean_interval(
+        row[f"{prefix}sum_cycle"], row[f"{prefix}sum_cycle_sq"], n
+    )
+    amount, amount_interval = mean_interval(
+        row[f"{prefix}sum_amount"], row[f"{prefix}sum_amount_sq"], won
+    )
     return Group(
         key=str(key),
         label=label,

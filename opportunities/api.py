@@ -50,7 +50,7 @@ class _ProcessViewSet(viewsets.GenericViewSet):
 
 @extend_schema_field(OpenApiTypes.STR)
 class OutcomeField(serializers.ChoiceField):
-    """"won" or "lost" (a plain string in the schema: the leads import already names an
+    """ "won" or "lost" (a plain string in the schema: the leads import already names an
     "outcome" enum with other values)."""
 
     def __init__(self, **kwargs):
@@ -68,7 +68,8 @@ class AccountContactField(serializers.PrimaryKeyRelatedField):
             return Contact.objects.none()
         accounts = Deal.objects.visible_to(request.user).values("account_id")
         return Contact.objects.filter(
-            Q(account_id__in=accounts) | Q(pk__in=Contact.objects.visible_to(request.user).values("pk"))
+            Q(account_id__in=accounts)
+            | Q(pk__in=Contact.objects.visible_to(request.user).values("pk"))
         )
 
 
