@@ -70,7 +70,7 @@ def interval_bars(groups, *, overall=None, width=620, bar_height=22, title="Win 
     groups = list(groups)
     if not groups:
         return mark_safe('<p class="muted">No closed deals in this period.</p>')
-    label_w, right = 190, 60
+    label_w, right = 190, 110
     top, gap = 8, 10
     plot_w = width - label_w - right
     height = top + len(groups) * (bar_height + gap) + 22

@@ -126,7 +126,6 @@ class ActionItemForm(forms.Form):
     text = forms.CharField(max_length=300, label="Next step")
     owner = forms.ModelChoiceField(queryset=None, required=False)
     due_date = forms.DateField(required=False, widget=DATE)
-    done = forms.BooleanField(required=False)
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
