@@ -14,8 +14,8 @@ from opportunities.models import (
     PlanPrompt,
     PlanPromptVersion,
     PlanSettings,
-    Stakeholder,
     StageRule,
+    Stakeholder,
 )
 from tests.factories import AccountFactory
 

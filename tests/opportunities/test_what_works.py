@@ -10,7 +10,7 @@ from django.utils import timezone
 from calls.models import Call
 from deals.models import Deal
 from leads.models import Lead
-from opportunities.analysis import wilson_interval, what_works
+from opportunities.analysis import what_works, wilson_interval
 from opportunities.models import (
     Competitor,
     DealCompetitor,
