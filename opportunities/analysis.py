@@ -39,6 +39,7 @@ GROUP_BY = {
     "completeness": "Plan completeness at the close",
 }
 WON = Q(status=Deal.Status.WON)
+PARTITIONS = {"strategy", "source"}  # breakdowns where every deal is in exactly one group
 
 
 class DaysBetween(Func):
@@ -97,6 +98,7 @@ class Group:
     won_deals: int = 0
     flag: str | None = None
     small_sample: bool = False
+    sums: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -133,6 +135,7 @@ def _group(key, label, row, prefix=""):
         row[f"{prefix}sum_amount"], row[f"{prefix}sum_amount_sq"], won
     )
     return Group(
+        sums={name: row[f"{prefix}{name}"] for name in _sums()},
         key=str(key),
         label=label,
         deals=n,
@@ -299,8 +302,12 @@ def what_works(*, user, start, end, group_by="strategy", owner=None, team=None) 
         raise ValueError(f"unknown group_by {group_by!r}")
     settings = plan_settings()
     deals = closed_deals(user=user, start=start, end=end, owner=owner, team=team)
-    overall = _group("all", "All closed deals", deals.order_by().aggregate(**_sums()))
     groups = _groups_for(deals, group_by)
+    if group_by in PARTITIONS:  # each deal is in exactly one group: add the groups' sums up
+        totals = {name: sum(g.sums[name] or 0 for g in groups) for name in _sums()}
+        overall = _group("all", "All closed deals", totals)
+    else:
+        overall = _group("all", "All closed deals", deals.order_by().aggregate(**_sums()))
     for group in groups:
         group.small_sample = group.deals < settings.min_sample
         if group.small_sample or group.interval is None or overall.win_rate is None:

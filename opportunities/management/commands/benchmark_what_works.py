@@ -70,6 +70,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"reusing {have} benchmark deals")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # planner statistics after the bulk load
+                cursor.execute("ANALYZE")
         total = Deal.objects.filter(status__in=("won", "lost")).count()
         self.stdout.write(f"closed deals in the database: {total} ({connection.vendor})")
         end = timezone.localdate()
