@@ -71,7 +71,8 @@ def wilson_interval(won: int, n: int, z: float = Z) -> tuple[float, float] | Non
 
 
 def mean_interval(total, squares, n, z: float = Z):
-    """(mean, (low, high)) from a sum and a sum of squares; normal approximation."""
+    """(mean, (low, high)) from a sum and a sum of squares; normal approximation, the low
+    end clipped at zero."""
     if not n:
         return None, None
     total, squares = float(total or 0), float(squares or 0)
@@ -80,7 +81,7 @@ def mean_interval(total, squares, n, z: float = Z):
         return mean, None
     variance = max(0.0, (squares - n * mean * mean) / (n - 1))
     half = z * math.sqrt(variance / n)
-    return mean, (mean - half, mean + half)
+    return mean, (max(0.0, mean - half), mean + half)  # days and amounts are never negative
 
 
 @dataclass
