@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -618,7 +619,7 @@ CATALOGUES = {
 @admin_required
 def catalogue_edit(request, kind, pk=None):
     if kind not in CATALOGUES:
-        raise PermissionDenied
+        raise Http404("No such list")
     form_class, model, create, update, kwarg, label = CATALOGUES[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)

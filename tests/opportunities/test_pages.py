@@ -360,3 +360,24 @@ def test_the_what_works_page_renders_the_chart(client, manager):
 
     assert response.status_code == 200
     assert "Win rate by stakeholder coverage" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/opportunities/?owner=abc&plan=zzz&gap=x&sort=--",
+        "/opportunities/?page=999",
+        "/opportunities/what-works/?owner=99999&team=abc&from=later",
+        "/opportunities/what-works/?group_by=zodiac",
+    ],
+)
+def test_bad_parameters_never_give_a_500(client, manager, path):
+    client.force_login(manager)
+
+    assert client.get(path).status_code in (200, 400)
+
+
+def test_an_unknown_settings_list_is_a_404(client, admin):
+    client.force_login(admin)
+
+    assert client.get("/opportunities/settings/zodiac/new/").status_code == 404
