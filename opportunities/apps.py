@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
+
+    def ready(self):
+        from . import hooks
+
+        hooks.register()  # nav, widgets, panel, settings, demo, stage gate, subscribers

@@ -103,6 +103,20 @@ class OwnedRecords:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DealBadge:
+    """A small label a higher app puts on deal board cards and list rows (plan complete...).
+
+    badges(*, user, deals) returns {deal id: {"label", "tone", "title"}} for the deals
+    given, in a bounded number of queries.
+    """
+
+    key: str
+    badges: Callable
+    process: str | None = None
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -113,6 +127,7 @@ class Registry:
     stage_gates: list = field(default_factory=list)
     restorables: list = field(default_factory=list)
     owned_records: list = field(default_factory=list)
+    deal_badges: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -201,3 +216,24 @@ def widgets_for(user):
         for widget in sorted(registry.widgets, key=lambda w: (w.order, w.key))
         if widget.process is None or user.runs(widget.process)
     ]
+
+
+def register_deal_badge(badge: DealBadge):
+    _replace(registry.deal_badges, badge, lambda b: b.key)
+
+
+def attach_deal_badges(user, deals):
+    """Set `deal.badges` (a list of {"label", "tone", "title"}) on each deal given."""
+    deals = list(deals)
+    for deal in deals:
+        deal.badges = []
+    if not deals:
+        return deals
+    by_pk = {deal.pk: deal for deal in deals}
+    for badge in sorted(registry.deal_badges, key=lambda b: (b.order, b.key)):
+        if badge.process and not user.runs(badge.process):
+            continue
+        for pk, item in badge.badges(user=user, deals=deals).items():
+            if pk in by_pk:
+                by_pk[pk].badges.append(item)
+    return deals

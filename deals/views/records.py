@@ -22,7 +22,7 @@ from deals.models import Deal, LineItem, Product, Stage
 from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
-from salesproc.registry import panels_for
+from salesproc.registry import attach_deal_badges, panels_for
 from salesproc.view_support import process_required
 from salesproc.views import apply_errors, int_or_none
 
@@ -48,6 +48,7 @@ def board(request):
             owner=owner,
             search=params.get("q", "").strip(),
         )
+        attach_deal_badges(request.user, [deal for c in columns for deal in c["deals"]])
     context = {
         "pipelines": pipelines,
         "pipeline": pipeline,
@@ -89,6 +90,7 @@ def deal_list(request):
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = totals["count"]  # already counted with the totals: one query fewer
     page = paginator.get_page(params.get("page"))
+    page.object_list = attach_deal_badges(request.user, page.object_list)
     context = {
         "page": page,
         "totals": totals,

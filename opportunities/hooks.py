@@ -1,0 +1,111 @@
+"""What opportunity management contributes: navigation, home widget, the plan panel on the
+deal page, deal badges, settings pages, demo data, the stage gate and event subscribers."""
+
+from salesproc import events
+from salesproc.registry import (
+    DealBadge,
+    NavItem,
+    Panel,
+    SettingsLink,
+    StageGate,
+    Widget,
+    register_deal_badge,
+    register_nav,
+    register_panel,
+    register_settings_link,
+    register_stage_gate,
+    register_widget,
+)
+
+
+def home_widget(request):
+    from . import selectors
+
+    reviews = list(selectors.pending_reviews(user=request.user)[:6])
+    overdue = list(selectors.overdue_steps(user=request.user)[:6])
+    if not reviews and not overdue:
+        return None
+    return {"reviews": reviews, "overdue": overdue}
+
+
+def deal_plan_panel(request, deal):
+    from . import selectors
+
+    context = selectors.plan_page(deal=deal)
+    context["deal"] = deal
+    return context
+
+
+def deal_badges(*, user, deals):
+    from . import selectors
+
+    return selectors.plan_badges(user=user, deals=deals)
+
+
+def request_review(event):
+    """deal.won / deal.lost: ask the owner for a win/loss review (once per outcome)."""
+    from deals.models import Deal
+
+    from .services import review_request
+
+    deal = Deal.objects.select_related("owner").filter(pk=event.object_id).first()
+    if deal is None:
+        return
+    outcome = "won" if event.name == "deal.won" else "lost"
+    review_request(deal=deal, outcome=outcome)
+
+
+def register():
+    from . import demo, gates
+
+    register_nav(
+        NavItem(
+            "Opportunities",
+            "opportunities:opportunity_list",
+            process="opportunities",
+            order=22,
+            active_prefix="/opportunities/",
+        )
+    )
+    register_nav(
+        NavItem(
+            "What works",
+            "opportunities:what_works",
+            process="opportunities",
+            order=23,
+            active_prefix="/opportunities/what-works/",
+        )
+    )
+    register_widget(
+        Widget(
+            "opportunities.reviews",
+            "opportunities/_widget_home.html",
+            home_widget,
+            process="opportunities",
+            order=22,
+        )
+    )
+    register_panel(
+        Panel(
+            "deals.deal",
+            "opportunities.plan",
+            "opportunities/_deal_panel.html",
+            deal_plan_panel,
+            process="opportunities",
+            order=10,
+        )
+    )
+    register_deal_badge(DealBadge("opportunities.plan", deal_badges, process="opportunities"))
+    register_settings_link(
+        SettingsLink(
+            "Opportunity plan",
+            "opportunities:settings",
+            "Plan questions, competitors and battlecards, win strategies, win/loss reasons, "
+            "stage gates and the numbers of the analysis.",
+            order=25,
+        )
+    )
+    register_stage_gate(StageGate("opportunities.complete_plan", gates.complete_plan_gate))
+    events.subscribe("deal.won", "opportunities.review_won", request_review)
+    events.subscribe("deal.lost", "opportunities.review_lost", request_review)
+    demo.register()
