@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from salesproc.access import get_visible_or_404
 from salesproc.processes import LEADS
-from salesproc.view_support import admin_required, process_required
+from salesproc.view_support import admin_required, process_required, safe_next_url
 from salesproc.views import apply_errors
 
 from . import imports, intake
@@ -200,7 +200,7 @@ def intake_submission_retry(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Submission {submission.pk} sent for processing again.")
-    return redirect(request.POST.get("next") or submission.form.get_absolute_url())
+    return redirect(safe_next_url(request, submission.form.get_absolute_url()))
 
 
 # -- CSV import wizard -----------------------------------------------------------------

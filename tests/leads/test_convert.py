@@ -8,16 +8,11 @@ from deals.models import Deal
 from leads import services
 from leads.models import Lead
 from salesproc.models import Event
-from tests.factories import AccountFactory, ContactFactory, LeadFactory, PipelineFactory
+from tests.factories import AccountFactory, ContactFactory, LeadFactory
 
 from .factories import default_answers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pipeline(db):
-    return PipelineFactory(name="New business")
 
 
 def qualified_lead(owner, **fields):

@@ -21,27 +21,7 @@ from tests.factories import LeadFactory
 
 from .intake_factories import HEADER, csv_bytes, csv_upload, lead_rows
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Upload rows as user, map (or keep the guess), start, and let the task run."""
-
-    def _run(user, rows, *, mapping=None, owner=None, **kwargs):
-        upload = rows if isinstance(rows, SimpleUploadedFile) else csv_upload(rows, **kwargs)
-        job = import_job_create(actor=user, upload=upload, owner=owner)
-        if mapping is not None:
-            job = import_job_set_mapping(actor=user, job=job, mapping=mapping)
-        with django_capture_on_commit_callbacks(execute=True):
-            import_job_start(actor=user, job=job)
-        job.refresh_from_db()
-        return job
-
-    return _run
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def outcomes(job):

@@ -21,11 +21,6 @@ def post_json(client, form, payload):
     return client.post(url_for(form), data=json.dumps(payload), content_type="application/json")
 
 
-@pytest.fixture
-def form(rep, teammate):
-    return IntakeFormFactory(team=rep.team)
-
-
 def test_it_stores_the_submission_and_answers_202_before_processing(
     client, form, rep, django_capture_on_commit_callbacks
 ):

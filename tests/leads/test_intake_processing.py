@@ -16,11 +16,6 @@ from tests.factories import LeadFactory, TeamFactory, UserFactory
 from .intake_factories import IntakeFormFactory
 
 
-@pytest.fixture
-def form(rep, teammate):
-    return IntakeFormFactory(team=rep.team)
-
-
 def receive(form, payload, capture):
     with capture(execute=False):
         return intake.intake_submission_receive(form=form, payload=payload)
