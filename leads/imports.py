@@ -18,7 +18,6 @@ import io
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,17 +39,22 @@ from .intake import (
     lock_emails,
 )
 from .models import Lead, Qualification
-from .models_intake import INTAKE_LEAD_FIELD_NAMES, ImportJob, ImportRowResult
+from .models_intake import (
+    IMPORT_STALE_AFTER,
+    INTAKE_LEAD_FIELD_NAMES,
+    ImportJob,
+    ImportRowResult,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 PREVIEW_ROWS = 10
 MAPPABLE_FIELDS = [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source"]
-STALE_AFTER = timedelta(minutes=5)
+STALE_AFTER = IMPORT_STALE_AFTER
 PROFILE_FIELDS = {"industry", "employee_count", "country"}
 # Leads are loaded with just what an import compares and updates.
-LOAD_FIELDS = ["id", "owner", *INTAKE_LEAD_FIELD_NAMES, "source", "score"]
+LOAD_FIELDS = ["id", "owner", "status", *INTAKE_LEAD_FIELD_NAMES, "source", "score"]
 
 NOT_TEXT = (
     "The file is not UTF-8 or Latin-1 text. Save it from your spreadsheet as "
@@ -388,6 +392,7 @@ class PreviewRow:
     values: dict
     problems: list = field(default_factory=list)
     action: str = ""  # new / update / unchanged / rejected
+    closed_lead: bool = False  # matches a converted or disqualified lead
 
 
 def _row_values(mapping_items, cells):
@@ -416,10 +421,52 @@ def _duplicate_reason(data, first_row):
     return f"Same name and company as row {first_row}: only the first is imported."
 
 
-def import_job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
-    """The first rows as they will be imported: values, problems, new or update."""
+def _classify(rows, visible):
+    """Set each valid row's action from the leads already in the CRM (one query per call)."""
+    valid = [(r.row_number, r.values) for r in rows if not r.problems]
+    existing = _find_existing(valid, lock=False) if valid else {}
+    for row in rows:
+        lead = None if row.problems else existing.get(_row_key(row.values))
+        if lead is None:
+            continue
+        refusal = _refusal(lead, visible)
+        if refusal:
+            row.action = "rejected"
+            row.problems = [refusal]
+            row.closed_lead = refusal != ANOTHER_OWNER
+        elif any(getattr(lead, name) != value for name, value in row.values.items()):
+            row.action = "update"
+        else:
+            row.action = "unchanged"
+
+
+@dataclass
+class ImportPreview:
+    """The first rows as they will be imported, and what will happen to the whole file."""
+
+    rows: list
+    total: int = 0
+    new: int = 0
+    update: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    converted: int = 0  # rows matching a converted or disqualified lead (also rejected)
+
+
+def import_job_preview_summary(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> ImportPreview:
+    """Every row checked as the run will check it (batch by batch); the first `limit` kept."""
     items = _mapping_items(job)
-    rows, seen = [], {}
+    visible = visible_owner_ids(job.created_by)
+    preview = ImportPreview(rows=[])
+    seen, batch = {}, []
+
+    def flush():
+        _classify(batch, visible)
+        for row in batch:
+            setattr(preview, row.action, getattr(preview, row.action) + 1)
+            preview.converted += row.closed_lead
+        batch.clear()
+
     for row_number, cells in iter_records(job):
         data, problems = clean_lead_values(_row_values(items, cells))
         if not problems:
@@ -428,37 +475,50 @@ def import_job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> list[Pre
                 problems = [_duplicate_reason(data, seen[key])]
             else:
                 seen[key] = row_number
-        rows.append(
-            PreviewRow(
-                row_number=row_number,
-                values=data,
-                problems=problems,
-                action="rejected" if problems else "new",
-            )
+        row = PreviewRow(
+            row_number=row_number,
+            values=data,
+            problems=problems,
+            action="rejected" if problems else "new",
         )
-        if len(rows) >= limit:
-            break
-    valid = [(r.row_number, r.values) for r in rows if not r.problems]
-    existing = _find_existing(valid) if valid else {}
-    visible = visible_owner_ids(job.created_by)
-    for row in rows:
-        lead = None if row.problems else existing.get(_row_key(row.values))
-        if lead is None:
-            continue
-        if visible is not None and lead.owner_id not in visible:
-            row.action = "rejected"
-            row.problems = [ANOTHER_OWNER]
-        elif any(getattr(lead, name) != value for name, value in row.values.items()):
-            row.action = "update"
-        else:
-            row.action = "unchanged"
-    return rows
+        preview.total += 1
+        if len(preview.rows) < limit:
+            preview.rows.append(row)
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    flush()
+    return preview
+
+
+def import_job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
+    """The first rows as they will be imported: values, problems, new or update."""
+    return import_job_preview_summary(job=job, limit=limit).rows
 
 
 ANOTHER_OWNER = (
     "A lead with this email is already in the CRM and belongs to someone else; ask its "
     "owner, their manager or an admin to update it."
 )
+MATCHES_CONVERTED = (
+    "Matches a converted lead: an import never changes a converted lead. "
+    "Update its contact instead."
+)
+MATCHES_DISQUALIFIED = (
+    "Matches a disqualified lead: an import never changes a disqualified lead. "
+    "Reopen it by hand if it is worth another look."
+)
+
+
+def _refusal(lead, visible):
+    """Why an import may not touch this existing lead, or ''."""
+    if visible is not None and lead.owner_id not in visible:
+        return ANOTHER_OWNER
+    if lead.status == Lead.Status.CONVERTED:
+        return MATCHES_CONVERTED
+    if lead.status == Lead.Status.DISQUALIFIED:
+        return MATCHES_DISQUALIFIED
+    return ""
 
 
 # -- step 4: run -----------------------------------------------------------------------
@@ -556,7 +616,7 @@ def _run(job):
     try:
         if job.total is None:
             total = sum(1 for _ in iter_records(job, fileobj=raw))
-            ImportJob.objects.filter(pk=job.pk).update(total=total)
+            ImportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
             job.total = total
         done_up_to = job.rows.aggregate(m=Max("row_number"))["m"] or 0
         criteria = scoring.current_criteria()
@@ -641,12 +701,17 @@ def _fast_commit():
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _find_existing(valid):
-    """{row key: lead} for the batch's rows already in the CRM (lowest id wins)."""
+def _find_existing(valid, *, lock=True):
+    """{row key: lead} for the batch's rows already in the CRM (lowest id wins).
+
+    `lock` serialises the batch with other writers of these emails (the run); the
+    preview only reads.
+    """
     emails = [data["email"] for _, data in valid if data.get("email")]
     found = {}
     if emails:
-        lock_emails(emails)
+        if lock:
+            lock_emails(emails)
         for lead in Lead.objects.filter(email__in=emails).only(*LOAD_FIELDS).order_by("-id"):
             found[lead.email] = lead
     nameless = [data for _, data in valid if not data.get("email")]
@@ -877,8 +942,9 @@ def _write_batch(context, batch):
             new_rows.append(row_number)
             counts["created"] += 1
             continue
-        if context.visible is not None and lead.owner_id not in context.visible:
-            results.append(_result(job, row_number, "rejected", ANOTHER_OWNER))
+        refusal = _refusal(lead, context.visible)
+        if refusal:
+            results.append(_result(job, row_number, "rejected", refusal))
             counts["rejected"] += 1
             continue
         diff = {}

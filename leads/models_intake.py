@@ -5,6 +5,7 @@ by a task), or a rep uploads a CSV file (stored on disk, imported by a task in b
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,10 @@ INTAKE_LEAD_FIELDS = [
     ("country", "Country"),
 ]
 INTAKE_LEAD_FIELD_NAMES = [name for name, _ in INTAKE_LEAD_FIELDS]
+
+# A running import whose worker sent no heartbeat for this long is taken to be dead:
+# the sweep enqueues it again and its page says it waits for a worker.
+IMPORT_STALE_AFTER = timedelta(minutes=1)
 
 # A field no person sees or fills; a bot filling every input fills it too.
 HONEYPOT_FIELD = "contact_me_by_fax_only"
@@ -209,6 +214,17 @@ class ImportJob(models.Model):
     @property
     def is_finished(self):
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def waits_for_worker(self):
+        """Queued, or running with a worker that stopped beating (killed, restarted)."""
+        if self.state == self.State.QUEUED:
+            return True
+        return bool(
+            self.state == self.State.RUNNING
+            and self.heartbeat_at
+            and self.heartbeat_at < timezone.now() - IMPORT_STALE_AFTER
+        )
 
     @property
     def percent(self):
