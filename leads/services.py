@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -482,9 +482,28 @@ def lead_convert(
 # -- criteria admin -----------------------------------------------------------------
 
 
+CRITERIA_LOCK = 4243  # pg_advisory_xact_lock key: one writer of the criteria at a time
+
+
+def _lock_criteria():
+    """Serialise writers of the criteria until the transaction ends.
+
+    Every change (a criterion, the order, the thresholds, a preset) ends with a new
+    version numbered after the latest: two writers reading the same latest would both
+    take its number + 1. A row lock on the latest version does not serialise them (the
+    second re-reads the same row after the first commits), and version 1 has no row to
+    lock, so the lock is an advisory one taken before anything is read. SQLite
+    serialises writers anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CRITERIA_LOCK])
+
+
 def _require_admin(actor):
     if actor is None or not actor.is_crm_admin:
         raise PermissionDenied("Only an admin can change the qualification criteria.")
+    _lock_criteria()
 
 
 def _snapshot(criterion: Criterion):
@@ -524,6 +543,7 @@ def _check_thresholds(qualify_at, disqualify_below):
 
 def _publish(*, actor, note, qualify_at=None, disqualify_below=None) -> CriteriaVersion:
     """Freeze the live criteria (and thresholds) as the next version."""
+    _lock_criteria()
     latest = CriteriaVersion.objects.select_for_update().order_by("-number").first()
     if qualify_at is None:
         qualify_at = latest.qualify_at if latest else scoring.DEFAULT_QUALIFY_AT
@@ -694,6 +714,7 @@ def criteria_reorder(*, actor: User, order: list[int]) -> CriteriaVersion:
 @transaction.atomic
 def criterion_move(*, actor: User, criterion: Criterion, direction: str) -> CriteriaVersion:
     """Move a question one place up or down."""
+    _require_admin(actor)
     ids = list(Criterion.objects.order_by("order", "id").values_list("id", flat=True))
     if criterion.pk not in ids or direction not in ("up", "down"):
         raise ValidationError({"order": "Move a current criterion up or down."})
