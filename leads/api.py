@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUserField
 from salesproc.processes import LEADS
 
-from . import intake_api, scoring, selectors, services
+from . import intake, intake_api, scoring, selectors, services
 from .models import Criterion, DisqualificationReason, Lead, Qualification
 
 extra_urls = [*intake_api.extra_urls]
@@ -213,6 +213,10 @@ def _result_body(qualification, lead):
     }
 
 
+class AcceptIntakeChangesSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(help_text="The attached intake submission's id.")
+
+
 class LeadViewSet(viewsets.ModelViewSet):
     """Leads: people and companies not yet qualified. Visible: your own (rep), your
     team's (manager), all (admin). Default order: highest score first."""
@@ -311,6 +315,25 @@ class LeadViewSet(viewsets.ModelViewSet):
                 "deal": lead.converted_deal_id,
             }
         )
+
+    @extend_schema(
+        request=AcceptIntakeChangesSerializer,
+        responses={200: LeadSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
+    @action(detail=True, methods=["post"], url_path="accept-intake-changes")
+    def accept_intake_changes(self, request, pk=None):
+        """Take the values an intake submission attached to this lead offers (each once).
+
+        A website's submission never changes a lead by itself: it is added to the lead's
+        timeline with the fields that differ, and the owner accepts them here.
+        """
+        lead = self.get_object()
+        body = AcceptIntakeChangesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        intake.intake_submission_accept_changes(
+            actor=request.user, lead=lead, submission_id=body.validated_data["submission"]
+        )
+        return Response(LeadSerializer(self._fresh(lead.pk), context={"request": request}).data)
 
     @extend_schema(responses={200: QualificationSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -1,8 +1,11 @@
 """Leads that arrive without typing: intake forms and their submissions.
 
 A website posts to an intake form's key. The submission is stored as received; a task
-then creates or updates the lead (same email: update, never a duplicate), answers the
-profile-rule criteria and gives a new lead to the next member of the form's team.
+then makes a new lead for the next member of the form's team (answering the
+profile-rule criteria), or, when an open lead of that team has the same email,
+attaches the submission to it as an event with the fields that differ, which the owner
+may accept. An anonymous post never overwrites a lead, never sees another team's lead
+and never touches a converted or disqualified one.
 
 The helpers at the top turn outside text (a posted field, a CSV cell) into lead values;
 the CSV import (imports.py) uses the same ones.
@@ -389,27 +392,54 @@ def intake_next_owner(*, form: IntakeForm) -> User:
     return owner
 
 
-def _save_lead(*, form: IntakeForm, data: dict):
-    """Create or update the lead of a submission: (lead, outcome)."""
+CLOSED_STATUSES = ("converted", "disqualified")
+
+
+def matching_team_lead(*, form: IntakeForm, email: str):
+    """The open lead of the form's own team with this email, or None.
+
+    A submission is anonymous: it never sees another team's leads, and never a converted
+    or disqualified one (those are history).
+    """
+    if not email or form.team_id is None:
+        return None
+    return (
+        Lead.objects.filter(email=email, owner__team_id=form.team_id)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("id")
+        .first()
+    )
+
+
+def _save_lead(*, form: IntakeForm, submission: IntakeSubmission, data: dict):
+    """Create the lead of a submission, or attach the submission to the team's open lead
+    with that email: (lead, outcome, proposed changes). Never writes an existing lead."""
     from . import services
 
     email = data.get("email", "")
-    existing = None
     if email:
         lock_emails([email])
-        existing = Lead.objects.filter(email=email).order_by("id").first()
+    existing = matching_team_lead(form=form, email=email)
     if existing is not None:
-        changes = {k: v for k, v in data.items() if getattr(existing, k) != v}
-        lead = existing
-        if changes:
-            lead = services.lead_update(actor=None, lead=existing, data=changes)
-        outcome = IntakeSubmission.Outcome.UPDATED
-    else:
-        owner = intake_next_owner(form=form)
-        lead = services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
-        outcome = IntakeSubmission.Outcome.CREATED
-    # lead_create and lead_update answer the profile-rule criteria themselves.
-    return lead, outcome
+        proposed = {
+            name: [getattr(existing, name), value]
+            for name, value in data.items()
+            if getattr(existing, name) != value
+        }
+        offered = ", ".join(sorted(proposed)).replace("_", " ")
+        record_event(
+            subject=existing,
+            name="lead.intake_received",
+            actor=None,
+            summary=f"Sent the form {form.name} again"
+            + (f"; offers changes to {offered}" if proposed else "; nothing new"),
+            data={"submission": submission.pk, "form": form.pk, "proposed": proposed},
+        )
+        return existing, IntakeSubmission.Outcome.ATTACHED, proposed
+    owner = intake_next_owner(form=form)
+    lead = services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
+    # lead_create answers the profile-rule criteria itself.
+    return lead, IntakeSubmission.Outcome.CREATED, {}
 
 
 def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
@@ -430,20 +460,69 @@ def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
                 data, problems = intake_lead_values(submission.form, submission.payload)
                 if problems:
                     raise ValidationError(problems)
-                lead, outcome = _save_lead(form=submission.form, data=data)
+                lead, outcome, proposed = _save_lead(
+                    form=submission.form, submission=submission, data=data
+                )
         except ValidationError as exc:
             submission.state = IntakeSubmission.State.FAILED
             submission.error = "; ".join(exc.messages)[:2000]
             submission.lead = None
             submission.outcome = ""
+            submission.proposed_changes = {}
         else:
             submission.state = IntakeSubmission.State.PROCESSED
             submission.error = ""
             submission.lead = lead
             submission.outcome = outcome
+            submission.proposed_changes = proposed
         submission.processed_at = timezone.now()
-        submission.save(update_fields=["state", "error", "lead", "outcome", "processed_at"])
+        submission.save(
+            update_fields=["state", "error", "lead", "outcome", "proposed_changes", "processed_at"]
+        )
         return submission
+
+
+def pending_changes_for(lead):
+    """Submissions attached to this lead whose changes the owner has not accepted yet."""
+    return [
+        s
+        for s in lead.intake_submissions.filter(
+            outcome=IntakeSubmission.Outcome.ATTACHED, changes_accepted_at__isnull=True
+        ).select_related("form").order_by("-received_at", "-id")
+        if s.proposed_changes
+    ]
+
+
+@transaction.atomic
+def intake_submission_accept_changes(
+    *, actor: User, lead: Lead, submission_id: int
+) -> IntakeSubmission:
+    """The owner (or someone who may edit the lead) takes a submission's offered values.
+
+    The caller has fetched `lead` through get_lead_for_user(..., for_write=True). Each
+    offer is accepted once; a converted or disqualified lead is not changed.
+    """
+    from . import services
+
+    submission = (
+        IntakeSubmission.objects.select_for_update()
+        .filter(pk=submission_id, lead=lead, outcome=IntakeSubmission.Outcome.ATTACHED)
+        .first()
+    )
+    if submission is None:
+        raise ValidationError({"submission": "This lead has no such intake submission."})
+    if submission.changes_accepted_at is not None:
+        return submission
+    if lead.status in CLOSED_STATUSES:
+        raise ValidationError(
+            {"submission": f"This lead is {lead.get_status_display().lower()}; it is not changed."}
+        )
+    values = {name: new for name, (_, new) in (submission.proposed_changes or {}).items()}
+    services.lead_update(actor=actor, lead=lead, data=values)
+    submission.changes_accepted_at = timezone.now()
+    submission.changes_accepted_by = actor
+    submission.save(update_fields=["changes_accepted_at", "changes_accepted_by"])
+    return submission
 
 
 @transaction.atomic

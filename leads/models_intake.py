@@ -111,7 +111,8 @@ class IntakeSubmission(models.Model):
 
     class Outcome(models.TextChoices):
         CREATED = "created", "Lead created"
-        UPDATED = "updated", "Lead updated"
+        UPDATED = "updated", "Lead updated"  # before submissions stopped writing leads
+        ATTACHED = "attached", "Added to a lead's timeline"
 
     form = models.ForeignKey(IntakeForm, on_delete=models.CASCADE, related_name="submissions")
     payload = models.JSONField(default=dict)
@@ -128,6 +129,19 @@ class IntakeSubmission(models.Model):
         related_name="intake_submissions",
     )
     processed_at = models.DateTimeField(null=True, blank=True)
+    proposed_changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Attached to a lead: {field: [lead's value, submitted value]} it may accept.",
+    )
+    changes_accepted_at = models.DateTimeField(null=True, blank=True)
+    changes_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -142,6 +156,14 @@ class IntakeSubmission(models.Model):
 
     def __str__(self):
         return f"Submission {self.pk} to {self.form_id} ({self.state})"
+
+    @property
+    def offers_changes(self):
+        return bool(
+            self.outcome == self.Outcome.ATTACHED
+            and self.proposed_changes
+            and self.changes_accepted_at is None
+        )
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from salesproc.registry import panels_for
 from salesproc.view_support import admin_required, manager_required, process_required
 from salesproc.views import apply_errors, int_or_none
 
-from . import scoring, selectors, services
+from . import intake, scoring, selectors, services
 from .forms import ConvertForm, CriterionForm, LeadForm, ReasonForm, ThresholdsForm
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
 from .presets import PRESETS
@@ -75,6 +75,8 @@ def lead_detail(request, pk):
             "latest": working or (history[0] if history else None),
             "history": history,
             "timeline": timeline_for(lead, user=request.user),
+            "offered_changes": intake.pending_changes_for(lead),
+            "field_labels": intake.FIELD_LABELS,
             "panels": panels_for(request, lead),
         },
     )
@@ -312,6 +314,23 @@ def lead_qualify_preview(request, pk):
         oob=True,
     )
     return render(request, "leads/_qualification_result.html", context)
+
+
+@login_required
+@process_required("leads")
+@require_POST
+def lead_accept_intake_changes(request, pk, submission_pk):
+    """The owner takes what a website submission attached to the lead offers."""
+    lead = _visible_lead(request, pk)
+    try:
+        intake.intake_submission_accept_changes(
+            actor=request.user, lead=lead, submission_id=submission_pk
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Changes from the intake submission accepted.")
+    return redirect(lead)
 
 
 @login_required

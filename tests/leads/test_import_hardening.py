@@ -25,7 +25,7 @@ pytestmark = pytest.mark.usefixtures("media_root")
 @pytest.mark.parametrize(
     ("cell", "shown"),
     [
-        ("=HYPERLINK(\"http://evil.test\")", "'=HYPERLINK(\"http://evil.test\")"),
+        ('=HYPERLINK("http://evil.test")', '\'=HYPERLINK("http://evil.test")'),
         ("+1 555 0100", "'+1 555 0100"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -52,7 +52,7 @@ def test_it_stores_the_submission_and_answers_202_before_processing(
     assert Event.objects.filter(name="lead.created", object_id=lead.pk).count() == 1
 
 
-def test_it_updates_the_lead_with_the_same_email_instead_of_duplicating(
+def test_it_attaches_a_second_post_to_the_lead_instead_of_duplicating(
     client, form, django_capture_on_commit_callbacks
 ):
     # Given a lead that came in through the form
@@ -66,14 +66,17 @@ def test_it_updates_the_lead_with_the_same_email_instead_of_duplicating(
             form,
             {"last_name": "Hopper", "email": "GRACE@navy.test", "phone": "+1 555 0100"},
         )
-    # Then the one lead is updated
+    # Then the one lead gets the submission on its timeline, the phone offered, not written
+    # (issue 8: an anonymous post never overwrites a lead)
     assert response.status_code == 202
     assert Lead.objects.count() == 1
     lead.refresh_from_db()
-    assert lead.phone == "+1 555 0100"
+    assert lead.phone == ""
     second = IntakeSubmission.objects.get(pk=response.json()["id"])
-    assert (second.state, second.outcome, second.lead_id) == ("processed", "updated", lead.pk)
-    assert Event.objects.filter(name="lead.updated", object_id=lead.pk).count() == 1
+    assert (second.state, second.outcome, second.lead_id) == ("processed", "attached", lead.pk)
+    assert second.proposed_changes == {"phone": ["", "+1 555 0100"]}
+    assert Event.objects.filter(name="lead.updated", object_id=lead.pk).count() == 0
+    assert Event.objects.filter(name="lead.intake_received", object_id=lead.pk).count() == 1
 
 
 def test_it_gives_new_leads_to_the_team_in_turn(
