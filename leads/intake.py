@@ -488,7 +488,9 @@ def pending_changes_for(lead):
         s
         for s in lead.intake_submissions.filter(
             outcome=IntakeSubmission.Outcome.ATTACHED, changes_accepted_at__isnull=True
-        ).select_related("form").order_by("-received_at", "-id")
+        )
+        .select_related("form")
+        .order_by("-received_at", "-id")
         if s.proposed_changes
     ]
 

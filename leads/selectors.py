@@ -1,5 +1,6 @@
 """Reads for leads: the current criteria, list queries, qualification history, metrics."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import (
@@ -206,34 +207,70 @@ def _preferring(qs, *conditions):
     return qs.annotate(**ranks).order_by(*ranks, "id")
 
 
-def conversion_matches(*, lead, user=None):
-    """What converting would reuse: (account or None, contact or None).
+HIDDEN_ACCOUNT_MATCH = "A matching account exists in another team; ask its owner or your manager."
+HIDDEN_CONTACT_MATCH = "A matching contact exists in another team; ask its owner or your manager."
 
-    Matches across the whole CRM so conversion never duplicates a company or a person;
-    records the user can see are preferred when there are several.
+
+@dataclass
+class ConversionMatches:
+    """What converting would reuse, seen by the converting user.
+
+    `account` and `contact` are records the user can see. When none is visible but a
+    record in another team matches, `refusal` says so without naming it: conversion
+    then creates nothing (a second account for the same company would split its
+    history between two teams).
     """
-    contact = None
+
+    account: object = None
+    contact: object = None
+    hidden_account: bool = False
+    hidden_contact: bool = False
+
+    @property
+    def refusal(self):
+        if self.hidden_account:
+            return HIDDEN_ACCOUNT_MATCH
+        if self.hidden_contact:
+            return HIDDEN_CONTACT_MATCH
+        return ""
+
+
+def conversion_matches(*, lead, user) -> ConversionMatches:
+    """The account (by domain) and contact (by email) converting would reuse.
+
+    Only records `user` can see are matched; a match the user cannot see only sets the
+    hidden_* flag.
+    """
+    matches = ConversionMatches()
+    visible_contacts = Contact.objects.visible_to(user)
     if lead.email:
-        contacts = Contact.objects.filter(email__iexact=lead.email).select_related("account")
-        if user is not None:
-            contacts = _preferring(
-                contacts, Q(pk__in=Contact.objects.visible_to(user).values("pk"))
-            )
-        contact = contacts.order_by("id").first() if user is None else contacts.first()
-    account = None
+        same_email = Contact.objects.filter(email__iexact=lead.email)
+        matches.contact = (
+            visible_contacts.filter(email__iexact=lead.email)
+            .select_related("account")
+            .order_by("id")
+            .first()
+        )
+        matches.hidden_contact = matches.contact is None and same_email.exists()
     domain = lead_domain(lead)
+    visible_accounts = Account.objects.visible_to(user)
     if domain:
-        accounts = Account.objects.filter(domain__iexact=domain)
+        contact = matches.contact
         conditions = []
         if contact is not None and contact.account_id:
             # The person's own company wins when it has the same domain.
             conditions.append(Q(pk=contact.account_id))
-        if user is not None:
-            conditions.append(Q(pk__in=Account.objects.visible_to(user).values("pk")))
-        account = _preferring(accounts, *conditions).first()
-    if account is None and contact is not None and contact.account_id:
-        account = contact.account
-    return account, contact
+        matches.account = _preferring(
+            visible_accounts.filter(domain__iexact=domain), *conditions
+        ).first()
+        matches.hidden_account = (
+            matches.account is None and Account.objects.filter(domain__iexact=domain).exists()
+        )
+    contact = matches.contact
+    if matches.account is None and contact is not None and contact.account_id:
+        if visible_accounts.filter(pk=contact.account_id).exists():
+            matches.account = contact.account
+    return matches
 
 
 def converted_leads_for(*, user, **filters):

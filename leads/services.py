@@ -389,7 +389,9 @@ def lead_convert(
 ) -> Lead:
     """Turn a qualified lead into account + contact + deal, in one transaction.
 
-    Reuses the account with the lead's domain and the contact with its email; the deal
+    Reuses the account with the lead's domain and the contact with its email, among the
+    records the actor can see; when only another team's record matches, refuses (and
+    creates nothing) with a message that does not name it. The deal
     starts in the default pipeline's first stage and points back at the lead. Converting
     twice creates nothing and returns the same links.
     """
@@ -402,7 +404,10 @@ def lead_convert(
                 "status": f"Only a qualified lead can be converted; this one is {lead.get_status_display().lower()}."
             }
         )
-    account, contact = selectors.conversion_matches(lead=lead, user=actor)
+    matches = selectors.conversion_matches(lead=lead, user=actor)
+    if matches.refusal:
+        raise ValidationError(matches.refusal)
+    account, contact = matches.account, matches.contact
     created = []
     domain = selectors.lead_domain(lead)
     if account is None:

@@ -361,7 +361,8 @@ def lead_convert(request, pk):
         return redirect(lead)
     if lead.status == Lead.Status.CONVERTED:
         return redirect(lead)
-    account, contact = selectors.conversion_matches(lead=lead, user=request.user)
+    matches = selectors.conversion_matches(lead=lead, user=request.user)
+    account, contact = matches.account, matches.contact
     company = account.name if account else (lead.company_name or lead.full_name)
     form.fields["deal_name"].widget.attrs["placeholder"] = f"{company}: new business"
     from deals.services import default_pipeline, first_open_stage
@@ -375,6 +376,7 @@ def lead_convert(request, pk):
             "lead": lead,
             "account": account,
             "contact": contact,
+            "refusal": matches.refusal,
             "domain": selectors.lead_domain(lead),
             "pipeline": pipeline,
             "stage": stage,

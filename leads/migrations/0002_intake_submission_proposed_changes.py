@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0001_initial'),
+        ("leads", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='intakesubmission',
-            name='changes_accepted_at',
+            model_name="intakesubmission",
+            name="changes_accepted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='intakesubmission',
-            name='changes_accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="intakesubmission",
+            name="changes_accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='intakesubmission',
-            name='proposed_changes',
-            field=models.JSONField(blank=True, default=dict, help_text="Attached to a lead: {field: [lead's value, submitted value]} it may accept."),
+            model_name="intakesubmission",
+            name="proposed_changes",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Attached to a lead: {field: [lead's value, submitted value]} it may accept.",
+            ),
         ),
         migrations.AlterField(
-            model_name='intakesubmission',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('created', 'Lead created'), ('updated', 'Lead updated'), ('attached', "Added to a lead's timeline")], max_length=10),
+            model_name="intakesubmission",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("created", "Lead created"),
+                    ("updated", "Lead updated"),
+                    ("attached", "Added to a lead's timeline"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
