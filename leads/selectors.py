@@ -267,9 +267,13 @@ def conversion_matches(*, lead, user) -> ConversionMatches:
             matches.account is None and Account.objects.filter(domain__iexact=domain).exists()
         )
     contact = matches.contact
-    if matches.account is None and contact is not None and contact.account_id:
-        if visible_accounts.filter(pk=contact.account_id).exists():
-            matches.account = contact.account
+    if (
+        matches.account is None
+        and contact is not None
+        and contact.account_id
+        and visible_accounts.filter(pk=contact.account_id).exists()
+    ):
+        matches.account = contact.account
     return matches
 
 
