@@ -231,3 +231,21 @@ def test_it_needs_no_login_and_no_csrf_token(rep, form):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(url_for(form), data={"last_name": "Noether", "email": "emmy@x.test"})
     assert response.status_code == 202
+
+
+def test_it_stores_the_submission_when_the_broker_is_down(
+    client, form, rep, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a broker (Redis) that refuses every task
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("leads.tasks.process_intake_submission_task.delay", refuse)
+    # When a website posts
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(client, form, {"last_name": "Outage", "email": "o@x.test"})
+    # Then it is answered 202 and the submission is stored, pending for the sweep
+    assert response.status_code == 202
+    submission = IntakeSubmission.objects.get(pk=response.json()["id"])
+    assert (submission.state, submission.payload["email"]) == ("pending", "o@x.test")
+    assert Lead.objects.count() == 0
