@@ -30,7 +30,7 @@ from salesproc.events import record_event, record_events_bulk
 from salesproc.models import User, users_visible_to, visible_owner_ids
 from salesproc.processes import LEADS
 
-from . import scoring
+from . import scoring, selectors
 from .intake import (
     FIELD_LABELS,
     FULL_NAME,
@@ -619,7 +619,7 @@ def _run(job):
             ImportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
             job.total = total
         done_up_to = job.rows.aggregate(m=Max("row_number"))["m"] or 0
-        criteria = scoring.current_criteria()
+        criteria = selectors.current_criteria()
         context = _Context(
             job=job,
             actor=job.created_by,
@@ -736,14 +736,14 @@ def _new_qualification(context, lead, fields):
     criteria = context.criteria
     if criteria is None:
         return None
-    answers = scoring.profile_rule_answers(criteria, fields)
-    if not answers:
+    rescored = scoring.profile_rescore(criteria, fields)
+    if not rescored.rule_answers:
         return None
-    result = scoring.score(criteria, answers, profile=answers.keys())
+    result = rescored.result
     lead.score = result.score
     return {
         "version_id": criteria.version_id,
-        "answers": {str(k): v for k, v in answers.items()},
+        "answers": rescored.stored_answers(),
         "results": result.results_json(),
         "score": result.score,
         "verdict": result.verdict,
@@ -773,26 +773,14 @@ def rescore_from_profile(criteria, leads):
             .only("id", "lead_id", "answers")
         ):
             latest.setdefault(q.lead_id, q)
-    criterion_ids = {spec.id for spec in criteria}
-    rule_ids = {spec.id for spec in criteria if spec.has_profile_rule}
     to_create, to_update, scored = [], [], []
     for lead in leads:
-        rule_answers = scoring.profile_rule_answers(criteria, _fields_of(lead))
         current = working.get(lead.pk)
-        source = current or latest.get(lead.pk)
-        answers = {}
-        if source is not None:
-            answers = {int(k): v for k, v in source.answers.items() if int(k) in criterion_ids}
-        previous_profile = (
-            {r["criterion"] for r in current.results if r.get("from_profile")} if current else set()
+        rescored = scoring.profile_rescore(
+            criteria, _fields_of(lead), working=current, latest=latest.get(lead.pk)
         )
-        for criterion_id in rule_ids:
-            if criterion_id in rule_answers:
-                answers[criterion_id] = rule_answers[criterion_id]
-            elif criterion_id in previous_profile:
-                answers.pop(criterion_id, None)
-        result = scoring.score(criteria, answers, profile=rule_answers.keys())
-        stored = {str(k): v for k, v in answers.items()}
+        rule_answers, result = rescored.rule_answers, rescored.result
+        stored = rescored.stored_answers()
         if current is None:
             if not rule_answers and lead.score is None:
                 continue

@@ -147,21 +147,15 @@ def lead_apply_profile_rules(*, lead, actor=None):
     caller_lead = lead
     lead = _lock(lead)  # two intake tasks for one lead must not both start a working copy
     criteria = selectors.current_criteria()
-    rule_answers = scoring.profile_rule_answers(criteria, selectors.lead_fields(lead))
-    rule_ids = {spec.id for spec in criteria if spec.has_profile_rule}
     working = (
         Qualification.objects.select_for_update().filter(lead=lead, decided_at__isnull=True).first()
     )
-    answers = _starting_answers(lead, criteria)
-    previous_profile = set(_profile_ids(working)) if working else set()
-    for criterion_id in rule_ids:
-        if criterion_id in rule_answers:
-            answers[criterion_id] = rule_answers[criterion_id]
-        elif criterion_id in previous_profile:
-            # The fields no longer decide it: drop the rule's old answer, not a rep's.
-            answers.pop(criterion_id, None)
-    result = scoring.score(criteria, answers, profile=rule_answers.keys())
-    stored = {str(k): v for k, v in answers.items()}
+    latest = None if working else selectors.latest_decided_qualification(lead)
+    rescored = scoring.profile_rescore(
+        criteria, selectors.lead_fields(lead), working=working, latest=latest
+    )
+    rule_answers, result = rescored.rule_answers, rescored.result
+    stored = rescored.stored_answers()
     if working is None:
         if not rule_answers and lead.score is None:
             return None
