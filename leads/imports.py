@@ -27,8 +27,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from salesproc.events import record_event, record_events_bulk
-from salesproc.models import User, users_visible_to, visible_owner_ids
+from salesproc.models import User, visible_owner_ids
 from salesproc.processes import LEADS
+from salesproc.services import check_owner
 
 from . import scoring, selectors
 from .intake import (
@@ -268,18 +269,21 @@ def _check_importer(actor):
 
 
 def _check_import_owner(actor, owner):
+    """Who may own imported leads: the one rule, salesproc.services.check_owner, in the
+    words of the import page."""
     if owner is None:
         raise ValidationError({"owner": "Choose who owns the imported leads."})
-    if owner.pk == actor.pk:
-        return
-    if not (actor.is_crm_admin or actor.is_manager):
+    try:
+        check_owner(actor=actor, owner=owner, records="imported leads")
+    except ValidationError:
+        if actor.is_crm_admin or actor.is_manager:
+            raise ValidationError({"owner": "Choose someone in your team."})
         raise ValidationError(
             {
-                "owner": "Imported leads are yours; only a manager or an admin can give them to someone else."
+                "owner": "Imported leads are yours; only a manager or an admin can give them "
+                "to someone else."
             }
         )
-    if not users_visible_to(actor).filter(pk=owner.pk).exists():
-        raise ValidationError({"owner": "Choose someone in your team."})
 
 
 @transaction.atomic
