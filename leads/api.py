@@ -112,6 +112,13 @@ class QualifyRequestSerializer(serializers.Serializer):
         help_text="Qualify even when the suggested verdict is not “qualify” (rep override).",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    criteria_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The criteria version the answers were given to (as this API answers it). "
+        "Answers to an older version are refused with 400.",
+    )
 
     def validate_answers(self, value):
         seen = set()
@@ -273,6 +280,7 @@ class LeadViewSet(viewsets.ModelViewSet):
             answers=body.answers_dict(),
             confirm=body.validated_data["confirm"],
             note=body.validated_data["note"],
+            answered_version=body.validated_data["criteria_version"],
         )
         return Response(_result_body(qualification, self._fresh(lead.pk)))
 

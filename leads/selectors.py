@@ -71,6 +71,15 @@ def current_version() -> CriteriaVersion:
     return version
 
 
+def version_number_of(version_id) -> int | None:
+    """The number of a criteria version given its id (None when there is none)."""
+    if not str(version_id).isdigit():
+        return None
+    return (
+        CriteriaVersion.objects.filter(pk=int(version_id)).values_list("number", flat=True).first()
+    )
+
+
 def criteria_of(version: CriteriaVersion) -> Criteria:
     return criteria_from_snapshot(
         version.criteria,

@@ -193,11 +193,25 @@ def _lock(lead):
     return Lead.objects.select_for_update().get(pk=lead.pk)
 
 
-def _record_decision(*, actor, lead, answers, decision, confirm=False, reason=None, note=""):
-    """Score the answers on the current criteria and close the working qualification."""
+CRITERIA_CHANGED = (
+    "An admin changed the questions while you were answering. "
+    "Check the answers below and decide again."
+)
+
+
+def _record_decision(
+    *, actor, lead, answers, decision, confirm=False, reason=None, note="", answered_version=None
+):
+    """Score the answers on the current criteria and close the working qualification.
+
+    `answered_version` is the number of the criteria version the rep answered (pages and
+    API send it); answers to an older version are refused, not scored on new questions.
+    """
     if lead.status == Lead.Status.CONVERTED:
         raise ValidationError("This lead has been converted; its qualification is closed.")
     criteria = selectors.current_criteria()
+    if answered_version is not None and answered_version != criteria.version_number:
+        raise ValidationError({"criteria_version": CRITERIA_CHANGED})
     clean, errors = scoring.validate_answers(criteria, answers or {})
     if errors:
         raise ValidationError(
@@ -287,7 +301,13 @@ def _record_decision(*, actor, lead, answers, decision, confirm=False, reason=No
 
 @transaction.atomic
 def lead_qualify(
-    *, actor: User, lead: Lead, answers: dict, confirm: bool = False, note: str = ""
+    *,
+    actor: User,
+    lead: Lead,
+    answers: dict,
+    confirm: bool = False,
+    note: str = "",
+    answered_version: int | None = None,
 ) -> Qualification:
     """Score the answers ({criterion id: value}); qualify when the verdict allows it.
 
@@ -303,12 +323,20 @@ def lead_qualify(
         decision=Qualification.Decision.QUALIFIED,
         confirm=confirm,
         note=note,
+        answered_version=answered_version,
     )
     return qualification
 
 
 @transaction.atomic
-def lead_keep_working(*, actor: User, lead: Lead, answers: dict, note: str = "") -> Qualification:
+def lead_keep_working(
+    *,
+    actor: User,
+    lead: Lead,
+    answers: dict,
+    note: str = "",
+    answered_version: int | None = None,
+) -> Qualification:
     """Save the answers so far and keep working the lead, whatever the verdict."""
     lead = _lock(lead)
     qualification, _ = _record_decision(
@@ -317,6 +345,7 @@ def lead_keep_working(*, actor: User, lead: Lead, answers: dict, note: str = "")
         answers=answers,
         decision=Qualification.Decision.WORKING,
         note=note,
+        answered_version=answered_version,
     )
     return qualification
 
@@ -341,7 +370,13 @@ def _resolve_reason(reason):
 
 @transaction.atomic
 def lead_disqualify(
-    *, actor: User, lead: Lead, reason, answers: dict | None = None, note: str = ""
+    *,
+    actor: User,
+    lead: Lead,
+    reason,
+    answers: dict | None = None,
+    note: str = "",
+    answered_version: int | None = None,
 ) -> Qualification:
     """Disqualify a lead; `reason` (a DisqualificationReason, its id or name) is required."""
     reason = _resolve_reason(reason)
@@ -353,6 +388,7 @@ def lead_disqualify(
         decision=Qualification.Decision.DISQUALIFIED,
         reason=reason,
         note=note,
+        answered_version=answered_version,
     )
     return qualification
 

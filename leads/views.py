@@ -208,6 +208,14 @@ def _visible_lead(request, pk, **kwargs):
     return get_visible_or_404(Lead.objects.select_related("owner"), request.user, pk, **kwargs)
 
 
+def _answered_version(criteria, posted_id):
+    """The number of the criteria version the form was answered on (it posts the id)."""
+    if not posted_id or posted_id == str(criteria.version_id):
+        return criteria.version_number
+    number = selectors.version_number_of(posted_id)
+    return number if number is not None else 0  # an unknown version: refused as stale
+
+
 @login_required
 @process_required("leads")
 def lead_qualify(request, pk):
@@ -226,13 +234,7 @@ def lead_qualify(request, pk):
     note = request.POST.get("note", "")
     reason_id = request.POST.get("reason", "")
     extra = {"note": note, "reason_id": reason_id}
-    if str(criteria.version_id) != request.POST.get("version", str(criteria.version_id)):
-        messages.warning(
-            request,
-            "An admin changed the questions while you were answering. "
-            "Check the answers below and decide again.",
-        )
-        errors = errors or {"__version__": True}
+    answered_version = _answered_version(criteria, request.POST.get("version"))
     if action not in ("qualify", "confirm", "keep_working", "disqualify"):
         errors = errors or {"__action__": True}
     if not errors:
@@ -244,10 +246,15 @@ def lead_qualify(request, pk):
                     answers=answers,
                     confirm=action == "confirm",
                     note=note,
+                    answered_version=answered_version,
                 )
             elif action == "keep_working":
                 qualification = services.lead_keep_working(
-                    actor=request.user, lead=lead, answers=answers, note=note
+                    actor=request.user,
+                    lead=lead,
+                    answers=answers,
+                    note=note,
+                    answered_version=answered_version,
                 )
             else:
                 qualification = services.lead_disqualify(
@@ -256,6 +263,7 @@ def lead_qualify(request, pk):
                     reason=reason_id,
                     answers=answers,
                     note=note,
+                    answered_version=answered_version,
                 )
         except ValidationError as exc:
             extra["service_errors"] = (
