@@ -248,6 +248,13 @@ class LeadViewSet(viewsets.ModelViewSet):
             .select_related("disqualification_reason")
         )
 
+    def get_object(self):
+        lead = selectors.get_lead_for_user(
+            self.request.user, self.kwargs[self.lookup_field], queryset=self.get_queryset()
+        )
+        self.check_object_permissions(self.request, lead)
+        return lead
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         owner = data.pop("owner", self.request.user)

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import Account, Contact, normalise_domain
+from salesproc.access import get_visible_or_404
 
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead
 from .scoring import Criteria, criteria_from_snapshot
@@ -119,6 +120,17 @@ def all_reasons():
 
 
 # -- leads --------------------------------------------------------------------------
+
+
+def get_lead_for_user(user, pk, *, for_write=False, queryset=None) -> Lead:
+    """The lead `user` may see, else Http404 (missing and not-yours look the same).
+
+    Whoever sees a lead may change it (its owner, their manager, an admin), so
+    `for_write` only locks the row (call it inside a transaction). `queryset` adds
+    select_related and the like; visibility is applied here whatever it is.
+    """
+    qs = queryset if queryset is not None else Lead.objects.select_related("owner")
+    return get_visible_or_404(qs, user, pk, for_write=for_write)
 
 
 def lead_list(

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from salesproc import charts
-from salesproc.access import get_visible_or_404
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
@@ -54,16 +53,16 @@ def lead_list(request):
 @login_required
 @process_required("leads")
 def lead_detail(request, pk):
-    lead = get_visible_or_404(
-        Lead.objects.select_related(
+    lead = selectors.get_lead_for_user(
+        request.user,
+        pk,
+        queryset=Lead.objects.select_related(
             "owner",
             "converted_account",
             "converted_contact",
             "converted_deal",
             "disqualification_reason",
         ),
-        request.user,
-        pk,
     )
     history = list(selectors.qualification_history(lead))
     working = selectors.working_qualification(lead)
@@ -113,7 +112,7 @@ def lead_create(request):
 @login_required
 @process_required("leads")
 def lead_edit(request, pk):
-    lead = get_visible_or_404(Lead.objects.all(), request.user, pk)
+    lead = selectors.get_lead_for_user(request.user, pk)
     form = LeadForm(request.POST or None, instance=lead, user=request.user)
     if request.method == "POST" and form.is_valid():
         # The form's model validation writes into the instance; give the service a fresh one.
@@ -135,7 +134,7 @@ def lead_edit(request, pk):
 @login_required
 @process_required("leads")
 def lead_delete(request, pk):
-    lead = get_visible_or_404(Lead.objects.all(), request.user, pk)
+    lead = selectors.get_lead_for_user(request.user, pk)
     if request.method == "POST":
         name = lead.full_name
         try:
@@ -204,8 +203,8 @@ def _qualification_context(*, lead, criteria, answers, profile=(), errors=None, 
     }
 
 
-def _visible_lead(request, pk, **kwargs):
-    return get_visible_or_404(Lead.objects.select_related("owner"), request.user, pk, **kwargs)
+def _visible_lead(request, pk):
+    return selectors.get_lead_for_user(request.user, pk)
 
 
 def _answered_version(criteria, posted_id):
@@ -344,12 +343,12 @@ def lead_accept_intake_changes(request, pk, submission_pk):
 @login_required
 @process_required("leads")
 def lead_convert(request, pk):
-    lead = get_visible_or_404(
-        Lead.objects.select_related(
-            "owner", "converted_account", "converted_contact", "converted_deal"
-        ),
+    lead = selectors.get_lead_for_user(
         request.user,
         pk,
+        queryset=Lead.objects.select_related(
+            "owner", "converted_account", "converted_contact", "converted_deal"
+        ),
     )
     form = ConvertForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":

@@ -1,0 +1,21 @@
+"""One access function for leads: get_lead_for_user (issue 9)."""
+
+import pytest
+from django.http import Http404
+
+from leads.selectors import get_lead_for_user
+from tests.factories import LeadFactory
+
+
+def test_it_gives_the_lead_to_its_owner_their_manager_and_an_admin(rep, manager, admin):
+    lead = LeadFactory(owner=rep)
+    assert [get_lead_for_user(u, lead.pk) for u in (rep, manager, admin)] == [lead] * 3
+
+
+@pytest.mark.parametrize("pk", ["hidden", 99999, "not-a-number"])
+def test_a_hidden_or_missing_lead_is_the_same_404(teammate, other_manager, rep, pk):
+    lead = LeadFactory(owner=rep)
+    with pytest.raises(Http404):
+        get_lead_for_user(other_manager, lead.pk if pk == "hidden" else pk)
+    with pytest.raises(Http404):
+        get_lead_for_user(teammate, lead.pk if pk == "hidden" else pk)
