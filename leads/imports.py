@@ -26,7 +26,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from salesproc.events import record_event, record_events_bulk
+from salesproc.events import acting_via, record_event, record_events_bulk
 from salesproc.models import User, visible_owner_ids
 from salesproc.processes import LEADS
 from salesproc.services import check_owner
@@ -595,7 +595,8 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         return None
     job = ImportJob.objects.select_related("created_by", "owner").get(pk=job_id)
     try:
-        _run(job)
+        with acting_via("import"):
+            _run(job)
     except Exception as exc:
         log.exception("lead import %s failed", job_id)
         message = str(exc) if isinstance(exc, (ValidationError, csv.Error, OSError)) else ""

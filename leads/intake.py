@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from salesproc.events import record_event
+from salesproc.events import acting_via, record_event
 from salesproc.models import Team, User
 from salesproc.processes import LEADS
 from salesproc.services import apply_changes
@@ -448,7 +448,7 @@ def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
     The claim and the lead are one transaction: if the worker dies half-way, the
     submission is pending again and the sweep retries it.
     """
-    with transaction.atomic():
+    with acting_via("intake"), transaction.atomic():
         claimed = IntakeSubmission.objects.filter(
             pk=submission_id, state=IntakeSubmission.State.PENDING
         ).update(state=IntakeSubmission.State.PROCESSING, attempts=F("attempts") + 1)

@@ -160,3 +160,44 @@ def test_the_progress_says_the_import_waits_for_a_worker(client, rep):
     text = client.get(reverse("leads:import_progress", args=[job.pk])).content.decode()
     assert "Waiting for a worker" not in text
     assert "Importing row 0 of 3" in text
+
+
+# -- issue 9: import runs and intake processing say how they acted --------------------
+
+
+def test_import_runs_record_their_events_via_import(rep, run, monkeypatch):
+    from salesproc import events
+
+    channels = []
+    original = events.record_events_bulk
+
+    def spy(**kwargs):
+        channels.append((kwargs["name"], events.current_via()))
+        return original(**kwargs)
+
+    monkeypatch.setattr("leads.imports.record_events_bulk", spy)
+    run(rep, [HEADER, *lead_rows(2)])
+    assert channels == [("lead.created", "import")]
+
+
+def test_intake_processing_records_its_events_via_intake(
+    form, monkeypatch, django_capture_on_commit_callbacks
+):
+    from leads import intake
+    from salesproc import events
+
+    channels = []
+    original = events.record_event
+
+    def spy(**kwargs):
+        channels.append((kwargs["name"], events.current_via()))
+        return original(**kwargs)
+
+    monkeypatch.setattr("leads.services.record_event", spy)
+    with django_capture_on_commit_callbacks(execute=False):
+        submission = intake.intake_submission_receive(
+            form=form, payload={"last_name": "Via", "email": "via@x.test"}
+        )
+    intake.intake_submission_process(submission_id=submission.pk)
+    assert ("lead.created", "intake") in channels
+    assert {channel for _, channel in channels} == {"intake"}
