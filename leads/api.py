@@ -11,6 +11,7 @@ from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUser
 from salesproc.processes import LEADS
 
 from . import intake, intake_api, scoring, selectors, services
+from .fields import LEAD_FIELDS
 from .models import Criterion, DisqualificationReason, Lead, Qualification
 
 extra_urls = [*intake_api.extra_urls]
@@ -27,17 +28,7 @@ class LeadSerializer(serializers.ModelSerializer):
         model = Lead
         fields = [
             "id",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
-            "company_name",
-            "website",
-            "industry",
-            "employee_count",
-            "country",
-            "source",
+            *LEAD_FIELDS,
             "owner",
             "status",
             "score",

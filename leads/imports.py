@@ -32,6 +32,7 @@ from salesproc.processes import LEADS
 from salesproc.services import check_owner
 
 from . import scoring, selectors
+from .fields import PROFILE_FIELDS
 from .intake import (
     FIELD_LABELS,
     FULL_NAME,
@@ -53,7 +54,6 @@ BATCH_SIZE = 1000
 PREVIEW_ROWS = 10
 MAPPABLE_FIELDS = [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source"]
 STALE_AFTER = IMPORT_STALE_AFTER
-PROFILE_FIELDS = {"industry", "employee_count", "country"}
 # Leads are loaded with just what an import compares and updates.
 LOAD_FIELDS = ["id", "owner", "status", *INTAKE_LEAD_FIELD_NAMES, "source", "score"]
 

@@ -13,20 +13,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .fields import LEAD_DETAIL_FIELD_NAMES, LEAD_DETAIL_FIELDS
+
 # Lead fields an intake form or an import can fill, in the order a person reads them.
-INTAKE_LEAD_FIELDS = [
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("job_title", "Job title"),
-    ("company_name", "Company"),
-    ("website", "Website"),
-    ("industry", "Industry"),
-    ("employee_count", "Employees"),
-    ("country", "Country"),
-]
-INTAKE_LEAD_FIELD_NAMES = [name for name, _ in INTAKE_LEAD_FIELDS]
+INTAKE_LEAD_FIELDS = LEAD_DETAIL_FIELDS
+INTAKE_LEAD_FIELD_NAMES = LEAD_DETAIL_FIELD_NAMES
 
 # A running import whose worker sent no heartbeat for this long is taken to be dead:
 # the sweep enqueues it again and its page says it waits for a worker.

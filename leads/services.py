@@ -20,23 +20,10 @@ from salesproc.models import User
 from salesproc.services import apply_changes, check_owner
 
 from . import scoring, selectors
+from .fields import LEAD_FIELDS, PROFILE_FIELDS
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
 from .presets import DEFAULT_DISQUALIFICATION_REASONS, PRESETS
 
-LEAD_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "job_title",
-    "company_name",
-    "website",
-    "industry",
-    "employee_count",
-    "country",
-    "source",
-]
-PROFILE_FIELDS = {"industry", "employee_count", "country"}
 QUALIFIED_STATES = {Lead.Status.QUALIFIED, Lead.Status.CONVERTED}
 
 
