@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .intake import admin as intake_admin  # noqa: F401  (intake forms and imports)
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
 
 

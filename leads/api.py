@@ -10,8 +10,10 @@ from rest_framework.response import Response
 from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUserField
 from salesproc.processes import LEADS
 
-from . import intake, intake_api, scoring, selectors, services
+from . import scoring, selectors, services
 from .fields import LEAD_FIELDS
+from .intake import api as intake_api
+from .intake import services as intake
 from .models import Criterion, DisqualificationReason, Lead, Qualification
 
 extra_urls = [*intake_api.extra_urls]

@@ -6,7 +6,8 @@ class LeadsConfig(AppConfig):
     verbose_name = "Lead qualification"
 
     def ready(self):
-        from . import hooks, intake_hooks
+        from . import hooks
+        from .intake import hooks as intake_hooks
 
         hooks.register()  # leads, criteria, qualification, conversion, metrics
         intake_hooks.register()  # intake forms, CSV import

@@ -28,5 +28,5 @@ urlpatterns = [
     path("criteria/versions/<int:number>/", views.criteria_version, name="criteria_version"),
     path("criteria/reasons/", views.reason_create, name="reason_create"),
     path("criteria/reasons/<int:pk>/toggle/", views.reason_toggle, name="reason_toggle"),
-    path("", include("leads.intake_urls")),
+    path("", include("leads.intake.urls")),
 ]

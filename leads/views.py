@@ -12,8 +12,11 @@ from salesproc.registry import panels_for
 from salesproc.view_support import admin_required, manager_required, process_required
 from salesproc.views import apply_errors, int_or_none
 
-from . import intake, scoring, selectors, services
+from . import scoring, selectors, services
 from .forms import ConvertForm, CriterionForm, LeadForm, ReasonForm, ThresholdsForm
+from .intake import selectors as intake_selectors
+from .intake import services as intake
+from .intake.values import FIELD_LABELS
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
 from .presets import PRESETS
 
@@ -74,8 +77,8 @@ def lead_detail(request, pk):
             "latest": working or (history[0] if history else None),
             "history": history,
             "timeline": timeline_for(lead, user=request.user),
-            "offered_changes": intake.pending_changes_for(lead),
-            "field_labels": intake.FIELD_LABELS,
+            "offered_changes": intake_selectors.pending_changes_for(lead),
+            "field_labels": FIELD_LABELS,
             "panels": panels_for(request, lead),
         },
     )

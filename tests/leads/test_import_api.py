@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from leads.intake.models import ImportJob
 from leads.models import Lead
-from leads.models_intake import ImportJob
 
 from .intake_factories import HEADER, csv_upload, lead_rows
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import imports
-from leads.imports import import_job_create, import_job_run
+from leads.imports import import_job_create, import_job_run, matching
+from leads.intake.models import ImportJob
 from leads.models import Lead
-from leads.models_intake import ImportJob
 from leads.tasks import requeue_lead_imports_task
 from salesproc.csvfile import neutralise_cell
 from tests.factories import LeadFactory
@@ -90,7 +90,7 @@ def test_an_import_never_rewrites_a_converted_or_disqualified_lead(rep, run, sta
 
 def test_the_preview_counts_every_row_and_rejection_of_the_file(rep, monkeypatch):
     # Given a file of 14 rows: one bad email at row 13, and person11 already converted
-    monkeypatch.setattr(imports, "BATCH_SIZE", 5)
+    monkeypatch.setattr(matching, "BATCH_SIZE", 5)
     LeadFactory(owner=rep, email="person11@import.test", status=Lead.Status.CONVERTED)
     rows = [HEADER, *lead_rows(11), ["X", "Y", "bad", "Z", "", "", ""], *lead_rows(2, start=11)]
     job = import_job_create(actor=rep, upload=csv_upload(rows))
@@ -175,7 +175,7 @@ def test_import_runs_record_their_events_via_import(rep, run, monkeypatch):
         channels.append((kwargs["name"], events.current_via()))
         return original(**kwargs)
 
-    monkeypatch.setattr("leads.imports.record_events_bulk", spy)
+    monkeypatch.setattr("leads.imports.run.record_events_bulk", spy)
     run(rep, [HEADER, *lead_rows(2)])
     assert channels == [("lead.created", "import")]
 
@@ -183,7 +183,7 @@ def test_import_runs_record_their_events_via_import(rep, run, monkeypatch):
 def test_intake_processing_records_its_events_via_intake(
     form, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from leads import intake
+    from leads.intake import services as intake
     from salesproc import events
 
     channels = []

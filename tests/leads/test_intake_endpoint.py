@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from leads.intake.models import HONEYPOT_FIELD, IntakeSubmission
 from leads.models import Lead
-from leads.models_intake import HONEYPOT_FIELD, IntakeSubmission
 from salesproc.models import Event
 
 from .intake_factories import IntakeFormFactory

@@ -7,7 +7,7 @@ team as an activity whose differing fields the owner may accept.
 import pytest
 from django.urls import reverse
 
-from leads import intake
+from leads.intake import services as intake
 from leads.models import Lead
 from salesproc.events import timeline_for
 from salesproc.models import Event

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from leads import intake
+from leads.intake import services as intake
+from leads.intake.models import IntakeSubmission
 from leads.models import Lead
-from leads.models_intake import IntakeSubmission
 from leads.tasks import process_intake_submission_task, requeue_intake_submissions_task
 from tests.factories import TeamFactory, UserFactory
 

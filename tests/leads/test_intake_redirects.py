@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from leads.models_intake import IntakeSubmission
+from leads.intake.models import IntakeSubmission
 
 from .intake_factories import IntakeFormFactory
 

@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leads import imports
 from salesproc.access import get_visible_or_404
 from salesproc.csvfile import csv_download, safe_filename
 from salesproc.processes import LEADS
 from salesproc.view_support import admin_required, process_required, safe_next_url
 from salesproc.views import apply_errors
 
-from . import imports, intake
-from .intake_forms import ImportMappingForm, ImportUploadForm, IntakeFormForm
-from .models_intake import (
+from . import services as intake
+from .forms import ImportMappingForm, ImportUploadForm, IntakeFormForm
+from .models import (
     HONEYPOT_FIELD,
     INTAKE_LEAD_FIELDS,
     ImportJob,

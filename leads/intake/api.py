@@ -20,33 +20,20 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from leads import imports
 from salesproc.api_support import RunsProcess, VisibleUserField, validation_error_body
 from salesproc.processes import LEADS
 
-from . import imports, intake
-from .models_intake import ImportJob, ImportRowResult, IntakeForm
+from . import services as intake
+from .models import ImportJob, ImportRowResult, IntakeForm
+from .throttling import IntakeKeyThrottle
 
 MAX_INTAKE_BYTES = 64 * 1024
-DEFAULT_INTAKE_RATE = "30/min"
 
 
 # -- intake endpoint -------------------------------------------------------------------
-
-
-class IntakeKeyThrottle(SimpleRateThrottle):
-    """Per form key, in the cache: a website can't flood the CRM (settings: 'intake' rate)."""
-
-    scope = "intake"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_INTAKE_RATE
-
-    def get_cache_key(self, request, view):
-        return f"throttle_intake_{view.kwargs.get('key', '')[:64]}"
 
 
 IntakeAccepted = inline_serializer(

@@ -7,172 +7,30 @@ attaches the submission to it as an event with the fields that differ, which the
 may accept. An anonymous post never overwrites a lead, never sees another team's lead
 and never touches a converted or disqualified one.
 
-The helpers at the top turn outside text (a posted field, a CSV cell) into lead values;
-the CSV import (imports.py) uses the same ones.
+Lead values come from outside text through `values` (the CSV import uses it too).
 """
 
 import logging
-import re
 import secrets
 import zlib
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from leads import services as lead_services
+from leads.models import Lead
 from salesproc.events import acting_via, record_event
 from salesproc.models import Team, User
 from salesproc.processes import LEADS
 from salesproc.services import apply_changes
 
-from .models import Lead
-from .models_intake import (
-    HONEYPOT_FIELD,
-    INTAKE_LEAD_FIELD_NAMES,
-    INTAKE_LEAD_FIELDS,
-    IntakeForm,
-    IntakeSubmission,
-)
+from .models import HONEYPOT_FIELD, INTAKE_LEAD_FIELD_NAMES, IntakeForm, IntakeSubmission
+from .selectors import CLOSED_STATUSES, matching_team_lead
+from .values import FULL_NAME, clean_lead_values, guess_field
 
 log = logging.getLogger(__name__)
-
-# -- lead values from outside text ---------------------------------------------------
-
-FULL_NAME = "full_name"  # not a lead field: split into first and last name
-FIELD_LABELS = {**dict(INTAKE_LEAD_FIELDS), FULL_NAME: "Full name", "source": "Source"}
-
-# Names people give a column or an input, normalised (lowercase, letters and digits only).
-FIELD_ALIASES = {
-    "first_name": [
-        "firstname",
-        "first",
-        "givenname",
-        "forename",
-        "vorname",
-        "prenom",
-        "fname",
-    ],
-    "last_name": ["lastname", "last", "surname", "familyname", "nachname", "nom", "lname"],
-    FULL_NAME: ["fullname", "name", "contactname", "contact", "person", "yourname"],
-    "email": ["email", "emailaddress", "mail", "emailadresse", "workemail", "businessemail"],
-    "phone": [
-        "phone",
-        "phonenumber",
-        "telephone",
-        "tel",
-        "mobile",
-        "mobilephone",
-        "cell",
-        "telefon",
-        "directphone",
-    ],
-    "job_title": ["jobtitle", "title", "position", "role", "jobrole", "function"],
-    "company_name": [
-        "company",
-        "companyname",
-        "organisation",
-        "organization",
-        "organisationname",
-        "organizationname",
-        "account",
-        "accountname",
-        "employer",
-        "firma",
-        "business",
-    ],
-    "website": ["website", "web", "url", "homepage", "domain", "companywebsite", "site"],
-    "industry": ["industry", "sector", "vertical", "branche"],
-    "employee_count": [
-        "employees",
-        "employeecount",
-        "numberofemployees",
-        "noofemployees",
-        "headcount",
-        "companysize",
-        "size",
-        "staff",
-    ],
-    "country": ["country", "countryname", "nation", "land", "countryregion"],
-    "source": ["source", "leadsource", "origin", "channel"],
-}
-_ALIAS_TO_FIELD = {alias: field for field, aliases in FIELD_ALIASES.items() for alias in aliases}
-for _name in [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source"]:
-    _ALIAS_TO_FIELD[_name.replace("_", "")] = _name
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_INTEGER = re.compile(r"^\d{1,9}$")
-_email_validator = EmailValidator()
-_MAX_LENGTHS = {
-    name: Lead._meta.get_field(name).max_length for name in [*INTAKE_LEAD_FIELD_NAMES, "source"]
-}
-
-
-def normalise_name(name) -> str:
-    return _NON_ALNUM.sub("", str(name or "").strip().lower())
-
-
-def guess_field(name):
-    """The lead field a column header or input name most likely means, or None."""
-    return _ALIAS_TO_FIELD.get(normalise_name(name))
-
-
-def normalise_email(value) -> str:
-    return str(value or "").strip().lower()
-
-
-def split_full_name(value):
-    parts = value.split()
-    if len(parts) == 1:
-        return "", parts[0]
-    return " ".join(parts[:-1]), parts[-1]
-
-
-def clean_lead_values(raw: dict):
-    """({lead field: value}, [problem, ...]) from {field or 'full_name': text}.
-
-    Empty values are left out, so an update never blanks what the CRM already knows.
-    A lead needs a last name and an email or a company.
-    """
-    data, problems = {}, []
-    for field, value in raw.items():
-        text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
-        if not text:
-            continue
-        if field == FULL_NAME:
-            first, last = split_full_name(text)
-            if first and "first_name" not in raw:
-                data.setdefault("first_name", first)
-            data.setdefault("last_name", last)
-            continue
-        if field == "email":
-            text = text.lower()
-            if len(text) > 254:
-                problems.append(f"Email “{text[:40]}…” is too long.")
-                continue
-            try:
-                _email_validator(text)
-            except ValidationError:
-                problems.append(f"“{text}” is not a valid email address.")
-                continue
-        elif field == "employee_count":
-            digits = text.replace(",", "").replace(" ", "").replace("_", "").rstrip("+")
-            if not _INTEGER.match(digits):
-                problems.append(f"Employees “{text}” is not a whole number.")
-                continue
-            data[field] = int(digits)
-            continue
-        limit = _MAX_LENGTHS.get(field)
-        if limit and len(text) > limit:
-            problems.append(f"{FIELD_LABELS[field]} is longer than {limit} characters.")
-            continue
-        data[field] = text
-    if not data.get("last_name"):
-        problems.append("Last name is missing.")
-    if not data.get("email") and not data.get("company_name"):
-        problems.append("Needs an email or a company.")
-    return data, problems
 
 
 # -- intake forms ----------------------------------------------------------------------
@@ -332,7 +190,7 @@ def intake_submission_receive(*, form: IntakeForm, payload: dict) -> IntakeSubmi
 
 
 def enqueue_submission(submission_id):
-    from .tasks import process_intake_submission_task
+    from leads.tasks import process_intake_submission_task
 
     try:
         process_intake_submission_task.delay(submission_id)
@@ -392,30 +250,9 @@ def intake_next_owner(*, form: IntakeForm) -> User:
     return owner
 
 
-CLOSED_STATUSES = ("converted", "disqualified")
-
-
-def matching_team_lead(*, form: IntakeForm, email: str):
-    """The open lead of the form's own team with this email, or None.
-
-    A submission is anonymous: it never sees another team's leads, and never a converted
-    or disqualified one (those are history).
-    """
-    if not email or form.team_id is None:
-        return None
-    return (
-        Lead.objects.filter(email=email, owner__team_id=form.team_id)
-        .exclude(status__in=CLOSED_STATUSES)
-        .order_by("id")
-        .first()
-    )
-
-
 def _save_lead(*, form: IntakeForm, submission: IntakeSubmission, data: dict):
     """Create the lead of a submission, or attach the submission to the team's open lead
     with that email: (lead, outcome, proposed changes). Never writes an existing lead."""
-    from . import services
-
     email = data.get("email", "")
     if email:
         lock_emails([email])
@@ -437,7 +274,7 @@ def _save_lead(*, form: IntakeForm, submission: IntakeSubmission, data: dict):
         )
         return existing, IntakeSubmission.Outcome.ATTACHED, proposed
     owner = intake_next_owner(form=form)
-    lead = services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
+    lead = lead_services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
     # lead_create answers the profile-rule criteria itself.
     return lead, IntakeSubmission.Outcome.CREATED, {}
 
@@ -482,19 +319,6 @@ def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
         return submission
 
 
-def pending_changes_for(lead):
-    """Submissions attached to this lead whose changes the owner has not accepted yet."""
-    return [
-        s
-        for s in lead.intake_submissions.filter(
-            outcome=IntakeSubmission.Outcome.ATTACHED, changes_accepted_at__isnull=True
-        )
-        .select_related("form")
-        .order_by("-received_at", "-id")
-        if s.proposed_changes
-    ]
-
-
 @transaction.atomic
 def intake_submission_accept_changes(
     *, actor: User, lead: Lead, submission_id: int
@@ -504,8 +328,6 @@ def intake_submission_accept_changes(
     The caller has fetched `lead` through get_lead_for_user(..., for_write=True). Each
     offer is accepted once; a converted or disqualified lead is not changed.
     """
-    from . import services
-
     submission = (
         IntakeSubmission.objects.select_for_update()
         .filter(pk=submission_id, lead=lead, outcome=IntakeSubmission.Outcome.ATTACHED)
@@ -520,7 +342,7 @@ def intake_submission_accept_changes(
             {"submission": f"This lead is {lead.get_status_display().lower()}; it is not changed."}
         )
     values = {name: new for name, (_, new) in (submission.proposed_changes or {}).items()}
-    services.lead_update(actor=actor, lead=lead, data=values)
+    lead_services.lead_update(actor=actor, lead=lead, data=values)
     submission.changes_accepted_at = timezone.now()
     submission.changes_accepted_by = actor
     submission.save(update_fields=["changes_accepted_at", "changes_accepted_by"])
