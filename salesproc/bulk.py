@@ -7,6 +7,7 @@ bulk_update do the same work. The lead import uses these; any batch job may.
 """
 
 import json
+import zlib
 
 from django.db import connection, models
 from django.utils import timezone
@@ -96,3 +97,21 @@ def bulk_update(model, objects, fields):
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def lock_emails(emails, *, namespace=4242):
+    """Serialise writers of rows keyed by these emails until the transaction ends (PostgreSQL).
+
+    Takes advisory locks in a fixed order so two importers can't deadlock. Other
+    databases serialise writers anyway (SQLite) and skip this.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({zlib.crc32(e.encode()) - 2**31 for e in emails if e})
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int[]) AS k",
+            [namespace, keys],
+        )

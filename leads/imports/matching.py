@@ -7,8 +7,8 @@ importer cannot see, and a converted or disqualified lead, are never changed."""
 from leads.intake.models import (
     INTAKE_LEAD_FIELD_NAMES,
 )
-from leads.intake.services import lock_emails
 from leads.models import Lead
+from salesproc.bulk import lock_emails
 
 BATCH_SIZE = 1000
 

@@ -12,15 +12,15 @@ Lead values come from outside text through `values` (the CSV import uses it too)
 
 import logging
 import secrets
-import zlib
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from leads import services as lead_services
 from leads.models import Lead
+from salesproc.bulk import lock_emails
 from salesproc.events import acting_via, record_event
 from salesproc.models import Team, User
 from salesproc.processes import LEADS
@@ -196,24 +196,6 @@ def enqueue_submission(submission_id):
         process_intake_submission_task.delay(submission_id)
     except Exception:  # broker down: stored as pending, the sweep enqueues it again
         log.warning("could not enqueue intake submission %s", submission_id, exc_info=True)
-
-
-def lock_emails(emails):
-    """Serialise writers of leads with these emails until the transaction ends (PostgreSQL).
-
-    Takes advisory locks in a fixed order so two importers can't deadlock. Other
-    databases serialise writers anyway (SQLite) and skip this.
-    """
-    if connection.vendor != "postgresql":
-        return
-    keys = sorted({zlib.crc32(e.encode()) - 2**31 for e in emails if e})
-    if not keys:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(4242, k) FROM unnest(%s::int[]) AS k",
-            [keys],
-        )
 
 
 def team_candidates(team: Team):
