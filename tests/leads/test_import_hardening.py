@@ -193,7 +193,7 @@ def test_intake_processing_records_its_events_via_intake(
         channels.append((kwargs["name"], events.current_via()))
         return original(**kwargs)
 
-    monkeypatch.setattr("leads.services.record_event", spy)
+    monkeypatch.setattr("leads.services.leads.record_event", spy)
     with django_capture_on_commit_callbacks(execute=False):
         submission = intake.intake_submission_receive(
             form=form, payload={"last_name": "Via", "email": "via@x.test"}
