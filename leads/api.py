@@ -1,3 +1,11 @@
+"""API of leads (with their qualify, disqualify, convert and accept-intake-changes
+actions), the qualification criteria and the disqualification reasons.
+
+Just over 500 lines, on purpose: one resource's serializers sit beside its viewset, and
+the three resources share the answer and result serializers. The intake endpoint and
+the import API are leads/intake/api.py.
+"""
+
 import django_filters
 from django.db.models import F
 from drf_spectacular.types import OpenApiTypes

@@ -1,5 +1,9 @@
 """Lead scoring: pure functions over a snapshot of the criteria. No database access.
 
+One concept in one module (a little over 500 lines): the criterion snapshot, the
+profile rules, answer parsing and the score with its verdict read each other's rules,
+and the tests cover them together.
+
 The bulk importer and the services share these. A criteria list comes from
 `selectors.current_criteria()` (loaded once) or from a past `CriteriaVersion.criteria` via
 `criteria_from_snapshot()`.
