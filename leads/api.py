@@ -8,6 +8,7 @@ the import API are leads/intake/api.py.
 
 import django_filters
 from django.db.models import F
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import filters, serializers, status, viewsets
@@ -418,7 +419,6 @@ class CriterionViewSet(viewsets.ModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        selectors.current_version()  # the defaults on first use
         return Criterion.objects.order_by("order", "id")
 
     def perform_create(self, serializer):
@@ -443,7 +443,10 @@ class CriterionViewSet(viewsets.ModelViewSet):
     @action(detail=False, methods=["get"])
     def version(self, request):
         """The version in force: its number, thresholds and frozen criteria."""
-        return Response(self._version_body(selectors.current_version()))
+        version = selectors.current_version()
+        if version is None:
+            raise Http404("No criteria version yet.")
+        return Response(self._version_body(version))
 
     @extend_schema(request=ThresholdsSerializer, responses={200: CriteriaVersionSerializer})
     @action(detail=False, methods=["post"])

@@ -244,6 +244,8 @@ def seed(*, stdout=None):
     if len(reps) < len(REPS):
         return
     now = timezone.now()
+    services.criteria_ensure_defaults()  # seeding may write what the selectors only read
+    services.disqualification_reasons_ensure_defaults()
     criteria = selectors.current_criteria()
     reasons = selectors.active_reasons()
     reason_for = {r.name: r for r in reasons}

@@ -62,14 +62,10 @@ FREE_MAIL_DOMAINS = {
 # -- criteria -----------------------------------------------------------------------
 
 
-def current_version() -> CriteriaVersion:
-    """The criteria version in force; the PROCESSES.md defaults on first use."""
-    version = CriteriaVersion.objects.order_by("-number").first()
-    if version is None:
-        from .services import criteria_ensure_defaults
-
-        version = criteria_ensure_defaults()
-    return version
+def current_version() -> CriteriaVersion | None:
+    """The criteria version in force. Only reads: migration 0003 (and seed_demo) seed the
+    defaults, and the services that need a version make it when there is none."""
+    return CriteriaVersion.objects.order_by("-number").first()
 
 
 def version_number_of(version_id) -> int | None:
@@ -81,7 +77,9 @@ def version_number_of(version_id) -> int | None:
     )
 
 
-def criteria_of(version: CriteriaVersion) -> Criteria:
+def criteria_of(version: CriteriaVersion | None) -> Criteria:
+    if version is None:
+        return Criteria([])
     return criteria_from_snapshot(
         version.criteria,
         version_id=version.pk,
@@ -101,21 +99,12 @@ def live_criteria():
 
 
 def active_reasons():
-    """Disqualification reasons to offer; the defaults on first use."""
-    reasons = list(DisqualificationReason.objects.filter(is_active=True).order_by("order", "name"))
-    if not reasons and not DisqualificationReason.objects.exists():
-        from .services import disqualification_reasons_ensure_defaults
-
-        disqualification_reasons_ensure_defaults()
-        reasons = list(
-            DisqualificationReason.objects.filter(is_active=True).order_by("order", "name")
-        )
-    return reasons
+    """Disqualification reasons to offer, in their order."""
+    return list(DisqualificationReason.objects.filter(is_active=True).order_by("order", "name"))
 
 
 def all_reasons():
     """Every reason, offered ones first (the admin list)."""
-    active_reasons()
     return DisqualificationReason.objects.order_by("-is_active", "order", "name")
 
 

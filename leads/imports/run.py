@@ -23,7 +23,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from leads import scoring, selectors
+from leads import scoring
 from leads.fields import PROFILE_FIELDS
 from leads.intake.models import (
     IMPORT_STALE_AFTER,
@@ -32,6 +32,7 @@ from leads.intake.models import (
 )
 from leads.intake.values import clean_lead_values
 from leads.models import Lead, Qualification
+from leads.services.criteria import criteria_in_force
 from salesproc.bulk import bulk_insert, bulk_update, insert_rows
 from salesproc.events import acting_via, record_event, record_events_bulk
 from salesproc.models import User, visible_owner_ids
@@ -151,7 +152,7 @@ def _run(job):
             ImportJob.objects.filter(pk=job.pk).update(total=total, heartbeat_at=timezone.now())
             job.total = total
         done_up_to = job.rows.aggregate(m=Max("row_number"))["m"] or 0
-        criteria = selectors.current_criteria()
+        criteria = criteria_in_force()
         context = _Context(
             job=job,
             actor=job.created_by,

@@ -190,6 +190,7 @@ CRITERION_FIELDS = [
 def criterion_create(*, actor: User, data: dict) -> Criterion:
     """Add a criterion at the end of the questions; publishes a new version."""
     require_admin(actor)
+    criteria_ensure_defaults()  # the first change starts from the defaults
     criterion = Criterion(order=Criterion.objects.count())
     apply_changes(criterion, CRITERION_FIELDS, data)
     _clean_criterion(criterion)
@@ -262,7 +263,7 @@ def criteria_set_thresholds(
     """Change the scores that turn into a verdict; publishes a new version."""
     require_admin(actor)
     _check_thresholds(qualify_at, disqualify_below)
-    current = selectors.current_version()
+    current = criteria_ensure_defaults()
     if (current.qualify_at, current.disqualify_below) == (qualify_at, disqualify_below):
         return current
     return _publish(
@@ -298,6 +299,11 @@ def criteria_load_preset(*, actor: User, preset: str) -> CriteriaVersion:
         qualify_at=chosen["qualify_at"],
         disqualify_below=chosen["disqualify_below"],
     )
+
+
+def criteria_in_force():
+    """The criteria to score with (writers only): version 1 is made when there is none."""
+    return selectors.criteria_of(criteria_ensure_defaults())
 
 
 def criteria_ensure_defaults() -> CriteriaVersion:

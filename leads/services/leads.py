@@ -9,6 +9,7 @@ from django.utils import timezone
 from leads import scoring, selectors
 from leads.fields import LEAD_FIELDS, PROFILE_FIELDS
 from leads.models import Lead, Qualification
+from leads.services.criteria import criteria_in_force
 from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.services import apply_changes, check_owner
@@ -106,7 +107,7 @@ def lead_apply_profile_rules(*, lead, actor=None):
     """
     caller_lead = lead
     lead = lock_lead(lead)  # two intake tasks for one lead must not both start a working copy
-    criteria = selectors.current_criteria()
+    criteria = criteria_in_force()
     working = (
         Qualification.objects.select_for_update().filter(lead=lead, decided_at__isnull=True).first()
     )

@@ -10,6 +10,7 @@ from leads.models import DisqualificationReason, Lead, Qualification
 from salesproc.events import record_event
 from salesproc.models import User
 
+from .criteria import criteria_in_force, disqualification_reasons_ensure_defaults
 from .leads import lock_lead
 
 
@@ -42,7 +43,7 @@ def _record_decision(
     """
     if lead.status == Lead.Status.CONVERTED:
         raise ValidationError("This lead has been converted; its qualification is closed.")
-    criteria = selectors.current_criteria()
+    criteria = criteria_in_force()
     if answered_version is not None and answered_version != criteria.version_number:
         raise ValidationError({"criteria_version": CRITERIA_CHANGED})
     clean, errors = scoring.validate_answers(criteria, answers or {})
@@ -191,7 +192,7 @@ def _resolve_reason(reason):
     text = str(reason or "").strip()
     if not text:
         raise ValidationError({"reason": "Give a reason to disqualify the lead."})
-    selectors.active_reasons()  # the defaults on first use
+    disqualification_reasons_ensure_defaults()  # a fresh database has none yet
     qs = DisqualificationReason.objects.filter(is_active=True)
     found = qs.filter(pk=int(text)).first() if text.isdigit() else None
     found = found or qs.filter(name__iexact=text).first()

@@ -20,7 +20,8 @@ def criteria_admin(request):
     version = selectors.current_version()
     criteria = list(selectors.live_criteria())
     total_weight = sum(c.weight for c in criteria)
-    specs = selectors.criteria_of(version).by_id()
+    in_force = selectors.criteria_of(version)
+    specs = in_force.by_id()
     return render(
         request,
         "leads/criteria.html",
@@ -37,8 +38,8 @@ def criteria_admin(request):
             "total_weight": total_weight,
             "thresholds_form": ThresholdsForm(
                 initial={
-                    "qualify_at": version.qualify_at,
-                    "disqualify_below": version.disqualify_below,
+                    "qualify_at": in_force.qualify_at,
+                    "disqualify_below": in_force.disqualify_below,
                 }
             ),
             "reason_form": ReasonForm(),

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from leads import services
 from leads.imports import import_job_create, import_job_set_mapping, import_job_start
 from tests.factories import PipelineFactory
 
@@ -42,3 +43,20 @@ def form(rep, teammate):
 @pytest.fixture
 def pipeline(db):
     return PipelineFactory(name="New business")
+
+
+@pytest.fixture(autouse=True)
+def _default_criteria(request):
+    """The defaults migration 0003 seeds, again for tests after a transactional flush.
+
+    A transactional test (threads, a live server) empties every table when it ends, so
+    the seeded criteria and reasons would be gone for the tests after it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not {"db", "transactional_db"} & names:
+        return
+    transactional = "transactional_db" in names or (marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    services.criteria_ensure_defaults()
+    services.disqualification_reasons_ensure_defaults()
