@@ -247,6 +247,8 @@ def test_it_rejects_a_malformed_body(api_as, rep):
     )
 
     assert response.status_code == 400
+    lead.refresh_from_db()
+    assert (lead.status, lead.qualifications.count()) == ("new", 0)
 
 
 def test_it_disqualifies_with_a_reason_over_the_api(api_as, rep):

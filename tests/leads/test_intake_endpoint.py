@@ -197,6 +197,7 @@ def test_it_refuses_a_post_without_last_name_or_with_a_bad_email(client, form):
 def test_it_refuses_other_content_types(client, form):
     response = client.post(url_for(form), data="last_name=X", content_type="text/plain")
     assert response.status_code == 415
+    assert IntakeSubmission.objects.count() == 0
 
 
 def test_it_limits_posts_per_key(client, rep, settings, django_capture_on_commit_callbacks):
@@ -231,6 +232,8 @@ def test_it_needs_no_login_and_no_csrf_token(rep, form):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(url_for(form), data={"last_name": "Noether", "email": "emmy@x.test"})
     assert response.status_code == 202
+    submission = IntakeSubmission.objects.get()
+    assert submission.payload == {"last_name": "Noether", "email": "emmy@x.test"}
 
 
 def test_it_stores_the_submission_when_the_broker_is_down(
