@@ -1,5 +1,5 @@
 """Forms of the intake form admin and the CSV import wizard. They validate input only;
-the services in intake.py and imports.py decide and write."""
+the services in leads.intake.services and leads.imports decide and write."""
 
 from django import forms
 
