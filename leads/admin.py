@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from salesproc.admin_support import DomainRecordAdmin
 
+from .intake import admin as intake_admin  # noqa: F401  (intake forms and imports)
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead, Qualification
 
 

@@ -1,5 +1,14 @@
+"""API of leads (with their qualify, disqualify, convert and accept-intake-changes
+actions), the qualification criteria and the disqualification reasons.
+
+Just over 500 lines, on purpose: one resource's serializers sit beside its viewset, and
+the three resources share the answer and result serializers. The intake endpoint and
+the import API are leads/intake/api.py.
+"""
+
 import django_filters
 from django.db.models import F
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import filters, serializers, status, viewsets
@@ -10,7 +19,10 @@ from rest_framework.response import Response
 from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUserField
 from salesproc.processes import LEADS
 
-from . import intake_api, scoring, selectors, services
+from . import scoring, selectors, services
+from .fields import LEAD_FIELDS
+from .intake import api as intake_api
+from .intake import services as intake
 from .models import Criterion, DisqualificationReason, Lead, Qualification
 
 extra_urls = [*intake_api.extra_urls]
@@ -27,17 +39,7 @@ class LeadSerializer(serializers.ModelSerializer):
         model = Lead
         fields = [
             "id",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
-            "company_name",
-            "website",
-            "industry",
-            "employee_count",
-            "country",
-            "source",
+            *LEAD_FIELDS,
             "owner",
             "status",
             "score",
@@ -112,6 +114,13 @@ class QualifyRequestSerializer(serializers.Serializer):
         help_text="Qualify even when the suggested verdict is not “qualify” (rep override).",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    criteria_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The criteria version the answers were given to (as this API answers it). "
+        "Answers to an older version are refused with 400.",
+    )
 
     def validate_answers(self, value):
         seen = set()
@@ -213,6 +222,10 @@ def _result_body(qualification, lead):
     }
 
 
+class AcceptIntakeChangesSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(help_text="The attached intake submission's id.")
+
+
 class LeadViewSet(viewsets.ModelViewSet):
     """Leads: people and companies not yet qualified. Visible: your own (rep), your
     team's (manager), all (admin). Default order: highest score first."""
@@ -236,6 +249,13 @@ class LeadViewSet(viewsets.ModelViewSet):
             .with_list_data()
             .select_related("disqualification_reason")
         )
+
+    def get_object(self):
+        lead = selectors.get_lead_for_user(
+            self.request.user, self.kwargs[self.lookup_field], queryset=self.get_queryset()
+        )
+        self.check_object_permissions(self.request, lead)
+        return lead
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -269,6 +289,7 @@ class LeadViewSet(viewsets.ModelViewSet):
             answers=body.answers_dict(),
             confirm=body.validated_data["confirm"],
             note=body.validated_data["note"],
+            answered_version=body.validated_data["criteria_version"],
         )
         return Response(_result_body(qualification, self._fresh(lead.pk)))
 
@@ -311,6 +332,25 @@ class LeadViewSet(viewsets.ModelViewSet):
                 "deal": lead.converted_deal_id,
             }
         )
+
+    @extend_schema(
+        request=AcceptIntakeChangesSerializer,
+        responses={200: LeadSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
+    @action(detail=True, methods=["post"], url_path="accept-intake-changes")
+    def accept_intake_changes(self, request, pk=None):
+        """Take the values an intake submission attached to this lead offers (each once).
+
+        A website's submission never changes a lead by itself: it is added to the lead's
+        timeline with the fields that differ, and the owner accepts them here.
+        """
+        lead = self.get_object()
+        body = AcceptIntakeChangesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        intake.intake_submission_accept_changes(
+            actor=request.user, lead=lead, submission_id=body.validated_data["submission"]
+        )
+        return Response(LeadSerializer(self._fresh(lead.pk), context={"request": request}).data)
 
     @extend_schema(responses={200: QualificationSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -379,7 +419,6 @@ class CriterionViewSet(viewsets.ModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        selectors.current_version()  # the defaults on first use
         return Criterion.objects.order_by("order", "id")
 
     def perform_create(self, serializer):
@@ -404,7 +443,10 @@ class CriterionViewSet(viewsets.ModelViewSet):
     @action(detail=False, methods=["get"])
     def version(self, request):
         """The version in force: its number, thresholds and frozen criteria."""
-        return Response(self._version_body(selectors.current_version()))
+        version = selectors.current_version()
+        if version is None:
+            raise Http404("No criteria version yet.")
+        return Response(self._version_body(version))
 
     @extend_schema(request=ThresholdsSerializer, responses={200: CriteriaVersionSerializer})
     @action(detail=False, methods=["post"])

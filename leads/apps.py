@@ -13,7 +13,8 @@ class LeadsConfig(AppConfig):
             register_restorable,
         )
 
-        from . import hooks, intake_hooks, services
+        from . import hooks, services
+        from .intake import hooks as intake_hooks
         from .models import Lead
 
         hooks.register()  # leads, criteria, qualification, conversion, metrics

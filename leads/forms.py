@@ -3,26 +3,14 @@ from django.utils.text import slugify
 
 from salesproc.models import users_visible_to
 
+from .fields import LEAD_FIELDS
 from .models import Criterion, Lead
 
 
 class LeadForm(forms.ModelForm):
     class Meta:
         model = Lead
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
-            "company_name",
-            "website",
-            "industry",
-            "employee_count",
-            "country",
-            "source",
-            "owner",
-        ]
+        fields = [*LEAD_FIELDS, "owner"]
         labels = {"employee_count": "Employees", "company_name": "Company"}
         help_texts = {
             "source": "Where the lead came from: web, referral, event, cold call…",

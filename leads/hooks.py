@@ -13,7 +13,7 @@ from salesproc.registry import (
     register_widget,
 )
 
-from . import selectors
+from . import demo, selectors
 from .models import Lead
 
 
@@ -91,6 +91,4 @@ def register():
             order=20,
         )
     )
-    from . import demo
-
     demo.register()

@@ -1,7 +1,11 @@
 """Lead scoring: pure functions over a snapshot of the criteria. No database access.
 
+One concept in one module (a little over 500 lines): the criterion snapshot, the
+profile rules, answer parsing and the score with its verdict read each other's rules,
+and the tests cover them together.
+
 The bulk importer and the services share these. A criteria list comes from
-`current_criteria()` (loaded once) or from a past `CriteriaVersion.criteria` via
+`selectors.current_criteria()` (loaded once) or from a past `CriteriaVersion.criteria` via
 `criteria_from_snapshot()`.
 
 Scoring, in the words a sales manager would use:
@@ -156,13 +160,6 @@ def criteria_from_snapshot(snapshot, **thresholds):
     return Criteria([spec_from_dict(item) for item in snapshot or []], **thresholds)
 
 
-def current_criteria():
-    """The current version's criteria, loaded once (this one reads the database)."""
-    from .selectors import current_criteria as load
-
-    return load()
-
-
 # -- profile rules ------------------------------------------------------------------
 
 
@@ -221,6 +218,45 @@ def profile_rule_answers(criteria, lead_fields: dict) -> dict:
         if value is not None:
             answers[spec.id] = value
     return answers
+
+
+@dataclass
+class ProfileRescore:
+    """A lead's answers after its own fields answered the profile rules, and their score."""
+
+    answers: dict  # {criterion id: value}: what the working qualification stores
+    rule_answers: dict  # the answers the profile rules gave
+    result: "ScoreResult"
+
+    def stored_answers(self):
+        return {str(k): v for k, v in self.answers.items()}
+
+
+def profile_rescore(criteria, lead_fields: dict, *, working=None, latest=None) -> ProfileRescore:
+    """The one rule for rescoring a lead from its profile (the service and the import).
+
+    Start from the working qualification's answers (else the last decided one's; each has
+    `.answers` and `.results`), replace the profile-rule answers, and drop a rule's old
+    answer when the fields no longer decide it (never a rep's answer).
+    """
+    criterion_ids = {spec.id for spec in criteria}
+    rule_answers = profile_rule_answers(criteria, lead_fields)
+    source = working if working is not None else latest
+    answers = {}
+    if source is not None:
+        answers = {int(k): v for k, v in source.answers.items() if int(k) in criterion_ids}
+    previous_profile = (
+        {r["criterion"] for r in working.results if r.get("from_profile")} if working else set()
+    )
+    for spec in criteria:
+        if not spec.has_profile_rule:
+            continue
+        if spec.id in rule_answers:
+            answers[spec.id] = rule_answers[spec.id]
+        elif spec.id in previous_profile:
+            answers.pop(spec.id, None)
+    result = score(criteria, answers, profile=rule_answers.keys())
+    return ProfileRescore(answers=answers, rule_answers=rule_answers, result=result)
 
 
 # -- answers ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Reads for leads: the current criteria, list queries, qualification history, metrics."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import (
@@ -17,6 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import Account, Contact, normalise_domain
+from salesproc.access import get_visible_or_404
 
 from .models import CriteriaVersion, Criterion, DisqualificationReason, Lead
 from .scoring import Criteria, criteria_from_snapshot
@@ -60,17 +62,24 @@ FREE_MAIL_DOMAINS = {
 # -- criteria -----------------------------------------------------------------------
 
 
-def current_version() -> CriteriaVersion:
-    """The criteria version in force; the PROCESSES.md defaults on first use."""
-    version = CriteriaVersion.objects.order_by("-number").first()
+def current_version() -> CriteriaVersion | None:
+    """The criteria version in force. Only reads: migration 0003 (and seed_demo) seed the
+    defaults, and the services that need a version make it when there is none."""
+    return CriteriaVersion.objects.order_by("-number").first()
+
+
+def version_number_of(version_id) -> int | None:
+    """The number of a criteria version given its id (None when there is none)."""
+    if not str(version_id).isdigit():
+        return None
+    return (
+        CriteriaVersion.objects.filter(pk=int(version_id)).values_list("number", flat=True).first()
+    )
+
+
+def criteria_of(version: CriteriaVersion | None) -> Criteria:
     if version is None:
-        from .services import criteria_ensure_defaults
-
-        version = criteria_ensure_defaults()
-    return version
-
-
-def criteria_of(version: CriteriaVersion) -> Criteria:
+        return Criteria([])
     return criteria_from_snapshot(
         version.criteria,
         version_id=version.pk,
@@ -90,25 +99,27 @@ def live_criteria():
 
 
 def active_reasons():
-    """Disqualification reasons to offer; the defaults on first use."""
-    reasons = list(DisqualificationReason.objects.filter(is_active=True).order_by("order", "name"))
-    if not reasons and not DisqualificationReason.objects.exists():
-        from .services import disqualification_reasons_ensure_defaults
-
-        disqualification_reasons_ensure_defaults()
-        reasons = list(
-            DisqualificationReason.objects.filter(is_active=True).order_by("order", "name")
-        )
-    return reasons
+    """Disqualification reasons to offer, in their order."""
+    return list(DisqualificationReason.objects.filter(is_active=True).order_by("order", "name"))
 
 
 def all_reasons():
     """Every reason, offered ones first (the admin list)."""
-    active_reasons()
     return DisqualificationReason.objects.order_by("-is_active", "order", "name")
 
 
 # -- leads --------------------------------------------------------------------------
+
+
+def get_lead_for_user(user, pk, *, for_write=False, queryset=None) -> Lead:
+    """The lead `user` may see, else Http404 (missing and not-yours look the same).
+
+    Whoever sees a lead may change it (its owner, their manager, an admin), so
+    `for_write` only locks the row (call it inside a transaction). `queryset` adds
+    select_related and the like; visibility is applied here whatever it is.
+    """
+    qs = queryset if queryset is not None else Lead.objects.select_related("owner")
+    return get_visible_or_404(qs, user, pk, for_write=for_write)
 
 
 def lead_list(
@@ -206,34 +217,74 @@ def _preferring(qs, *conditions):
     return qs.annotate(**ranks).order_by(*ranks, "id")
 
 
-def conversion_matches(*, lead, user=None):
-    """What converting would reuse: (account or None, contact or None).
+HIDDEN_ACCOUNT_MATCH = "A matching account exists in another team; ask its owner or your manager."
+HIDDEN_CONTACT_MATCH = "A matching contact exists in another team; ask its owner or your manager."
 
-    Matches across the whole CRM so conversion never duplicates a company or a person;
-    records the user can see are preferred when there are several.
+
+@dataclass
+class ConversionMatches:
+    """What converting would reuse, seen by the converting user.
+
+    `account` and `contact` are records the user can see. When none is visible but a
+    record in another team matches, `refusal` says so without naming it: conversion
+    then creates nothing (a second account for the same company would split its
+    history between two teams).
     """
-    contact = None
+
+    account: object = None
+    contact: object = None
+    hidden_account: bool = False
+    hidden_contact: bool = False
+
+    @property
+    def refusal(self):
+        if self.hidden_account:
+            return HIDDEN_ACCOUNT_MATCH
+        if self.hidden_contact:
+            return HIDDEN_CONTACT_MATCH
+        return ""
+
+
+def conversion_matches(*, lead, user) -> ConversionMatches:
+    """The account (by domain) and contact (by email) converting would reuse.
+
+    Only records `user` can see are matched; a match the user cannot see only sets the
+    hidden_* flag.
+    """
+    matches = ConversionMatches()
+    visible_contacts = Contact.objects.visible_to(user)
     if lead.email:
-        contacts = Contact.objects.filter(email__iexact=lead.email).select_related("account")
-        if user is not None:
-            contacts = _preferring(
-                contacts, Q(pk__in=Contact.objects.visible_to(user).values("pk"))
-            )
-        contact = contacts.order_by("id").first() if user is None else contacts.first()
-    account = None
+        same_email = Contact.objects.filter(email__iexact=lead.email)
+        matches.contact = (
+            visible_contacts.filter(email__iexact=lead.email)
+            .select_related("account")
+            .order_by("id")
+            .first()
+        )
+        matches.hidden_contact = matches.contact is None and same_email.exists()
     domain = lead_domain(lead)
+    visible_accounts = Account.objects.visible_to(user)
     if domain:
-        accounts = Account.objects.filter(domain__iexact=domain)
+        contact = matches.contact
         conditions = []
         if contact is not None and contact.account_id:
             # The person's own company wins when it has the same domain.
             conditions.append(Q(pk=contact.account_id))
-        if user is not None:
-            conditions.append(Q(pk__in=Account.objects.visible_to(user).values("pk")))
-        account = _preferring(accounts, *conditions).first()
-    if account is None and contact is not None and contact.account_id:
-        account = contact.account
-    return account, contact
+        matches.account = _preferring(
+            visible_accounts.filter(domain__iexact=domain), *conditions
+        ).first()
+        matches.hidden_account = (
+            matches.account is None and Account.objects.filter(domain__iexact=domain).exists()
+        )
+    contact = matches.contact
+    if (
+        matches.account is None
+        and contact is not None
+        and contact.account_id
+        and visible_accounts.filter(pk=contact.account_id).exists()
+    ):
+        matches.account = contact.account
+    return matches
 
 
 def converted_leads_for(*, user, **filters):

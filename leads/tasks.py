@@ -6,8 +6,9 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from . import imports, intake
-from .models_intake import ImportJob, IntakeSubmission
+from . import imports
+from .intake import services as intake
+from .intake.models import ImportJob, IntakeSubmission
 
 
 @shared_task(acks_late=True)

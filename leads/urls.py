@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/qualify/", views.lead_qualify, name="lead_qualify"),
     path("<int:pk>/qualify/preview/", views.lead_qualify_preview, name="lead_qualify_preview"),
     path("<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path(
+        "<int:pk>/intake/<int:submission_pk>/accept/",
+        views.lead_accept_intake_changes,
+        name="lead_accept_intake_changes",
+    ),
     path("metrics/", views.metrics, name="metrics"),
     path("criteria/", views.criteria_admin, name="criteria"),
     path("criteria/new/", views.criterion_create, name="criterion_create"),
@@ -23,5 +28,5 @@ urlpatterns = [
     path("criteria/versions/<int:number>/", views.criteria_version, name="criteria_version"),
     path("criteria/reasons/", views.reason_create, name="reason_create"),
     path("criteria/reasons/<int:pk>/toggle/", views.reason_toggle, name="reason_toggle"),
-    path("", include("leads.intake_urls")),
+    path("", include("leads.intake.urls")),
 ]

@@ -6,7 +6,7 @@ import io
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from leads.models_intake import IntakeForm
+from leads.intake.models import IntakeForm
 
 
 class IntakeFormFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.models import Account
 from deals.models import Deal
@@ -246,6 +247,8 @@ def test_it_rejects_a_malformed_body(api_as, rep):
     )
 
     assert response.status_code == 400
+    lead.refresh_from_db()
+    assert (lead.status, lead.qualifications.count()) == ("new", 0)
 
 
 def test_it_disqualifies_with_a_reason_over_the_api(api_as, rep):
@@ -475,3 +478,42 @@ def test_it_rejects_a_negative_deal_amount_and_converts_nothing(api_as, rep):
     assert "amount" in response.json()
     assert Lead.objects.get(pk=lead.pk).status == "qualified"
     assert Deal.objects.count() == 0
+
+
+# -- issue 9: the API refuses answers given to criteria that changed meanwhile ---------
+
+CRITERIA_CHANGED = (
+    "An admin changed the questions while you were answering. "
+    "Check the answers below and decide again."
+)
+
+
+def test_the_api_refuses_answers_to_criteria_that_changed_meanwhile(api_as, rep, admin):
+    # Given a rep who read version 1 of the criteria
+    lead = LeadFactory(owner=rep)
+    answered = selectors.current_version().number
+    body = {**answers_body(), "criteria_version": answered}
+    # When an admin publishes version 2 before the rep sends the answers
+    services.criteria_set_thresholds(actor=admin, qualify_at=60, disqualify_below=10)
+    response = api_as(rep).post(f"/api/v1/leads/{lead.pk}/qualify/", body, format="json")
+    # Then the API gives the page's refusal and nothing is decided
+    assert response.status_code == 400
+    assert response.json()["criteria_version"] == [CRITERIA_CHANGED]
+    assert Lead.objects.get(pk=lead.pk).status == "new"
+    assert Qualification.objects.count() == 0
+    # And answering the version in force qualifies
+    body["criteria_version"] = selectors.current_version().number
+    response = api_as(rep).post(f"/api/v1/leads/{lead.pk}/qualify/", body, format="json")
+    assert response.status_code == 200
+    assert response.json()["criteria_version"] == body["criteria_version"]
+
+
+def test_the_service_refuses_answers_to_an_old_version(rep, admin):
+    lead = LeadFactory(owner=rep)
+    answered = selectors.current_version().number
+    services.criteria_set_thresholds(actor=admin, qualify_at=60, disqualify_below=10)
+    with pytest.raises(ValidationError) as caught:
+        services.lead_qualify(
+            actor=rep, lead=lead, answers=default_answers(), answered_version=answered
+        )
+    assert caught.value.message_dict == {"criteria_version": [CRITERIA_CHANGED]}

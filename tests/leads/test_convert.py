@@ -2,22 +2,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import Account, Contact
 from deals.models import Deal
 from leads import services
 from leads.models import Lead
 from salesproc.models import Event
-from tests.factories import AccountFactory, ContactFactory, LeadFactory, PipelineFactory
+from tests.factories import AccountFactory, ContactFactory, LeadFactory
 
 from .factories import default_answers
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pipeline(db):
-    return PipelineFactory(name="New business")
 
 
 def qualified_lead(owner, **fields):
@@ -186,3 +182,67 @@ def test_it_names_and_sizes_the_deal_when_asked(rep, pipeline):
         "Acme: 40 seats",
         Decimal("12000"),
     )
+
+
+# -- issue 8, item 2: conversion sees only what the converting user can see -----------
+
+HIDDEN_ACCOUNT = "A matching account exists in another team; ask its owner or your manager."
+HIDDEN_CONTACT = "A matching contact exists in another team; ask its owner or your manager."
+
+
+def test_it_refuses_to_convert_onto_another_teams_account(rep, other_rep, pipeline):
+    # Given Charlie's account with the lead's domain
+    AccountFactory(owner=other_rep, name="Secret Corp", domain="secret.test")
+    lead = qualified_lead(rep, website="https://secret.test", email="new@secret.test")
+    counts = (Account.objects.count(), Contact.objects.count(), Deal.objects.count())
+    # When Alice converts the lead
+    with pytest.raises(ValidationError) as caught:
+        services.lead_convert(actor=rep, lead=lead)
+    # Then she is told to ask, without the account's name, and nothing is created
+    assert caught.value.messages == [HIDDEN_ACCOUNT]
+    assert (Account.objects.count(), Contact.objects.count(), Deal.objects.count()) == counts
+    lead.refresh_from_db()
+    assert (lead.status, lead.converted_account_id) == ("qualified", None)
+
+
+def test_it_refuses_to_convert_onto_another_teams_contact(rep, other_rep, pipeline):
+    ContactFactory(owner=other_rep, account=None, email="jo@gmail.com")
+    lead = qualified_lead(rep, website="", email="jo@gmail.com")
+    with pytest.raises(ValidationError) as caught:
+        services.lead_convert(actor=rep, lead=lead)
+    assert caught.value.messages == [HIDDEN_CONTACT]
+    assert Contact.objects.count() == 1 and Deal.objects.count() == 0
+
+
+def test_it_prefers_nothing_hidden_when_a_visible_account_matches(rep, other_rep, pipeline):
+    # Given the same domain in Alice's account and in Charlie's
+    AccountFactory(owner=other_rep, domain="both.test")
+    mine = AccountFactory(owner=rep, domain="both.test")
+    lead = qualified_lead(rep, website="both.test", email="x@both.test")
+    lead = services.lead_convert(actor=rep, lead=lead)
+    assert lead.converted_account == mine
+
+
+def test_the_convert_page_does_not_name_a_hidden_match(client, rep, other_rep, pipeline):
+    AccountFactory(owner=other_rep, name="Secret Corp", domain="secret.test")
+    ContactFactory(owner=other_rep, first_name="Hidden", last_name="Person", email="p@secret.test")
+    lead = qualified_lead(rep, website="secret.test", email="p@secret.test")
+    client.force_login(rep)
+    text = client.get(reverse("leads:lead_convert", args=[lead.pk])).content.decode()
+    assert HIDDEN_ACCOUNT in text
+    assert "Secret Corp" not in text and "Hidden Person" not in text
+    assert "disabled" in text
+    # And posting anyway creates nothing and says why
+    response = client.post(reverse("leads:lead_convert", args=[lead.pk]), follow=True)
+    assert HIDDEN_ACCOUNT in response.content.decode()
+    assert Deal.objects.count() == 0
+
+
+def test_the_api_refuses_a_conversion_onto_a_hidden_account(api_as, rep, other_rep, pipeline):
+    AccountFactory(owner=other_rep, name="Secret Corp", domain="secret.test")
+    lead = qualified_lead(rep, website="secret.test", email="new@secret.test")
+    response = api_as(rep).post(f"/api/v1/leads/{lead.pk}/convert/", {}, format="json")
+    assert response.status_code == 400
+    assert HIDDEN_ACCOUNT in str(response.json())
+    assert "Secret Corp" not in str(response.json())
+    assert Deal.objects.count() == 0

@@ -13,35 +13,18 @@ from leads.imports import (
     import_job_run,
     import_job_set_mapping,
     import_job_start,
+    matching,
 )
+from leads.imports import run as import_run
+from leads.intake.models import ImportJob
 from leads.models import Lead
-from leads.models_intake import ImportJob
+from salesproc.bulk import bulk_update
 from salesproc.models import Event
 from tests.factories import LeadFactory
 
 from .intake_factories import HEADER, csv_bytes, csv_upload, lead_rows
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Upload rows as user, map (or keep the guess), start, and let the task run."""
-
-    def _run(user, rows, *, mapping=None, owner=None, **kwargs):
-        upload = rows if isinstance(rows, SimpleUploadedFile) else csv_upload(rows, **kwargs)
-        job = import_job_create(actor=user, upload=upload, owner=owner)
-        if mapping is not None:
-            job = import_job_set_mapping(actor=user, job=job, mapping=mapping)
-        with django_capture_on_commit_callbacks(execute=True):
-            import_job_start(actor=user, job=job)
-        job.refresh_from_db()
-        return job
-
-    return _run
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def outcomes(job):
@@ -122,7 +105,7 @@ def test_it_rejects_bad_emails_and_missing_values_row_by_row(rep, run):
 
 def test_it_imports_the_first_of_duplicates_inside_the_file(rep, run, monkeypatch):
     # Given batches of two rows, and duplicates in the same and in a later batch
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(matching, "BATCH_SIZE", 2)
     rows = [
         HEADER,
         ["Ada", "Lovelace", "ada@x.test", "A", "", "", ""],
@@ -311,11 +294,11 @@ def test_running_a_finished_job_again_does_nothing(rep, run):
 
 def test_it_resumes_a_run_whose_worker_died(rep, run, monkeypatch):
     # Given an import whose worker died after the first batch of two rows
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(matching, "BATCH_SIZE", 2)
     run(rep, [HEADER, *lead_rows(2)])  # rows 2 and 3 of the next file are known already
     job = import_job_create(actor=rep, upload=csv_upload([HEADER, *lead_rows(4)]))
     ImportJob.objects.filter(pk=job.pk).update(state="queued")
-    original = imports._write_batch
+    original = import_run._write_batch
     calls = []
 
     def die_after_first(context, batch):
@@ -324,13 +307,13 @@ def test_it_resumes_a_run_whose_worker_died(rep, run, monkeypatch):
             raise SystemExit("worker killed")
         return original(context, batch)
 
-    monkeypatch.setattr(imports, "_write_batch", die_after_first)
+    monkeypatch.setattr(import_run, "_write_batch", die_after_first)
     with pytest.raises(SystemExit):
         import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.state, job.processed) == ("running", 2)
     # When another worker takes over once the heartbeat is stale
-    monkeypatch.setattr(imports, "_write_batch", original)
+    monkeypatch.setattr(import_run, "_write_batch", original)
     ImportJob.objects.filter(pk=job.pk).update(
         heartbeat_at=job.heartbeat_at - imports.STALE_AFTER * 2
     )
@@ -404,7 +387,7 @@ def test_bulk_rescoring_matches_lead_apply_profile_rules(rep, history):
         lead.save(update_fields=["employee_count"])
     services.lead_apply_profile_rules(lead=service_lead, actor=rep)
     scored = imports.rescore_from_profile(criteria, [bulk_lead])
-    imports.bulk_update(Lead, [lead for lead, _ in scored], ["score"])
+    bulk_update(Lead, [lead for lead, _ in scored], ["score"])
     # Then score, answers, results and verdict are the same
     service_lead.refresh_from_db()
     bulk_lead.refresh_from_db()

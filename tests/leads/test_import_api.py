@@ -4,15 +4,12 @@ import json
 
 import pytest
 
+from leads.intake.models import ImportJob
 from leads.models import Lead
-from leads.models_intake import ImportJob
 
 from .intake_factories import HEADER, csv_upload, lead_rows
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def create(api, rows, capture, **extra):

@@ -4,15 +4,12 @@ import pytest
 from django.urls import reverse
 
 from leads.imports import import_job_create
+from leads.intake.models import ImportJob
 from leads.models import Lead
-from leads.models_intake import ImportJob
 
 from .intake_factories import HEADER, csv_upload, lead_rows
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def upload(client, rows, name="leads.csv", **kwargs):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from leads.models_intake import HONEYPOT_FIELD, IntakeForm, IntakeSubmission
+from leads.intake.models import HONEYPOT_FIELD, IntakeForm, IntakeSubmission
 from salesproc.models import Event
 
 from .intake_factories import IntakeFormFactory

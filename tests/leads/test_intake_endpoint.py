@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from leads.intake.models import HONEYPOT_FIELD, IntakeSubmission
 from leads.models import Lead
-from leads.models_intake import HONEYPOT_FIELD, IntakeSubmission
 from salesproc.models import Event
 
 from .intake_factories import IntakeFormFactory
@@ -19,11 +19,6 @@ def url_for(form):
 
 def post_json(client, form, payload):
     return client.post(url_for(form), data=json.dumps(payload), content_type="application/json")
-
-
-@pytest.fixture
-def form(rep, teammate):
-    return IntakeFormFactory(team=rep.team)
 
 
 def test_it_stores_the_submission_and_answers_202_before_processing(
@@ -57,7 +52,7 @@ def test_it_stores_the_submission_and_answers_202_before_processing(
     assert Event.objects.filter(name="lead.created", object_id=lead.pk).count() == 1
 
 
-def test_it_updates_the_lead_with_the_same_email_instead_of_duplicating(
+def test_it_attaches_a_second_post_to_the_lead_instead_of_duplicating(
     client, form, django_capture_on_commit_callbacks
 ):
     # Given a lead that came in through the form
@@ -71,14 +66,17 @@ def test_it_updates_the_lead_with_the_same_email_instead_of_duplicating(
             form,
             {"last_name": "Hopper", "email": "GRACE@navy.test", "phone": "+1 555 0100"},
         )
-    # Then the one lead is updated
+    # Then the one lead gets the submission on its timeline, the phone offered, not written
+    # (issue 8: an anonymous post never overwrites a lead)
     assert response.status_code == 202
     assert Lead.objects.count() == 1
     lead.refresh_from_db()
-    assert lead.phone == "+1 555 0100"
+    assert lead.phone == ""
     second = IntakeSubmission.objects.get(pk=response.json()["id"])
-    assert (second.state, second.outcome, second.lead_id) == ("processed", "updated", lead.pk)
-    assert Event.objects.filter(name="lead.updated", object_id=lead.pk).count() == 1
+    assert (second.state, second.outcome, second.lead_id) == ("processed", "attached", lead.pk)
+    assert second.proposed_changes == {"phone": ["", "+1 555 0100"]}
+    assert Event.objects.filter(name="lead.updated", object_id=lead.pk).count() == 0
+    assert Event.objects.filter(name="lead.intake_received", object_id=lead.pk).count() == 1
 
 
 def test_it_gives_new_leads_to_the_team_in_turn(
@@ -199,6 +197,7 @@ def test_it_refuses_a_post_without_last_name_or_with_a_bad_email(client, form):
 def test_it_refuses_other_content_types(client, form):
     response = client.post(url_for(form), data="last_name=X", content_type="text/plain")
     assert response.status_code == 415
+    assert IntakeSubmission.objects.count() == 0
 
 
 def test_it_limits_posts_per_key(client, rep, settings, django_capture_on_commit_callbacks):
@@ -233,3 +232,23 @@ def test_it_needs_no_login_and_no_csrf_token(rep, form):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(url_for(form), data={"last_name": "Noether", "email": "emmy@x.test"})
     assert response.status_code == 202
+    submission = IntakeSubmission.objects.get()
+    assert submission.payload == {"last_name": "Noether", "email": "emmy@x.test"}
+
+
+def test_it_stores_the_submission_when_the_broker_is_down(
+    client, form, rep, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a broker (Redis) that refuses every task
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("leads.tasks.process_intake_submission_task.delay", refuse)
+    # When a website posts
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(client, form, {"last_name": "Outage", "email": "o@x.test"})
+    # Then it is answered 202 and the submission is stored, pending for the sweep
+    assert response.status_code == 202
+    submission = IntakeSubmission.objects.get(pk=response.json()["id"])
+    assert (submission.state, submission.payload["email"]) == ("pending", "o@x.test")
+    assert Lead.objects.count() == 0

@@ -7,18 +7,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from leads import intake
+from leads.intake import services as intake
+from leads.intake.models import IntakeSubmission
 from leads.models import Lead
-from leads.models_intake import IntakeSubmission
 from leads.tasks import process_intake_submission_task, requeue_intake_submissions_task
-from tests.factories import LeadFactory, TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory
 
 from .intake_factories import IntakeFormFactory
-
-
-@pytest.fixture
-def form(rep, teammate):
-    return IntakeFormFactory(team=rep.team)
 
 
 def receive(form, payload, capture):
@@ -41,27 +36,6 @@ def test_it_processes_a_submission_once_when_the_task_runs_twice(
     assert Lead.objects.filter(email="twice@x.test").count() == 1
     submission.refresh_from_db()
     assert submission.attempts == 1
-
-
-def test_it_updates_a_lead_of_any_owner_and_keeps_the_owner(
-    form, other_rep, django_capture_on_commit_callbacks
-):
-    # Given Charlie's lead (team South) with this email
-    lead = LeadFactory(owner=other_rep, email="known@x.test", job_title="")
-    submission = receive(
-        form,
-        {"last_name": lead.last_name, "email": "known@x.test", "job_title": "CFO"},
-        django_capture_on_commit_callbacks,
-    )
-    # When it is processed
-    intake.intake_submission_process(submission_id=submission.pk)
-    # Then Charlie's lead is updated and stays his; nobody's turn is used up
-    lead.refresh_from_db()
-    assert lead.job_title == "CFO"
-    assert lead.owner == other_rep
-    assert Lead.objects.count() == 1
-    form.refresh_from_db()
-    assert form.last_owner is None
 
 
 def test_it_answers_the_profile_rules_of_a_new_lead(form, django_capture_on_commit_callbacks):
@@ -192,8 +166,8 @@ def test_two_concurrent_submissions_with_one_email_make_one_lead(rep, teammate):
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    # Then one lead exists, made by one and updated by the other
+    # Then one lead exists, made by one; the other is attached to it
     assert errors == []
     assert Lead.objects.filter(email="race@x.test").count() == 1
     outcomes = sorted(IntakeSubmission.objects.values_list("outcome", flat=True))
-    assert outcomes == ["created", "updated"]
+    assert outcomes == ["attached", "created"]

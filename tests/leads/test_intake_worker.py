@@ -7,8 +7,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from leads.intake.models import ImportJob, IntakeSubmission
 from leads.models import Lead
-from leads.models_intake import ImportJob, IntakeSubmission
 
 from .intake_factories import HEADER, IntakeFormFactory, csv_upload, lead_rows
 

@@ -17,8 +17,8 @@ def now():
 
 @pytest.fixture
 def leads(now, rep, teammate, other_manager):
-    no_budget = DisqualificationReason.objects.create(name="No budget")
-    unresponsive = DisqualificationReason.objects.create(name="Unresponsive")
+    no_budget, _ = DisqualificationReason.objects.get_or_create(name="No budget")
+    unresponsive, _ = DisqualificationReason.objects.get_or_create(name="Unresponsive")
 
     def lead(owner, source, status, created_days, qualified_days=None, reason=None):
         return LeadFactory(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("leads", "0001_initial"),
+        ("leads", "0003_seed_default_criteria_and_reasons"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,10 +11,11 @@ from salesproc.registry import (
     register_settings_link,
 )
 
+from . import services as intake
+from .models import IntakeForm
+
 
 def register():
-    from . import intake_admin  # noqa: F401  (Django admin pages)
-
     register_settings_link(
         SettingsLink(
             "Intake forms",
@@ -76,9 +77,6 @@ DEMO_SUBMISSIONS = [
 def seed_intake_demo(*, stdout=None):
     """One intake form for team North and a few submissions through it. Idempotent."""
     from salesproc.models import Team, User
-
-    from . import intake
-    from .models_intake import IntakeForm
 
     if IntakeForm.objects.filter(name=DEMO_FORM).exists():
         return

@@ -1,7 +1,5 @@
 """Pages of intake forms (admin) and of the CSV import wizard (anyone who qualifies leads)."""
 
-import csv
-import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -9,21 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from leads import imports
 from salesproc.access import get_visible_or_404
+from salesproc.csvfile import csv_download, safe_filename
 from salesproc.processes import LEADS
-from salesproc.view_support import admin_required, process_required
+from salesproc.view_support import admin_required, process_required, safe_next_url
 from salesproc.views import apply_errors
 
-from . import imports, intake
-from .intake_forms import ImportMappingForm, ImportUploadForm, IntakeFormForm
-from .models_intake import (
+from . import services as intake
+from .forms import ImportMappingForm, ImportUploadForm, IntakeFormForm
+from .models import (
     HONEYPOT_FIELD,
     INTAKE_LEAD_FIELDS,
     ImportJob,
@@ -200,7 +200,7 @@ def intake_submission_retry(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Submission {submission.pk} sent for processing again.")
-    return redirect(request.POST.get("next") or submission.form.get_absolute_url())
+    return redirect(safe_next_url(request, submission.form.get_absolute_url()))
 
 
 # -- CSV import wizard -----------------------------------------------------------------
@@ -299,7 +299,8 @@ def import_preview(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("leads:import_map", pk=job.pk)
-    rows = imports.import_job_preview(job=job)
+    preview = imports.import_job_preview_summary(job=job)
+    rows = preview.rows
     mapped = [f for f in imports.MAPPABLE_FIELDS if f in job.mapped_fields()]
     shown = [
         f
@@ -314,6 +315,7 @@ def import_preview(request, pk):
             "rows": rows,
             "columns": [(f, imports.FIELD_LABELS[f]) for f in shown],
             "problem_count": sum(1 for r in rows if r.problems),
+            "preview": preview,
             "steps": _steps(3),
             "encoding": imports.ENCODING_LABELS.get(job.encoding, job.encoding),
             "delimiter": {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(
@@ -373,27 +375,15 @@ def import_progress(request, pk):
     return render(request, "leads/import/_progress.html", {"job": job})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @process_required(LEADS)
 def import_report_csv(request, pk):
     job = _job_for(request, pk)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        for row in imports.import_report_rows(job):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", job.original_name.rsplit(".", 1)[0]).strip("-")
-    filename = f"{(stem or 'leads')[:80]}-import-report.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    stem = job.original_name.rsplit(".", 1)[0]
+    return csv_download(
+        imports.import_report_rows(job),
+        filename=safe_filename(stem, "-import-report.csv", default="leads"),
+    )
 
 
 @login_required

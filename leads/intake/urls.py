@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake_views as views
+from . import views
 
 urlpatterns = [
     path("intake/", views.intake_form_list, name="intake_form_list"),

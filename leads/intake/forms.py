@@ -1,13 +1,14 @@
 """Forms of the intake form admin and the CSV import wizard. They validate input only;
-the services in intake.py and imports.py decide and write."""
+the services in leads.intake.services and leads.imports decide and write."""
 
 from django import forms
 
+from leads.imports.mapping import MAPPABLE_FIELDS
+from leads.imports.reading import max_import_bytes
 from salesproc.models import Team, users_visible_to
 
-from .imports import MAPPABLE_FIELDS, max_import_bytes
-from .intake import FIELD_LABELS, FULL_NAME, guess_field
-from .models_intake import INTAKE_LEAD_FIELDS
+from .models import INTAKE_LEAD_FIELDS
+from .values import FIELD_LABELS, FULL_NAME, guess_field
 
 ALIAS_HELP = (
     "One per line, when your website's form uses other names, e.g. “company = company_name” "

@@ -20,34 +20,20 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from leads import imports
 from salesproc.api_support import RunsProcess, VisibleUserField, validation_error_body
 from salesproc.processes import LEADS
-from salesproc.throttling import FailOpenThrottleMixin
 
-from . import imports, intake
-from .models_intake import ImportJob, ImportRowResult, IntakeForm
+from . import services as intake
+from .models import ImportJob, ImportRowResult, IntakeForm
+from .throttling import IntakeKeyThrottle
 
 MAX_INTAKE_BYTES = 64 * 1024
-DEFAULT_INTAKE_RATE = "30/min"
 
 
 # -- intake endpoint -------------------------------------------------------------------
-
-
-class IntakeKeyThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
-    """Per form key, in the cache: a website can't flood the CRM (settings: 'intake' rate)."""
-
-    scope = "intake"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_INTAKE_RATE
-
-    def get_cache_key(self, request, view):
-        return f"throttle_intake_{view.kwargs.get('key', '')[:64]}"
 
 
 IntakeAccepted = inline_serializer(
@@ -102,8 +88,10 @@ class IntakeSubmitView(APIView):
             "Public endpoint for websites: JSON or form fields named after lead fields "
             "(first_name, last_name, email, phone, job_title, company_name, website, "
             "industry, employee_count, country; `name` and `company` are understood too). "
-            "The submission is stored and answered with 202 before the lead is created or "
-            "updated (same email: updated) by a background task. A browser form post is "
+            "The submission is stored and answered with 202 before a background task makes "
+            "the lead. It never changes an existing lead: when an open lead of the form's "
+            "team has the same email, the submission is added to its timeline and the "
+            "owner may accept the fields that differ. A browser form post is "
             "redirected to the form's thank-you page when it has one. Bodies over 64 KB, "
             "malformed JSON and submissions with no usable field are refused with 400; an "
             "unknown or inactive key is 404; too many posts to one key is 429."

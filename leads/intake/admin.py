@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models_intake import ImportJob, ImportRowResult, IntakeForm, IntakeSubmission
+from .models import ImportJob, ImportRowResult, IntakeForm, IntakeSubmission
 
 
 @admin.register(IntakeForm)

@@ -1,175 +1,36 @@
 """Leads that arrive without typing: intake forms and their submissions.
 
 A website posts to an intake form's key. The submission is stored as received; a task
-then creates or updates the lead (same email: update, never a duplicate), answers the
-profile-rule criteria and gives a new lead to the next member of the form's team.
+then makes a new lead for the next member of the form's team (answering the
+profile-rule criteria), or, when an open lead of that team has the same email,
+attaches the submission to it as an event with the fields that differ, which the owner
+may accept. An anonymous post never overwrites a lead, never sees another team's lead
+and never touches a converted or disqualified one.
 
-The helpers at the top turn outside text (a posted field, a CSV cell) into lead values;
-the CSV import (imports.py) uses the same ones.
+Lead values come from outside text through `values` (the CSV import uses it too).
 """
 
 import logging
-import re
 import secrets
-import zlib
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from salesproc.events import record_event
+from leads import services as lead_services
+from leads.models import Lead
+from salesproc.bulk import lock_emails
+from salesproc.events import acting_via, record_event
 from salesproc.models import Team, User
 from salesproc.processes import LEADS
 from salesproc.services import apply_changes
 
-from .models import Lead
-from .models_intake import (
-    HONEYPOT_FIELD,
-    INTAKE_LEAD_FIELD_NAMES,
-    INTAKE_LEAD_FIELDS,
-    IntakeForm,
-    IntakeSubmission,
-)
+from .models import HONEYPOT_FIELD, INTAKE_LEAD_FIELD_NAMES, IntakeForm, IntakeSubmission
+from .selectors import CLOSED_STATUSES, matching_team_lead
+from .values import FULL_NAME, clean_lead_values, guess_field
 
 log = logging.getLogger(__name__)
-
-# -- lead values from outside text ---------------------------------------------------
-
-FULL_NAME = "full_name"  # not a lead field: split into first and last name
-FIELD_LABELS = {**dict(INTAKE_LEAD_FIELDS), FULL_NAME: "Full name", "source": "Source"}
-
-# Names people give a column or an input, normalised (lowercase, letters and digits only).
-FIELD_ALIASES = {
-    "first_name": [
-        "firstname",
-        "first",
-        "givenname",
-        "forename",
-        "vorname",
-        "prenom",
-        "fname",
-    ],
-    "last_name": ["lastname", "last", "surname", "familyname", "nachname", "nom", "lname"],
-    FULL_NAME: ["fullname", "name", "contactname", "contact", "person", "yourname"],
-    "email": ["email", "emailaddress", "mail", "emailadresse", "workemail", "businessemail"],
-    "phone": [
-        "phone",
-        "phonenumber",
-        "telephone",
-        "tel",
-        "mobile",
-        "mobilephone",
-        "cell",
-        "telefon",
-        "directphone",
-    ],
-    "job_title": ["jobtitle", "title", "position", "role", "jobrole", "function"],
-    "company_name": [
-        "company",
-        "companyname",
-        "organisation",
-        "organization",
-        "organisationname",
-        "organizationname",
-        "account",
-        "accountname",
-        "employer",
-        "firma",
-        "business",
-    ],
-    "website": ["website", "web", "url", "homepage", "domain", "companywebsite", "site"],
-    "industry": ["industry", "sector", "vertical", "branche"],
-    "employee_count": [
-        "employees",
-        "employeecount",
-        "numberofemployees",
-        "noofemployees",
-        "headcount",
-        "companysize",
-        "size",
-        "staff",
-    ],
-    "country": ["country", "countryname", "nation", "land", "countryregion"],
-    "source": ["source", "leadsource", "origin", "channel"],
-}
-_ALIAS_TO_FIELD = {alias: field for field, aliases in FIELD_ALIASES.items() for alias in aliases}
-for _name in [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source"]:
-    _ALIAS_TO_FIELD[_name.replace("_", "")] = _name
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_INTEGER = re.compile(r"^\d{1,9}$")
-_email_validator = EmailValidator()
-_MAX_LENGTHS = {
-    name: Lead._meta.get_field(name).max_length for name in [*INTAKE_LEAD_FIELD_NAMES, "source"]
-}
-
-
-def normalise_name(name) -> str:
-    return _NON_ALNUM.sub("", str(name or "").strip().lower())
-
-
-def guess_field(name):
-    """The lead field a column header or input name most likely means, or None."""
-    return _ALIAS_TO_FIELD.get(normalise_name(name))
-
-
-def normalise_email(value) -> str:
-    return str(value or "").strip().lower()
-
-
-def split_full_name(value):
-    parts = value.split()
-    if len(parts) == 1:
-        return "", parts[0]
-    return " ".join(parts[:-1]), parts[-1]
-
-
-def clean_lead_values(raw: dict):
-    """({lead field: value}, [problem, ...]) from {field or 'full_name': text}.
-
-    Empty values are left out, so an update never blanks what the CRM already knows.
-    A lead needs a last name and an email or a company.
-    """
-    data, problems = {}, []
-    for field, value in raw.items():
-        text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
-        if not text:
-            continue
-        if field == FULL_NAME:
-            first, last = split_full_name(text)
-            if first and "first_name" not in raw:
-                data.setdefault("first_name", first)
-            data.setdefault("last_name", last)
-            continue
-        if field == "email":
-            text = text.lower()
-            if len(text) > 254:
-                problems.append(f"Email “{text[:40]}…” is too long.")
-                continue
-            try:
-                _email_validator(text)
-            except ValidationError:
-                problems.append(f"“{text}” is not a valid email address.")
-                continue
-        elif field == "employee_count":
-            digits = text.replace(",", "").replace(" ", "").replace("_", "").rstrip("+")
-            if not _INTEGER.match(digits):
-                problems.append(f"Employees “{text}” is not a whole number.")
-                continue
-            data[field] = int(digits)
-            continue
-        limit = _MAX_LENGTHS.get(field)
-        if limit and len(text) > limit:
-            problems.append(f"{FIELD_LABELS[field]} is longer than {limit} characters.")
-            continue
-        data[field] = text
-    if not data.get("last_name"):
-        problems.append("Last name is missing.")
-    if not data.get("email") and not data.get("company_name"):
-        problems.append("Needs an email or a company.")
-    return data, problems
 
 
 # -- intake forms ----------------------------------------------------------------------
@@ -329,30 +190,12 @@ def intake_submission_receive(*, form: IntakeForm, payload: dict) -> IntakeSubmi
 
 
 def enqueue_submission(submission_id):
-    from .tasks import process_intake_submission_task
+    from leads.tasks import process_intake_submission_task
 
     try:
         process_intake_submission_task.delay(submission_id)
     except Exception:  # broker down: stored as pending, the sweep enqueues it again
         log.warning("could not enqueue intake submission %s", submission_id, exc_info=True)
-
-
-def lock_emails(emails):
-    """Serialise writers of leads with these emails until the transaction ends (PostgreSQL).
-
-    Takes advisory locks in a fixed order so two importers can't deadlock. Other
-    databases serialise writers anyway (SQLite) and skip this.
-    """
-    if connection.vendor != "postgresql":
-        return
-    keys = sorted({zlib.crc32(e.encode()) - 2**31 for e in emails if e})
-    if not keys:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(4242, k) FROM unnest(%s::int[]) AS k",
-            [keys],
-        )
 
 
 def team_candidates(team: Team):
@@ -389,27 +232,33 @@ def intake_next_owner(*, form: IntakeForm) -> User:
     return owner
 
 
-def _save_lead(*, form: IntakeForm, data: dict):
-    """Create or update the lead of a submission: (lead, outcome)."""
-    from . import services
-
+def _save_lead(*, form: IntakeForm, submission: IntakeSubmission, data: dict):
+    """Create the lead of a submission, or attach the submission to the team's open lead
+    with that email: (lead, outcome, proposed changes). Never writes an existing lead."""
     email = data.get("email", "")
-    existing = None
     if email:
         lock_emails([email])
-        existing = Lead.objects.filter(email=email).order_by("id").first()
+    existing = matching_team_lead(form=form, email=email)
     if existing is not None:
-        changes = {k: v for k, v in data.items() if getattr(existing, k) != v}
-        lead = existing
-        if changes:
-            lead = services.lead_update(actor=None, lead=existing, data=changes)
-        outcome = IntakeSubmission.Outcome.UPDATED
-    else:
-        owner = intake_next_owner(form=form)
-        lead = services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
-        outcome = IntakeSubmission.Outcome.CREATED
-    # lead_create and lead_update answer the profile-rule criteria themselves.
-    return lead, outcome
+        proposed = {
+            name: [getattr(existing, name), value]
+            for name, value in data.items()
+            if getattr(existing, name) != value
+        }
+        offered = ", ".join(sorted(proposed)).replace("_", " ")
+        record_event(
+            subject=existing,
+            name="lead.intake_received",
+            actor=None,
+            summary=f"Sent the form {form.name} again"
+            + (f"; offers changes to {offered}" if proposed else "; nothing new"),
+            data={"submission": submission.pk, "form": form.pk, "proposed": proposed},
+        )
+        return existing, IntakeSubmission.Outcome.ATTACHED, proposed
+    owner = intake_next_owner(form=form)
+    lead = lead_services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
+    # lead_create answers the profile-rule criteria itself.
+    return lead, IntakeSubmission.Outcome.CREATED, {}
 
 
 def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
@@ -418,7 +267,7 @@ def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
     The claim and the lead are one transaction: if the worker dies half-way, the
     submission is pending again and the sweep retries it.
     """
-    with transaction.atomic():
+    with acting_via("intake"), transaction.atomic():
         claimed = IntakeSubmission.objects.filter(
             pk=submission_id, state=IntakeSubmission.State.PENDING
         ).update(state=IntakeSubmission.State.PROCESSING, attempts=F("attempts") + 1)
@@ -430,20 +279,56 @@ def intake_submission_process(*, submission_id: int) -> IntakeSubmission | None:
                 data, problems = intake_lead_values(submission.form, submission.payload)
                 if problems:
                     raise ValidationError(problems)
-                lead, outcome = _save_lead(form=submission.form, data=data)
+                lead, outcome, proposed = _save_lead(
+                    form=submission.form, submission=submission, data=data
+                )
         except ValidationError as exc:
             submission.state = IntakeSubmission.State.FAILED
             submission.error = "; ".join(exc.messages)[:2000]
             submission.lead = None
             submission.outcome = ""
+            submission.proposed_changes = {}
         else:
             submission.state = IntakeSubmission.State.PROCESSED
             submission.error = ""
             submission.lead = lead
             submission.outcome = outcome
+            submission.proposed_changes = proposed
         submission.processed_at = timezone.now()
-        submission.save(update_fields=["state", "error", "lead", "outcome", "processed_at"])
+        submission.save(
+            update_fields=["state", "error", "lead", "outcome", "proposed_changes", "processed_at"]
+        )
         return submission
+
+
+@transaction.atomic
+def intake_submission_accept_changes(
+    *, actor: User, lead: Lead, submission_id: int
+) -> IntakeSubmission:
+    """The owner (or someone who may edit the lead) takes a submission's offered values.
+
+    The caller has fetched `lead` through get_lead_for_user(..., for_write=True). Each
+    offer is accepted once; a converted or disqualified lead is not changed.
+    """
+    submission = (
+        IntakeSubmission.objects.select_for_update()
+        .filter(pk=submission_id, lead=lead, outcome=IntakeSubmission.Outcome.ATTACHED)
+        .first()
+    )
+    if submission is None:
+        raise ValidationError({"submission": "This lead has no such intake submission."})
+    if submission.changes_accepted_at is not None:
+        return submission
+    if lead.status in CLOSED_STATUSES:
+        raise ValidationError(
+            {"submission": f"This lead is {lead.get_status_display().lower()}; it is not changed."}
+        )
+    values = {name: new for name, (_, new) in (submission.proposed_changes or {}).items()}
+    lead_services.lead_update(actor=actor, lead=lead, data=values)
+    submission.changes_accepted_at = timezone.now()
+    submission.changes_accepted_by = actor
+    submission.save(update_fields=["changes_accepted_at", "changes_accepted_by"])
+    return submission
 
 
 @transaction.atomic
