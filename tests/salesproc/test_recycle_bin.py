@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Account, Contact
 from calls.models import Call
-from deals import reports
 from deals.models import Deal, LineItem, StageChange
+from deals.reporting import selectors as reports
 from leads.models import Lead
 from salesproc.models import Event
 from salesproc.tasks import purge_recycle_bin_task
