@@ -169,6 +169,8 @@ class PromptForm(forms.ModelForm):
 
 
 class CompetitorForm(forms.ModelForm):
+    website = forms.URLField(max_length=200, required=False, assume_scheme="https")
+
     class Meta:
         model = Competitor
         fields = [
