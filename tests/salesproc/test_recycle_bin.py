@@ -309,8 +309,8 @@ def test_the_purge_runs_daily_on_beat():
 def test_the_weekly_snapshot_leaves_out_a_binned_deal(rep):
     from datetime import date
 
-    from deals.reporting import services as forecasting
     from deals.models import PipelineSnapshot
+    from deals.reporting import services as forecasting
     from deals.services import deal_delete
 
     kept = DealFactory(owner=rep)
