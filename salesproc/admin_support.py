@@ -6,6 +6,7 @@ domain records. Fix-ups by hand stay possible with the change form.
 """
 
 from django.contrib import admin
+from django.db import models
 
 
 class NoDeleteAdminMixin:
@@ -21,7 +22,8 @@ class NoDeleteAdminMixin:
 
 
 class DomainRecordAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
-    pass
+    # A website typed without a scheme is https, as in the app's own forms.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
