@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from salesproc.access import get_visible_or_404
+from salesproc.registry import deal_list_fields_for
 
 from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
 from .periods import month_range
@@ -86,7 +87,10 @@ def deal_list(
     close_month="",
     account=None,
     ordering="close",
+    field_filters=None,
 ):
+    """The deal list. field_filters: {key: value} for registered deal list fields (another
+    app's columns, such as the opportunity plan); ordering may name one of them too."""
     qs = Deal.objects.visible_to(user).with_list_data().with_weighted_amount()
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(account__name__icontains=search))
@@ -107,8 +111,62 @@ def deal_list(
     months = month_range(close_month) if close_month else None
     if months:
         qs = qs.filter(expected_close_date__range=months)
+    qs, field_order = apply_list_fields(
+        qs, user=user, ordering=ordering, field_filters=field_filters or {}
+    )
+    if field_order is not None:
+        return qs.order_by(field_order, "id")
     order = DEAL_ORDERINGS.get(ordering, ("expected_close_date",))
     return qs.order_by(*order, "id")
+
+
+def apply_list_fields(qs, *, user, ordering="", field_filters):
+    """Annotate and filter by the registered deal list fields asked for (only those).
+
+    Returns (queryset, order expression or None). Unknown filter values are the caller's
+    to refuse (see `unknown_list_field_values`); here they are ignored.
+    """
+    field_order = None
+    for item in deal_list_fields_for(user):
+        value = field_filters.get(item.key) or ""
+        condition = item.filters.get(value, (None, None))[1]
+        sorted_by = ordering in (item.key, f"-{item.key}")
+        if condition is None and not sorted_by:
+            continue
+        qs = item.annotate(qs)
+        if condition is not None:
+            qs = condition(qs) if callable(condition) else qs.filter(condition)
+        if sorted_by:
+            expression = F(item.key)
+            field_order = (
+                expression.desc(nulls_last=True)
+                if ordering.startswith("-")
+                else expression.asc(nulls_last=True)
+            )
+    return qs, field_order
+
+
+def unknown_list_field_values(*, user, params):
+    """{key: message} for registered list field filters given a value they do not know."""
+    errors = {}
+    for item in deal_list_fields_for(user):
+        value = params.get(item.key)
+        if value and value not in item.filters:
+            choices = ", ".join(item.filters)
+            errors[item.key] = f"Unknown value {value!r}; choose one of: {choices}."
+    return errors
+
+
+def list_field_controls(*, user):
+    """The registered fields for the list's sort and filter controls."""
+    return [
+        {
+            "key": item.key,
+            "label": item.label,
+            "choices": [(value, label) for value, (label, _) in item.filters.items()],
+        }
+        for item in deal_list_fields_for(user)
+    ]
 
 
 def deal_totals(qs):

@@ -4,12 +4,14 @@ deal page, deal badges, settings pages, demo data, the stage gate and event subs
 from salesproc import events
 from salesproc.registry import (
     DealBadge,
+    DealListField,
     NavItem,
     Panel,
     SettingsLink,
     StageGate,
     Widget,
     register_deal_badge,
+    register_deal_list_field,
     register_nav,
     register_panel,
     register_settings_link,
@@ -40,6 +42,24 @@ def deal_badges(*, user, deals):
     from . import selectors
 
     return selectors.plan_badges(user=user, deals=deals)
+
+
+def plan_list_field():
+    """The deal list's "Plan" column: sort by the plan's stored completeness, filter by
+    plan status (none, incomplete, complete, stale), all in SQL."""
+    from . import selectors
+
+    def by_status(status):
+        return lambda queryset: selectors.deals_with_plan_status(queryset, status)
+
+    return DealListField(
+        "plan",
+        "Plan",
+        selectors.annotate_plan_completeness,
+        filters={value: (label, by_status(value)) for value, label in selectors.PLAN_STATUSES},
+        process="opportunities",
+        order=10,
+    )
 
 
 def request_review(event):
@@ -96,6 +116,7 @@ def register():
         )
     )
     register_deal_badge(DealBadge("opportunities.plan", deal_badges, process="opportunities"))
+    register_deal_list_field(plan_list_field())
     register_settings_link(
         SettingsLink(
             "Opportunity plan",

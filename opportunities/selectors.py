@@ -106,6 +106,31 @@ def with_plan_status(deals, settings=None):
     )
 
 
+def annotate_plan_completeness(deals):
+    """Deals annotated with `plan`: their plan's stored completeness (None: no plan)."""
+    completeness = OpportunityPlan.objects.filter(deal=OuterRef("pk")).values("completeness")[:1]
+    return deals.annotate(plan=Subquery(completeness))
+
+
+def deals_with_plan_status(deals, status, settings=None):
+    """Deals (annotated by annotate_plan_completeness) whose plan has this status."""
+    settings = settings or plan_settings()
+    cutoff = timezone.now() - timedelta(days=settings.stale_after_days)
+    stale = Exists(
+        OpportunityPlan.objects.filter(
+            Q(touched_at__lt=cutoff) & Q(touched_at__lt=OuterRef("stage_entered_at")),
+            deal=OuterRef("pk"),
+        )
+    )
+    if status == "none":
+        return deals.filter(plan__isnull=True)
+    if status == "stale":
+        return deals.filter(stale)
+    if status == "complete":
+        return deals.filter(~stale, plan__gte=100)
+    return deals.filter(~stale, plan__lt=100)
+
+
 def plan_badges(*, user, deals):
     """{deal id: badge} for the board card and deal list (the registry's deal badges)."""
     ids = [d.pk for d in deals]

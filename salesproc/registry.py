@@ -117,6 +117,25 @@ class DealBadge:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DealListField:
+    """A column a higher app lets the deal list (page and API) sort and filter by.
+
+    annotate(queryset) -> queryset adds an annotation named `key` (the sort value; None
+    sorts last). filters maps a URL value to (label, condition); condition is a Q over the
+    annotated queryset or a callable(queryset) -> queryset. deals calls annotate only when
+    a list is sorted or filtered by the field, so plain lists pay nothing for it.
+    URL: `?sort=key` / `?sort=-key` (API: `?ordering=`) and `?key=value`.
+    """
+
+    key: str
+    label: str
+    annotate: Callable
+    filters: dict = field(default_factory=dict)
+    process: str | None = None
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -128,6 +147,7 @@ class Registry:
     restorables: list = field(default_factory=list)
     owned_records: list = field(default_factory=list)
     deal_badges: list = field(default_factory=list)
+    deal_list_fields: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -237,3 +257,16 @@ def attach_deal_badges(user, deals):
             if pk in by_pk:
                 by_pk[pk].badges.append(item)
     return deals
+
+
+def register_deal_list_field(list_field: DealListField):
+    _replace(registry.deal_list_fields, list_field, lambda f: f.key)
+
+
+def deal_list_fields_for(user):
+    """The registered deal list fields this user may sort and filter by, in order."""
+    return [
+        item
+        for item in sorted(registry.deal_list_fields, key=lambda f: (f.order, f.key))
+        if item.process is None or user.runs(item.process)
+    ]

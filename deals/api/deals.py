@@ -324,6 +324,26 @@ class DealViewSet(viewsets.ModelViewSet):
             )
         return qs.order_by("expected_close_date", "id")
 
+    def filter_queryset(self, queryset):
+        """The usual filters, then the registered list fields (another app's columns, such
+        as `?plan=complete` and `?ordering=-plan`); an unknown value of one is a 400."""
+        queryset = super().filter_queryset(queryset)
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        errors = selectors.unknown_list_field_values(user=self.request.user, params=params)
+        if errors:
+            raise DRFValidationError(errors)
+        queryset, field_order = selectors.apply_list_fields(
+            queryset,
+            user=self.request.user,
+            ordering=params.get("ordering", ""),
+            field_filters=params,
+        )
+        if field_order is not None:
+            queryset = queryset.order_by(field_order, "id")
+        return queryset
+
     def get_object(self):
         """The deal through its one access function (404 when not visible)."""
         deal = selectors.get_deal_for_user(self.request.user, self.kwargs[self.lookup_field])

@@ -85,6 +85,7 @@ def deal_list(request):
         deal_type=params.get("type", ""),
         close_month=params.get("close", ""),
         ordering=params.get("sort", "close"),
+        field_filters=params,
     )
     totals = selectors.deal_totals(qs)
     paginator = Paginator(qs, PAGE_SIZE)
@@ -105,6 +106,7 @@ def deal_list(request):
         "categories": Deal.ForecastCategory.choices,
         "types": Deal.Type.choices,
         "today": timezone.localdate(),
+        "list_fields": selectors.list_field_controls(user=request.user),
     }
     template = "deals/_deal_table.html" if request.htmx else "deals/deal_list.html"
     return render(request, template, context)

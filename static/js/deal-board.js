@@ -2,7 +2,8 @@
  *
  * The drop POSTs the move (stage + the card's version) and asks for JSON. When the
  * server needs more (exit criteria to confirm, a lost reason, a newer version) it
- * answers with a prompt_url: that form opens in a dialog and posts normally. Without
+ * answers with a prompt_url: that form opens in a dialog and posts normally, under the
+ * refusal the form cannot fix itself (a stage gate's "what is missing"). Without
  * JavaScript, or from the keyboard, each card's "Move" menu does the same job.
  */
 (function () {
@@ -44,7 +45,38 @@
     }
   }
 
-  async function openPrompt(url) {
+  // The server's refusals the prompt's fields do not show themselves (a stage gate's
+  // "what is missing", a stale version): shown above the form in the dialog.
+  const FORM_FIELDS = ["exit_criteria_confirmed", "reason", "detail"];
+
+  function refusalOf(errors) {
+    const messages = [];
+    Object.keys(errors || {}).forEach(function (key) {
+      if (FORM_FIELDS.indexOf(key) !== -1) return;
+      const value = errors[key];
+      (Array.isArray(value) ? value : [value]).forEach(function (text) {
+        if (text) messages.push(String(text));
+      });
+    });
+    return messages;
+  }
+
+  function showRefusal(body, messages) {
+    if (!messages.length) return;
+    const box = document.createElement("div");
+    box.className = "form-errors";
+    box.setAttribute("role", "alert");
+    messages.forEach(function (text) {
+      const line = document.createElement("p");
+      line.textContent = text;
+      box.appendChild(line);
+    });
+    const heading = body.querySelector("h2");
+    if (heading) heading.after(box);
+    else body.prepend(box);
+  }
+
+  async function openPrompt(url, errors) {
     const separator = url.indexOf("?") === -1 ? "?" : "&";
     const next = encodeURIComponent(window.location.pathname + window.location.search);
     const response = await fetch(url + separator + "next=" + next, {
@@ -57,6 +89,7 @@
     }
     const body = dialog.querySelector(".move-dialog-body");
     body.innerHTML = await response.text();
+    showRefusal(body, refusalOf(errors));
     if (typeof dialog.showModal === "function") {
       dialog.showModal();
       const first = body.querySelector("input:not([type=hidden]), select, textarea, button");
@@ -93,7 +126,7 @@
       return;
     }
     if (data.prompt_url) {
-      openPrompt(data.prompt_url);
+      openPrompt(data.prompt_url, data.errors);
       return;
     }
     const errors = data.errors || {};

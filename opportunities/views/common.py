@@ -1,0 +1,3 @@
+"""What the opportunity pages share."""
+
+PROCESS = "opportunities"
