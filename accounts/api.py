@@ -1,6 +1,8 @@
 import django_filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from salesproc.api_support import (
     ServiceViewSet,
@@ -12,6 +14,7 @@ from salesproc.models import User
 
 from . import selectors, services
 from .models import Account, Contact
+from .portfolio.services import account_set_management
 from .services import ACCOUNT_FIELDS, CONTACT_FIELDS
 
 
@@ -43,12 +46,18 @@ class AccountSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *ACCOUNT_FIELDS,
+            "is_managed",
             "contact_count",
             "created_at",
             "updated_at",
             "allow_duplicate",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["is_managed", "created_at", "updated_at"]
+
+
+class ManagementSerializer(serializers.Serializer):
+    is_managed = serializers.BooleanField()
+    account_manager = AssignableUserField(required=False, allow_null=True, default=None)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -115,6 +124,24 @@ class AccountViewSet(ServiceViewSet):
         account = selectors.get_account_for_user(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, account)
         return account
+
+    @extend_schema(request=ManagementSerializer, responses={200: AccountSerializer})
+    @action(detail=True, methods=["post"])
+    def management(self, request, pk=None):
+        """Mark the account as managed (a key account) and give it its account manager.
+        Managers and admins only (403 for anyone else who sees the account)."""
+        account = self.get_object()
+        body = ManagementSerializer(data=request.data, context={"request": request})
+        body.instance = account
+        body.is_valid(raise_exception=True)
+        account = account_set_management(
+            actor=request.user,
+            account=account,
+            is_managed=body.validated_data["is_managed"],
+            account_manager=body.validated_data.get("account_manager"),
+        )
+        account = Account.objects.with_list_data().get(pk=account.pk)
+        return Response(AccountSerializer(account, context={"request": request}).data)
 
 
 class ContactViewSet(ServiceViewSet):

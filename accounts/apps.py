@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         )
 
         from . import demo, widgets
+        from .portfolio import demo as portfolio_demo
 
         register_nav(
             NavItem(
@@ -27,10 +28,29 @@ class AccountsConfig(AppConfig):
                 "Contacts", "accounts:contact_list", order=11, active_prefix="/accounts/contacts"
             )
         )
+        register_nav(
+            NavItem(
+                "My accounts",
+                "accounts:my_accounts",
+                process="accounts",
+                order=12,
+                active_prefix="/accounts/mine",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Key accounts",
+                "accounts:portfolio",
+                manager_only=True,
+                order=13,
+                active_prefix="/accounts/portfolio",
+            )
+        )
         register_widget(
             Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
         )
         demo.register()
+        portfolio_demo.register()
         register_restorable(
             Restorable(
                 "contact",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .portfolio import views as portfolio_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,4 +15,11 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("mine/", portfolio_views.my_accounts, name="my_accounts"),
+    path("portfolio/", portfolio_views.portfolio, name="portfolio"),
+    path(
+        "companies/<int:pk>/management/",
+        portfolio_views.account_management,
+        name="account_management",
+    ),
 ]

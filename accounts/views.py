@@ -11,6 +11,7 @@ from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
 from .forms import AccountForm, ContactForm
+from .health.models import AccountHealth
 from .models import Account, Contact
 
 PAGE_SIZE = 25
@@ -48,6 +49,7 @@ def account_detail(request, pk):
         "accounts/account_detail.html",
         {
             "account": account,
+            "account_health": AccountHealth.objects.filter(account=account).first(),
             "contacts": contacts,
             "timeline": timeline_for(account, user=request.user),
             "panels": panels_for(request, account),

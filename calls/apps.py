@@ -8,8 +8,9 @@ class CallsConfig(AppConfig):
     def ready(self):
         from salesproc.registry import Restorable, register_restorable
 
-        from . import hooks, notifications
+        from . import account_signals, hooks, notifications
 
         hooks.register()
         notifications.register()
+        account_signals.register()  # last contact and its health signal
         register_restorable(Restorable("call", "calls.Call", "Call", purge_order=10))
