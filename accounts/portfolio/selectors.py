@@ -105,7 +105,12 @@ def portfolio_by_manager(*, user: User) -> list[dict]:
     rows = (
         Account.objects.visible_to(user)
         .filter(is_managed=True)
-        .values("account_manager", "account_manager__first_name", "account_manager__username")
+        .values(
+            "account_manager",
+            "account_manager__first_name",
+            "account_manager__last_name",
+            "account_manager__username",
+        )
         .annotate(
             accounts=Count("id"),
             at_risk=Count("id", filter=Q(health__band=Band.AT_RISK)),
@@ -115,7 +120,11 @@ def portfolio_by_manager(*, user: User) -> list[dict]:
     )
     return [
         {
-            "name": row["account_manager__first_name"]
+            "name": " ".join(
+                part
+                for part in (row["account_manager__first_name"], row["account_manager__last_name"])
+                if part
+            )
             or row["account_manager__username"]
             or "No account manager",
             "accounts": row["accounts"],

@@ -145,7 +145,7 @@ def test_the_portfolio_shows_the_teams_health_distribution_and_accounts_at_risk(
     body = response.content.decode()
     assert "<svg" in body and "Soylent" not in body
     assert response.context["by_manager"] == [
-        {"name": "Kim", "accounts": 3, "at_risk": 2, "average": 49}
+        {"name": f"Kim {kam.last_name}", "accounts": 3, "at_risk": 2, "average": 49}
     ]
 
 
