@@ -147,3 +147,12 @@ class Contact(SoftDeleteModel):
 
 # Sub-packages' models, so the app's migrations see them.
 from .health.models import AccountHealth  # noqa: E402, F401
+from .plans.models import (  # noqa: E402, F401
+    AccountAction,
+    AccountNeed,
+    AccountPlan,
+    AccountPlanVersion,
+    AccountRisk,
+    PlanPrompt,
+    PlanSettings,
+)
