@@ -49,6 +49,14 @@ class AccountsConfig(AppConfig):
         register_widget(
             Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
         )
+        register_widget(
+            Widget(
+                "accounts.overdue_actions",
+                "accounts/plans/_widget_overdue.html",
+                widgets.overdue_actions,
+                order=15,
+            )
+        )
         demo.register()
         portfolio_demo.register()
         register_restorable(

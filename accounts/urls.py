@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .plans import views as plan_views
 from .portfolio import views as portfolio_views
 
 app_name = "accounts"
@@ -22,4 +23,22 @@ urlpatterns = [
         portfolio_views.account_management,
         name="account_management",
     ),
+    path("companies/<int:pk>/plans/", plan_views.account_plans, name="account_plans"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path(
+        "plans/<int:pk>/<str:step>/",
+        plan_views.plan_review,
+        name="plan_review",
+    ),
+    path(
+        "plans/<int:pk>/add/<str:kind>/",
+        plan_views.plan_item_add,
+        name="plan_item_add",
+    ),
+    path(
+        "plan-items/<str:kind>/<int:pk>/delete/",
+        plan_views.plan_item_delete,
+        name="plan_item_delete",
+    ),
+    path("plan-actions/<int:pk>/done/", plan_views.action_done, name="plan_action_done"),
 ]

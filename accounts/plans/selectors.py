@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from accounts.models import Account
 from salesproc.access import get_visible_or_404
 from salesproc.models import User
+from salesproc.registry import account_measures_for
 
 from .models import (
     AccountAction,
@@ -160,6 +161,19 @@ def overdue_actions(*, user: User, today: date, limit: int = 5) -> tuple[list, i
         .order_by("due_date", "id")
     )
     return list(queryset[:limit]), queryset.count()
+
+
+def account_revenue_figures(*, account: Account, today: date) -> list[tuple[str, object]]:
+    """[(label, amount)] for the money figures other processes register (won revenue over
+    12 months, open pipeline...), in one query."""
+    measures = [m for m in account_measures_for() if m.kind == "money"]
+    if not measures:
+        return []
+    queryset = Account.objects.filter(pk=account.pk)
+    for measure in measures:
+        queryset = measure.annotate(queryset, today=today)
+    row = queryset.values(*[m.key for m in measures]).first() or {}
+    return [(m.label, row.get(m.key)) for m in measures]
 
 
 def plans_for_account(*, account: Account) -> QuerySet:
