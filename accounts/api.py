@@ -14,6 +14,7 @@ from salesproc.models import User
 
 from . import selectors, services
 from .models import Account, Contact
+from .plans import api as plans_api
 from .portfolio.services import account_set_management
 from .services import ACCOUNT_FIELDS, CONTACT_FIELDS
 
@@ -173,3 +174,4 @@ class ContactViewSet(ServiceViewSet):
 def register(router):
     router.register("accounts", AccountViewSet, basename="account")
     router.register("contacts", ContactViewSet, basename="contact")
+    plans_api.register(router)

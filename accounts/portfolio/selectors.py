@@ -5,10 +5,12 @@ annotations registered with `salesproc.registry.register_account_measure`."""
 
 from datetime import date
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.health.models import Band
 from accounts.models import Account
+from accounts.plans.models import AccountAction, AccountPlan
 from salesproc.models import User
 from salesproc.registry import account_measures_for
 
@@ -17,10 +19,32 @@ BASE_ORDERINGS = {
     "-name": F("name").desc(),
     "health": F("health__score").asc(nulls_last=True),
     "-health": F("health__score").desc(nulls_last=True),
+    "overdue": F("overdue_actions").asc(),
+    "-overdue": F("overdue_actions").desc(),
     "owner": F("owner__first_name").asc(),
     "-owner": F("owner__first_name").desc(),
 }
 HEALTH_BUCKETS = [(low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)]
+
+
+def _with_plan(queryset: QuerySet, *, today: date) -> QuerySet:
+    """The latest plan's status and approval date, and the open actions past due."""
+    latest = AccountPlan.objects.filter(account=OuterRef("pk")).order_by("-period", "-id")
+    overdue = (
+        AccountAction.objects.filter(
+            plan__account=OuterRef("pk"), status=AccountAction.Status.OPEN, due_date__lt=today
+        )
+        .order_by()
+        .values("plan__account")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        plan_status_raw=Subquery(latest.values("status")[:1]),
+        plan_approved_at=Subquery(latest.values("approved_at")[:1]),
+        plan_id=Subquery(latest.values("id")[:1]),
+        overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
+    )
 
 
 def _with_measures(queryset: QuerySet, *, today: date) -> QuerySet:
@@ -64,7 +88,7 @@ def managed_accounts(
         queryset = queryset.filter(health__band=band)
     if status in Account.Status.values:
         queryset = queryset.filter(status=status)
-    queryset = _with_measures(queryset, today=today)
+    queryset = _with_measures(_with_plan(queryset, today=today), today=today)
     order = orderings().get(ordering, BASE_ORDERINGS["name"])
     return queryset.order_by(order, "name", "id")
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -7,6 +9,7 @@ from django.utils import timezone
 
 from accounts.health.models import Band
 from accounts.models import Account
+from accounts.plans.selectors import plan_settings
 from accounts.selectors import get_account_for_user
 from salesproc.charts import bar_chart, column_chart
 from salesproc.processes import ACCOUNTS
@@ -23,8 +26,17 @@ PAGE_SIZE = 25
 def _list_context(request, queryset):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     measures = account_measures_for()
+    review_after = timedelta(days=plan_settings().review_interval_days)
+    today = timezone.localdate()
     for account in page:
         account.measure_values = [(m, getattr(account, m.key, None)) for m in measures]
+        account.plan_status = account.plan_status_raw or "none"
+        if (
+            account.plan_status == "approved"
+            and account.plan_approved_at
+            and account.plan_approved_at.date() + review_after <= today
+        ):
+            account.plan_status = "due_for_review"
     return {
         "page": page,
         "measures": measures,

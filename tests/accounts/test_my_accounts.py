@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.health.models import AccountHealth
 from accounts.models import Account
+from accounts.plans.models import AccountPlan as AccountPlanModel
 from deals.models import Deal
 from tests.factories import AccountFactory, DealFactory
 
@@ -182,3 +183,28 @@ def test_the_account_page_shows_health_with_its_reasons(client, rep, kam):
     assert "67 · Watch" in body
     assert "No held call for 74 days: -18" in body
     assert "No deal lost" not in body
+
+
+def test_my_accounts_shows_plan_status_and_overdue_actions(client, rep, kam, manager):
+    from datetime import date
+
+    from accounts.plans import services as plans
+
+    acme = managed(rep, kam, "Acme")
+    managed(rep, kam, "Globex")
+    plan = plans.account_plan_create(actor=kam, account=acme, period="FY2027")
+    plans.account_plan_submit(actor=kam, plan=plan)
+    plans.account_plan_approve(actor=manager, plan=plan)
+    AccountPlanModel.objects.filter(pk=plan.pk).update(
+        approved_at=timezone.now() - timedelta(days=120)
+    )
+    plans.account_action_save(
+        actor=kam,
+        plan=plan,
+        data=plans.ActionInput(description="QBR", owner=kam, due_date=date(2020, 1, 1)),
+    )
+    client.force_login(kam)
+    response = client.get("/accounts/mine/?sort=-overdue")
+    rows = [(a.name, a.plan_status, a.overdue_actions) for a in response.context["page"]]
+    assert rows == [("Acme", "due_for_review", 1), ("Globex", "none", 0)]
+    assert "Due for review" in response.content.decode()
