@@ -16,6 +16,7 @@ class AccountsConfig(AppConfig):
         )
 
         from . import demo, widgets
+        from .plans import demo as plans_demo
         from .portfolio import demo as portfolio_demo
 
         register_nav(
@@ -59,6 +60,7 @@ class AccountsConfig(AppConfig):
         )
         demo.register()
         portfolio_demo.register()
+        plans_demo.register()
         register_restorable(
             Restorable(
                 "contact",
