@@ -16,6 +16,8 @@ class AccountsConfig(AppConfig):
         )
 
         from . import demo, widgets
+        from .health import notifications as health_notifications
+        from .health import own_signals
         from .plans import demo as plans_demo
         from .portfolio import demo as portfolio_demo
 
@@ -58,6 +60,8 @@ class AccountsConfig(AppConfig):
                 order=15,
             )
         )
+        own_signals.register()  # plan current, overdue actions
+        health_notifications.register()  # a drop into at risk
         demo.register()
         portfolio_demo.register()
         plans_demo.register()

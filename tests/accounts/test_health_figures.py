@@ -52,23 +52,29 @@ def test_it_scores_an_account_from_every_signal_by_hand(rep):
     #   calls: (74 - 30) / (90 - 30) * 25 = 18.3 -> -18
     #   revenue: (1 - 40/100) * 20 = 12 -> -12
     #   lost: 1 of 2 * 15 = 7.5 -> -8
+    #   no account plan: -10; no overdue action: 0
     points = {s["key"]: (s["value"], s["points"]) for s in figure["signals"]}
     assert points == {
         "calls.last_held_call": (74, -18),
         "deals.revenue_trend": ({"last": 40000.0, "before": 100000.0}, -12),
         "deals.lost_recently": (1, -8),
+        "accounts.plan_current": (None, -10),
+        "accounts.overdue_actions": (None, 0),
     }
-    assert (figure["score"], figure["band"]) == (62, "watch")
+    assert (figure["score"], figure["band"]) == (52, "watch")
     reasons = [s["reason"] for s in figure["signals"]]
     assert "No held call for 74 days" in reasons
     assert "Won 40,000 in the last 12 months against 100,000 the 12 before" in reasons
 
 
-def test_an_account_with_no_history_loses_only_the_call_signal(rep):
+def test_an_account_with_no_history_loses_the_call_and_plan_signals(rep):
     account = AccountFactory(owner=rep, is_managed=True)
     figure = health_figures(account_ids=[account.pk], today=TODAY)[account.pk]
-    assert figure["score"] == 75
-    assert [s["reason"] for s in figure["signals"] if s["points"]] == ["No held call on record"]
+    assert figure["score"] == 65
+    assert [s["reason"] for s in figure["signals"] if s["points"]] == [
+        "No held call on record",
+        "No account plan",
+    ]
 
 
 def test_bands_split_at_70_and_40():
@@ -89,10 +95,79 @@ def test_the_recompute_stores_every_managed_account_in_batches_and_twice_the_sam
     AccountFactory(owner=rep)  # not managed: not scored
     for account in managed[:2]:
         held_call(account, 3)
-    # one query for the ids, then per batch of 2: three signals and one upsert (+ savepoints)
-    with django_assert_max_num_queries(1 + 3 * (3 + 1 + 2)):
+    # one query for the ids, then per batch of 2: settings, five signals (one reads the plan
+    # settings), the bands before, two upserts, the drops, and the savepoints
+    with django_assert_max_num_queries(1 + 3 * 13):
         assert health_recompute(today=TODAY, batch_size=2) == 5
     first = dict(AccountHealth.objects.values_list("account_id", "score"))
     health_recompute(today=TODAY, batch_size=2)
     assert dict(AccountHealth.objects.values_list("account_id", "score")) == first
-    assert first == {a.pk: (100 if i < 2 else 75) for i, a in enumerate(managed)}
+    assert first == {a.pk: (90 if i < 2 else 65) for i, a in enumerate(managed)}
+
+
+def test_admin_weights_and_bands_change_the_score(rep, admin):
+    from accounts.health.services import health_settings_update
+
+    account = AccountFactory(owner=rep, is_managed=True)
+    health_settings_update(
+        actor=admin, healthy_from=90, watch_from=60, weights={"calls.last_held_call": 40}
+    )
+    figure = health_figures(account_ids=[account.pk], today=TODAY)[account.pk]
+    # no held call: -40 (the admin's weight), no plan: -10
+    assert (figure["score"], figure["band"]) == (50, "at_risk")
+
+
+def test_bad_health_settings_are_refused_and_only_admins_change_them(rep, admin):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from accounts.health.models import HealthSettings
+    from accounts.health.services import health_settings_update
+
+    with pytest.raises(ValidationError) as refused:
+        health_settings_update(
+            actor=admin, healthy_from=40, watch_from=70, weights={"nope": 5, "calls.x": 1}
+        )
+    assert refused.value.message_dict == {
+        "healthy_from": ["Bands need 0 < watch from < healthy from ≤ 100."],
+        "weights": ["No such signal: calls.x, nope."],
+    }
+    with pytest.raises(ValidationError):
+        health_settings_update(
+            actor=admin, healthy_from=70, watch_from=40, weights={"calls.last_held_call": 101}
+        )
+    with pytest.raises(PermissionDenied):
+        health_settings_update(actor=rep, healthy_from=70, watch_from=40, weights={})
+    assert not HealthSettings.objects.exists()
+
+
+def test_a_drop_into_at_risk_notifies_the_account_manager_and_their_manager_once(
+    rep, kam, manager, django_capture_on_commit_callbacks
+):
+    from accounts.health.models import HealthSnapshot
+    from salesproc.models import Event, Notification
+
+    account = AccountFactory(owner=rep, is_managed=True, account_manager=kam, name="Acme")
+    held_call(account, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        health_recompute(today=TODAY)  # 90: healthy
+    # later: two deals lost 10 days before, won revenue down to a tenth, calls stopped
+    lost(account, -70)
+    lost(account, -68)
+    won(account, 10000, 100)
+    won(account, 100000, 500)
+    later = TODAY + timedelta(days=80)  # the last call is now 83 days old
+    with django_capture_on_commit_callbacks(execute=True):
+        health_recompute(today=later)
+        health_recompute(today=later)  # still at risk: no second drop
+    # 100 - 22 (83 days) - 18 (a tenth of the revenue) - 15 (two lost) - 10 (no plan)
+    assert AccountHealth.objects.get(account=account).score == 35
+    assert Event.objects.filter(name="account.health_at_risk").count() == 1
+    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == [
+        "kim",
+        "manager",
+    ]
+    assert Notification.objects.filter(text__startswith="Acme is at risk").count() == 2
+    assert list(HealthSnapshot.objects.values_list("week", "band")) == [
+        (date(2026, 11, 30), "healthy"),
+        (date(2027, 2, 15), "at_risk"),
+    ]
