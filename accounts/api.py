@@ -1,4 +1,5 @@
 import django_filters
+from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from salesproc.api_support import (
 from salesproc.models import User
 
 from . import selectors, services
+from .health import api as health_api
 from .models import Account, Contact
 from .plans import api as plans_api
 from .portfolio.services import account_set_management
@@ -126,6 +128,13 @@ class AccountViewSet(ServiceViewSet):
         self.check_object_permissions(self.request, account)
         return account
 
+    @extend_schema(responses={200: health_api.HealthSerializer})
+    @action(detail=True, methods=["get"])
+    def health(self, request, pk=None):
+        """The account's health: score, band, each signal with its value and points, and
+        the 13-week trend."""
+        return Response(health_api.health_body(self.get_object()))
+
     @extend_schema(request=ManagementSerializer, responses={200: AccountSerializer})
     @action(detail=True, methods=["post"])
     def management(self, request, pk=None):
@@ -169,6 +178,11 @@ class ContactViewSet(ServiceViewSet):
         contact = selectors.get_contact_for_user(self.request.user, self.kwargs["pk"])
         self.check_object_permissions(self.request, contact)
         return contact
+
+
+extra_urls = [
+    path("health-settings/", health_api.health_settings, name="api_health_settings"),
+]
 
 
 def register(router):

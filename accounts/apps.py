@@ -9,9 +9,11 @@ class AccountsConfig(AppConfig):
         from salesproc.registry import (
             NavItem,
             Restorable,
+            SettingsLink,
             Widget,
             register_nav,
             register_restorable,
+            register_settings_link,
             register_widget,
         )
 
@@ -58,6 +60,14 @@ class AccountsConfig(AppConfig):
                 "accounts/plans/_widget_overdue.html",
                 widgets.overdue_actions,
                 order=15,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Account health",
+                "accounts:health_settings",
+                "Signal weights and the healthy, watch and at-risk bands, with a preview.",
+                order=60,
             )
         )
         own_signals.register()  # plan current, overdue actions

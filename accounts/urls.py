@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .health import views as health_views
 from .plans import views as plan_views
 from .portfolio import views as portfolio_views
 
@@ -41,4 +42,5 @@ urlpatterns = [
         name="plan_item_delete",
     ),
     path("plan-actions/<int:pk>/done/", plan_views.action_done, name="plan_action_done"),
+    path("settings/health/", health_views.health_settings, name="health_settings"),
 ]

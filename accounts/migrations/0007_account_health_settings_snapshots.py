@@ -5,34 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_default_plan_prompts'),
+        ("accounts", "0006_default_plan_prompts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HealthSettings',
+            name="HealthSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('healthy_from', models.PositiveSmallIntegerField(default=70)),
-                ('watch_from', models.PositiveSmallIntegerField(default=40)),
-                ('weights', models.JSONField(blank=True, default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("healthy_from", models.PositiveSmallIntegerField(default=70)),
+                ("watch_from", models.PositiveSmallIntegerField(default=40)),
+                ("weights", models.JSONField(blank=True, default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='HealthSnapshot',
+            name="HealthSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(help_text='The Monday of the week.')),
-                ('score', models.PositiveSmallIntegerField()),
-                ('band', models.CharField(choices=[('healthy', 'Healthy'), ('watch', 'Watch'), ('at_risk', 'At risk')], max_length=10)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_history', to='accounts.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField(help_text="The Monday of the week.")),
+                ("score", models.PositiveSmallIntegerField()),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "Healthy"),
+                            ("watch", "Watch"),
+                            ("at_risk", "At risk"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_history",
+                        to="accounts.account",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['account', 'week'],
-                'constraints': [models.UniqueConstraint(fields=('account', 'week'), name='unique_health_week')],
+                "ordering": ["account", "week"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("account", "week"), name="unique_health_week")
+                ],
             },
         ),
     ]
