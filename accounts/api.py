@@ -14,6 +14,7 @@ from salesproc.api_support import (
 from salesproc.models import User
 
 from . import selectors, services
+from .handoffs import api as handoffs_api
 from .health import api as health_api
 from .models import Account, Contact
 from .plans import api as plans_api
@@ -189,3 +190,4 @@ def register(router):
     router.register("accounts", AccountViewSet, basename="account")
     router.register("contacts", ContactViewSet, basename="contact")
     plans_api.register(router)
+    handoffs_api.register(router)

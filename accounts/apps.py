@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
         )
 
         from . import demo, widgets
+        from .handoffs import subscribers as handoff_subscribers
         from .health import notifications as health_notifications
         from .health import own_signals
         from .plans import demo as plans_demo
@@ -51,6 +52,11 @@ class AccountsConfig(AppConfig):
                 active_prefix="/accounts/portfolio",
             )
         )
+        register_nav(
+            NavItem(
+                "Handoffs", "accounts:handoff_list", order=14, active_prefix="/accounts/handoffs"
+            )
+        )
         register_widget(
             Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
         )
@@ -72,6 +78,7 @@ class AccountsConfig(AppConfig):
         )
         own_signals.register()  # plan current, overdue actions
         health_notifications.register()  # a drop into at risk
+        handoff_subscribers.register()  # deal.won opens a handoff
         demo.register()
         portfolio_demo.register()
         plans_demo.register()

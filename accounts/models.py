@@ -146,6 +146,7 @@ class Contact(SoftDeleteModel):
 
 
 # Sub-packages' models, so the app's migrations see them.
+from .handoffs.models import Handoff, HandoffComment  # noqa: E402, F401
 from .health.models import AccountHealth, HealthSettings, HealthSnapshot  # noqa: E402, F401
 from .plans.models import (  # noqa: E402, F401
     AccountAction,

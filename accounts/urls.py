@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .handoffs import views as handoff_views
 from .health import views as health_views
 from .plans import views as plan_views
 from .portfolio import views as portfolio_views
@@ -43,4 +44,9 @@ urlpatterns = [
     ),
     path("plan-actions/<int:pk>/done/", plan_views.action_done, name="plan_action_done"),
     path("settings/health/", health_views.health_settings, name="health_settings"),
+    path("handoffs/", handoff_views.handoff_list, name="handoff_list"),
+    path("handoffs/<int:pk>/", handoff_views.handoff_detail, name="handoff_detail"),
+    path("handoffs/<int:pk>/submit/", handoff_views.handoff_submit, name="handoff_submit"),
+    path("handoffs/<int:pk>/comment/", handoff_views.handoff_comment, name="handoff_comment"),
+    path("handoffs/<int:pk>/accept/", handoff_views.handoff_accept, name="handoff_accept"),
 ]

@@ -122,6 +122,19 @@ class HealthSignal:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HandoffPrefill:
+    """What a higher app knows about a won deal that the handoff debrief starts from (the
+    opportunity plan's stakeholders and their stance...).
+
+    fill(*, deal_id) -> {debrief field: text}; fields already written are never replaced.
+    """
+
+    key: str
+    fill: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -133,6 +146,7 @@ class Registry:
     restorables: list = field(default_factory=list)
     account_measures: list = field(default_factory=list)
     health_signals: list = field(default_factory=list)
+    handoff_prefills: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -176,6 +190,14 @@ def register_account_measure(measure: AccountMeasure):
 
 def register_health_signal(signal: HealthSignal):
     _replace(registry.health_signals, signal, lambda s: s.key)
+
+
+def register_handoff_prefill(prefill: HandoffPrefill):
+    _replace(registry.handoff_prefills, prefill, lambda p: p.key)
+
+
+def handoff_prefills_for():
+    return sorted(registry.handoff_prefills, key=lambda p: (p.order, p.key))
 
 
 def account_measures_for():

@@ -36,6 +36,10 @@ class PlanSettings(models.Model):
     review_interval_days = models.PositiveSmallIntegerField(
         default=91, help_text="An approved plan is due for review this many days later."
     )
+    handoff_due_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="A handoff not submitted this many days after the win shows to the manager.",
+    )
 
     def __str__(self):
         return "Account plan settings"
