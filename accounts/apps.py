@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
         )
 
         from . import demo, widgets
+        from .handoffs import demo as handoffs_demo
         from .handoffs import subscribers as handoff_subscribers
         from .health import notifications as health_notifications
         from .health import own_signals
@@ -82,6 +83,7 @@ class AccountsConfig(AppConfig):
         demo.register()
         portfolio_demo.register()
         plans_demo.register()
+        handoffs_demo.register()
         register_restorable(
             Restorable(
                 "contact",
