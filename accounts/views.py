@@ -48,7 +48,11 @@ def _health_chart(account):
         return ""
     return line_chart(
         [("Health", [row["score"] for row in trend])],
-        [row["week"].strftime("%-d %b") for row in trend],
+        # every third week named, so the labels do not run into each other on a phone
+        [
+            row["week"].strftime("%-d %b") if (len(trend) - 1 - n) % 3 == 0 else ""
+            for n, row in enumerate(trend)
+        ],
         title="Health over the last 13 weeks",
         min_value=0,
         max_value=100,

@@ -1,7 +1,10 @@
 """Demo handoffs: the demo's won deals on rep3's and rep4's key accounts, handed over
 through the same subscriber the deal.won event runs, left pending, submitted or accepted."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from salesproc.models import Event
 from salesproc.registry import DemoSeeder, register_demo
@@ -25,8 +28,9 @@ DEBRIEF = services.Debrief(
 def seed(*, stdout=None):
     if Handoff.objects.exists():
         return
+    recent = timezone.now() - timedelta(days=120)
     won = (
-        Event.objects.filter(name="deal.won", references__isnull=False)
+        Event.objects.filter(name="deal.won", references__isnull=False, created_at__gte=recent)
         .order_by("created_at", "id")
         .distinct()
     )

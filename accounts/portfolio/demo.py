@@ -41,13 +41,17 @@ def seed(*, stdout=None):
             Account.objects.filter(pk__in=candidates[n :: len(managers)]).update(
                 is_managed=True, account_manager=manager
             )
+    if stdout:
+        stdout.write(f"  key accounts: {Account.objects.filter(is_managed=True).count()} managed")
+
+
+@transaction.atomic
+def seed_health(*, stdout=None):
+    """After the plans and handoffs: today's health of every managed account, and history."""
     scored = health_recompute()
     _seed_history()
     if stdout:
-        stdout.write(
-            f"  key accounts: {Account.objects.filter(is_managed=True).count()} managed, "
-            f"{scored} scored"
-        )
+        stdout.write(f"  account health: {scored} scored, 13 weeks of history")
 
 
 def _seed_history():
@@ -75,3 +79,4 @@ def _seed_history():
 
 def register():
     register_demo(DemoSeeder("key accounts", seed, order=80))
+    register_demo(DemoSeeder("account health", seed_health, order=85))
