@@ -77,6 +77,14 @@ class AccountsConfig(AppConfig):
                 order=60,
             )
         )
+        register_settings_link(
+            SettingsLink(
+                "Account plan",
+                "accounts:plan_settings",
+                "The plan's prompts, the review interval and the days a handoff may take.",
+                order=59,
+            )
+        )
         own_signals.register()  # plan current, overdue actions
         health_notifications.register()  # a drop into at risk
         handoff_subscribers.register()  # deal.won opens a handoff

@@ -49,4 +49,5 @@ urlpatterns = [
     path("handoffs/<int:pk>/submit/", handoff_views.handoff_submit, name="handoff_submit"),
     path("handoffs/<int:pk>/comment/", handoff_views.handoff_comment, name="handoff_comment"),
     path("handoffs/<int:pk>/accept/", handoff_views.handoff_accept, name="handoff_accept"),
+    path("settings/account-plan/", plan_views.plan_settings_page, name="plan_settings"),
 ]

@@ -2,7 +2,7 @@ from django import forms
 
 from salesproc.models import users_visible_to
 
-from .models import AccountAction, AccountNeed, AccountRisk
+from .models import AccountAction, AccountNeed, AccountRisk, PlanPrompt, PlanSettings
 
 
 class PlanCreateForm(forms.Form):
@@ -83,3 +83,15 @@ class RiskForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users_visible_to(user)
+
+
+class PlanSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlanSettings
+        fields = ["review_interval_days", "handoff_due_days"]
+
+
+class PromptForm(forms.ModelForm):
+    class Meta:
+        model = PlanPrompt
+        fields = ["section", "text", "help_text", "order", "is_active"]

@@ -8,13 +8,22 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import Account
 from salesproc.errors import StaleVersion
 from salesproc.events import record_event
 from salesproc.models import User, users_visible_to
 
-from .models import AccountAction, AccountNeed, AccountPlan, AccountPlanVersion, AccountRisk
+from .models import (
+    AccountAction,
+    AccountNeed,
+    AccountPlan,
+    AccountPlanVersion,
+    AccountRisk,
+    PlanPrompt,
+    PlanSettings,
+)
 from .selectors import active_prompts, may_approve_plan, may_edit_plan, plan_snapshot
 
 Status = AccountPlan.Status
@@ -319,3 +328,75 @@ def account_plan_item_delete(*, actor: User, item) -> None:
         data={"plan": plan.pk, "item": item.pk},
     )
     item.delete()
+
+
+# Settings → Account plan --------------------------------------------------------------
+
+
+def _check_admin(actor: User):
+    if not actor.is_crm_admin:
+        raise PermissionDenied("Only an admin changes the account plan settings.")
+
+
+@transaction.atomic
+def plan_settings_update(
+    *, actor: User, review_interval_days: int, handoff_due_days: int
+) -> PlanSettings:
+    _check_admin(actor)
+    errors = {}
+    if not 1 <= review_interval_days <= 730:
+        errors["review_interval_days"] = "Between 1 and 730 days."
+    if not 1 <= handoff_due_days <= 90:
+        errors["handoff_due_days"] = "Between 1 and 90 days."
+    if errors:
+        raise ValidationError(errors)
+    settings = PlanSettings.objects.select_for_update().order_by("pk").first() or PlanSettings()
+    settings.review_interval_days = review_interval_days
+    settings.handoff_due_days = handoff_due_days
+    settings.save()
+    record_event(
+        subject=settings,
+        name="account_plan.settings_changed",
+        actor=actor,
+        summary="Account plan settings changed",
+        data={"review_interval_days": review_interval_days, "handoff_due_days": handoff_due_days},
+    )
+    return settings
+
+
+@transaction.atomic
+def plan_prompt_save(
+    *,
+    actor: User,
+    prompt: PlanPrompt | None,
+    section: str,
+    text: str,
+    help_text: str = "",
+    order: int = 100,
+    is_active: bool = True,
+) -> PlanPrompt:
+    """Reword or add a prompt. Plans already started keep the wording they were written
+    against; new plans ask the new one."""
+    _check_admin(actor)
+    created = prompt is None
+    if created:
+        prompt = PlanPrompt(key=_new_key(text))
+    prompt.section, prompt.text, prompt.help_text = section, (text or "").strip(), help_text.strip()
+    prompt.order, prompt.is_active = order, is_active
+    prompt.full_clean()
+    prompt.save()
+    record_event(
+        subject=prompt,
+        name="account_plan.prompt_added" if created else "account_plan.prompt_changed",
+        actor=actor,
+        summary=f"Account plan prompt {'added' if created else 'changed'}: {prompt.text[:150]}",
+    )
+    return prompt
+
+
+def _new_key(text: str) -> str:
+    base = slugify(text)[:50].replace("-", "_") or "prompt"
+    key, n = base, 2
+    while PlanPrompt.objects.filter(key=key).exists():
+        key, n = f"{base}_{n}", n + 1
+    return key

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import get_account_for_user
 from salesproc.errors import StaleVersion
-from salesproc.views import apply_errors
+from salesproc.view_support import admin_required
+from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
 from .forms import (
@@ -16,10 +17,12 @@ from .forms import (
     NeedForm,
     PlanAnswersForm,
     PlanCreateForm,
+    PlanSettingsForm,
+    PromptForm,
     RequestChangesForm,
     RiskForm,
 )
-from .models import Section
+from .models import PlanPrompt, Section
 
 
 @login_required
@@ -214,3 +217,49 @@ def action_done(request, pk):
     )
     messages.success(request, "Action done.")
     return redirect(f"{action.plan.get_absolute_url()}#actions")
+
+
+@login_required
+@admin_required
+def plan_settings_page(request):
+    """Settings → Account plan: the review interval, handoff days, and the prompts."""
+    settings = selectors.plan_settings()
+    prompts = list(PlanPrompt.objects.order_by("order", "id"))
+    editing = int_or_none(request.POST.get("prompt") or request.GET.get("edit"))
+    settings_form = PlanSettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None, instance=settings
+    )
+    prompt_form = PromptForm(
+        request.POST if request.POST.get("form") == "prompt" else None,
+        instance=next((p for p in prompts if p.pk == editing), None),
+        prefix="prompt",
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "settings" and settings_form.is_valid():
+                services.plan_settings_update(actor=request.user, **settings_form.cleaned_data)
+                messages.success(request, "Account plan settings saved.")
+                return redirect("accounts:plan_settings")
+            if request.POST.get("form") == "prompt" and prompt_form.is_valid():
+                services.plan_prompt_save(
+                    actor=request.user,
+                    prompt=prompt_form.instance if prompt_form.instance.pk else None,
+                    **prompt_form.cleaned_data,
+                )
+                messages.success(request, "Prompt saved. Plans already started keep their wording.")
+                return redirect("accounts:plan_settings")
+        except ValidationError as exc:
+            apply_errors(
+                settings_form if request.POST.get("form") == "settings" else prompt_form, exc
+            )
+    return render(
+        request,
+        "accounts/plans/settings.html",
+        {
+            "settings_form": settings_form,
+            "prompt_form": prompt_form,
+            "prompts": prompts,
+            "editing": editing,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
