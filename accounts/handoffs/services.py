@@ -115,7 +115,7 @@ def handoff_open_for_won_deal(
 
 def _locked(handoff: Handoff) -> Handoff:
     return (
-        Handoff.objects.select_for_update()
+        Handoff.objects.select_for_update(of=("self",))
         .select_related("account", "account__owner", "from_user", "to_user")
         .get(pk=handoff.pk)
     )

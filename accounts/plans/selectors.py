@@ -52,16 +52,18 @@ def _plans():
 def get_account_plan_for_user(user, pk, *, for_write=False) -> AccountPlan:
     """The plan if its account is visible to `user`, else Http404; for_write also needs
     the user to be the account manager or their manager (PermissionDenied otherwise)."""
-    plan = get_visible_or_404(_plans(), user, pk, for_write=for_write)
+    # A locked read joins only what is never null (PostgreSQL locks no outer join).
+    queryset = AccountPlan.objects.select_related("account") if for_write else _plans()
+    plan = get_visible_or_404(queryset, user, pk, for_write=for_write)
     if for_write and not may_edit_plan(user, plan.account):
         raise PermissionDenied("Only the account manager or their manager edits the plan.")
     return plan
 
 
 def _get_item_for_user(model, user, pk, *, for_write):
-    queryset = model.objects.select_related(
-        "plan", "plan__account", "plan__account__account_manager"
-    )
+    queryset = model.objects.select_related("plan", "plan__account")
+    if not for_write:
+        queryset = queryset.select_related("plan__account__account_manager")
     item = get_visible_or_404(queryset, user, pk, for_write=for_write)
     if for_write and not may_edit_plan(user, item.plan.account):
         raise PermissionDenied("Only the account manager or their manager edits the plan.")
