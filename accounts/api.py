@@ -1,6 +1,9 @@
 import django_filters
-from drf_spectacular.utils import extend_schema_field
+from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from salesproc.api_support import (
     ServiceViewSet,
@@ -11,7 +14,11 @@ from salesproc.api_support import (
 from salesproc.models import User
 
 from . import selectors, services
+from .handoffs import api as handoffs_api
+from .health import api as health_api
 from .models import Account, Contact
+from .plans import api as plans_api
+from .portfolio.services import account_set_management
 from .services import ACCOUNT_FIELDS, CONTACT_FIELDS
 
 
@@ -43,12 +50,18 @@ class AccountSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *ACCOUNT_FIELDS,
+            "is_managed",
             "contact_count",
             "created_at",
             "updated_at",
             "allow_duplicate",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["is_managed", "created_at", "updated_at"]
+
+
+class ManagementSerializer(serializers.Serializer):
+    is_managed = serializers.BooleanField()
+    account_manager = AssignableUserField(required=False, allow_null=True, default=None)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -116,6 +129,31 @@ class AccountViewSet(ServiceViewSet):
         self.check_object_permissions(self.request, account)
         return account
 
+    @extend_schema(responses={200: health_api.HealthSerializer})
+    @action(detail=True, methods=["get"])
+    def health(self, request, pk=None):
+        """The account's health: score, band, each signal with its value and points, and
+        the 13-week trend."""
+        return Response(health_api.health_body(self.get_object()))
+
+    @extend_schema(request=ManagementSerializer, responses={200: AccountSerializer})
+    @action(detail=True, methods=["post"])
+    def management(self, request, pk=None):
+        """Mark the account as managed (a key account) and give it its account manager.
+        Managers and admins only (403 for anyone else who sees the account)."""
+        account = self.get_object()
+        body = ManagementSerializer(data=request.data, context={"request": request})
+        body.instance = account
+        body.is_valid(raise_exception=True)
+        account = account_set_management(
+            actor=request.user,
+            account=account,
+            is_managed=body.validated_data["is_managed"],
+            account_manager=body.validated_data.get("account_manager"),
+        )
+        account = Account.objects.with_list_data().get(pk=account.pk)
+        return Response(AccountSerializer(account, context={"request": request}).data)
+
 
 class ContactViewSet(ServiceViewSet):
     """People at accounts, with the same visibility as accounts."""
@@ -143,6 +181,13 @@ class ContactViewSet(ServiceViewSet):
         return contact
 
 
+extra_urls = [
+    path("health-settings/", health_api.health_settings, name="api_health_settings"),
+]
+
+
 def register(router):
     router.register("accounts", AccountViewSet, basename="account")
     router.register("contacts", ContactViewSet, basename="contact")
+    plans_api.register(router)
+    handoffs_api.register(router)

@@ -10,15 +10,23 @@ class AccountsConfig(AppConfig):
             NavItem,
             OwnedRecords,
             Restorable,
+            SettingsLink,
             Widget,
             register_nav,
             register_owned_records,
             register_restorable,
+            register_settings_link,
             register_widget,
         )
 
         from . import demo, services, widgets
+        from .handoffs import demo as handoffs_demo
+        from .handoffs import subscribers as handoff_subscribers
+        from .health import notifications as health_notifications
+        from .health import own_signals
         from .models import Account, Contact
+        from .plans import demo as plans_demo
+        from .portfolio import demo as portfolio_demo
 
         register_nav(
             NavItem(
@@ -30,10 +38,63 @@ class AccountsConfig(AppConfig):
                 "Contacts", "accounts:contact_list", order=11, active_prefix="/accounts/contacts"
             )
         )
+        register_nav(
+            NavItem(
+                "My accounts",
+                "accounts:my_accounts",
+                process="accounts",
+                order=12,
+                active_prefix="/accounts/mine",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Key accounts",
+                "accounts:portfolio",
+                manager_only=True,
+                order=13,
+                active_prefix="/accounts/portfolio",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Handoffs", "accounts:handoff_list", order=14, active_prefix="/accounts/handoffs"
+            )
+        )
         register_widget(
             Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
         )
+        register_widget(
+            Widget(
+                "accounts.overdue_actions",
+                "accounts/plans/_widget_overdue.html",
+                widgets.overdue_actions,
+                order=15,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Account health",
+                "accounts:health_settings",
+                "Signal weights and the healthy, watch and at-risk bands, with a preview.",
+                order=60,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Account plan",
+                "accounts:plan_settings",
+                "The plan's prompts, the review interval and the days a handoff may take.",
+                order=59,
+            )
+        )
+        own_signals.register()  # plan current, overdue actions
+        health_notifications.register()  # a drop into at risk
+        handoff_subscribers.register()  # deal.won opens a handoff
         demo.register()
+        portfolio_demo.register()
+        plans_demo.register()
+        handoffs_demo.register()
         register_restorable(
             Restorable(
                 "contact",

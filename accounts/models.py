@@ -21,6 +21,19 @@ def normalise_domain(value):
 
 
 class AccountQuerySet(SoftDeleteQuerySet, OwnedQuerySet):
+    def visible_to(self, user):
+        """As for every owned record, and also the accounts `user` manages (or a team they
+        manage manages): an account manager works the account whoever owns it."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_crm_admin:
+            return self
+        condition = Q(owner=user) | Q(account_manager=user)
+        if user.managed_team_ids:
+            condition |= Q(owner__team_id__in=user.managed_team_ids)
+            condition |= Q(account_manager__team_id__in=user.managed_team_ids)
+        return self.filter(condition)
+
     def with_list_data(self):
         return self.select_related("owner", "account_manager").annotate(
             contact_count=Count(
@@ -59,6 +72,12 @@ class Account(SoftDeleteModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_accounts",
+    )
+    is_managed = models.BooleanField(
+        "managed (key account)",
+        default=False,
+        db_index=True,
+        help_text="A key account: it has an account manager, a plan and a health score.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -124,3 +143,17 @@ class Contact(SoftDeleteModel):
 
     def get_absolute_url(self):
         return reverse("accounts:contact_detail", args=[self.pk])
+
+
+# Sub-packages' models, so the app's migrations see them.
+from .handoffs.models import Handoff, HandoffComment  # noqa: E402, F401
+from .health.models import AccountHealth, HealthSettings, HealthSnapshot  # noqa: E402, F401
+from .plans.models import (  # noqa: E402, F401
+    AccountAction,
+    AccountNeed,
+    AccountPlan,
+    AccountPlanVersion,
+    AccountRisk,
+    PlanPrompt,
+    PlanSettings,
+)

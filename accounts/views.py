@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from salesproc.charts import line_chart
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
@@ -11,6 +13,7 @@ from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
 from .forms import AccountForm, ContactForm
+from .health.selectors import account_health, health_trend
 from .models import Account, Contact
 
 PAGE_SIZE = 25
@@ -39,6 +42,24 @@ def account_list(request):
     return render(request, template, context)
 
 
+def _health_chart(account):
+    trend = health_trend(account=account, today=timezone.localdate())
+    if len(trend) < 2:
+        return ""
+    return line_chart(
+        [("Health", [row["score"] for row in trend])],
+        # every third week named, so the labels do not run into each other on a phone
+        [
+            row["week"].strftime("%-d %b") if (len(trend) - 1 - n) % 3 == 0 else ""
+            for n, row in enumerate(trend)
+        ],
+        title="Health over the last 13 weeks",
+        min_value=0,
+        max_value=100,
+        height=180,
+    )
+
+
 @login_required
 def account_detail(request, pk):
     account = selectors.get_account_for_user(request.user, pk)
@@ -48,6 +69,8 @@ def account_detail(request, pk):
         "accounts/account_detail.html",
         {
             "account": account,
+            "account_health": account_health(account=account),
+            "health_chart": _health_chart(account) if account.is_managed else "",
             "contacts": contacts,
             "timeline": timeline_for(account, user=request.user),
             "panels": panels_for(request, account),

@@ -1,6 +1,8 @@
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .models import Account, Contact
+from .plans.selectors import overdue_actions as overdue
 
 
 def my_accounts(request):
@@ -19,3 +21,11 @@ def my_accounts(request):
     else:
         figures["title"] = "My accounts"
     return figures
+
+
+def overdue_actions(request):
+    """Home widget: the user's overdue account-plan action items (hidden when none)."""
+    actions, count = overdue(user=request.user, today=timezone.localdate())
+    if not count:
+        return None
+    return {"actions": actions, "count": count}

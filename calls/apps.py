@@ -13,11 +13,12 @@ class CallsConfig(AppConfig):
             register_restorable,
         )
 
-        from . import hooks, notifications, services
+        from . import account_signals, hooks, notifications, services
         from .models import Call
 
         hooks.register()
         notifications.register()
+        account_signals.register()  # last contact and its health signal
         register_restorable(Restorable("call", "calls.Call", "Call", purge_order=10))
         register_owned_records(
             OwnedRecords(

@@ -15,7 +15,7 @@ class DealsConfig(AppConfig):
             register_restorable,
         )
 
-        from . import hooks, services
+        from . import account_signals, hooks, services
         from .models import Deal
         from .reporting import hooks as report_hooks
         from .reporting import subscribers
@@ -25,6 +25,7 @@ class DealsConfig(AppConfig):
         events.subscribe(
             "deal.stalled", subscribers.STALLED_SUBSCRIBER, subscribers.notify_stalled_owner
         )
+        account_signals.register()  # figures and health signals for account management
         register_restorable(Restorable("deal", "deals.Deal", "Deal", purge_order=30))
         register_owned_records(
             OwnedRecords(

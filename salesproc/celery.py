@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "leads.tasks.requeue_lead_imports_task",
         "schedule": 60.0,
     },
+    "recompute-account-health-nightly": {
+        "task": "accounts.tasks.recompute_account_health_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
     "snapshot-pipeline-weekly": {
         "task": "deals.tasks.snapshot_pipeline_task",
         "schedule": crontab(minute=5, hour=0, day_of_week="mon"),

@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "AccountStatusEnum": "accounts.models.Account.Status",
         "LeadStatusEnum": "leads.models.Lead.Status",
         "CallStatusEnum": "calls.models.Call.Status",
+        "PlanItemLevelEnum": "accounts.plans.models.Priority",
     },
 }
 

@@ -39,6 +39,7 @@ api_urls = [
     path("auth/token/", core_api.obtain_token, name="api_token"),
     path("recycle-bin/", core_api.recycle_bin_list, name="api_recycle_bin"),
     path("recycle-bin/restore/", core_api.recycle_bin_restore, name="api_recycle_bin_restore"),
+    *getattr(accounts.api, "extra_urls", []),
     *getattr(leads.api, "extra_urls", []),
     *getattr(deals.api, "extra_urls", []),
     *getattr(calls.api, "extra_urls", []),

@@ -1,0 +1,72 @@
+"""What calls tells account management: the last held call, as a figure on My accounts
+and as a health signal (days since the last held call against the expected cadence)."""
+
+from datetime import date
+
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import TruncDate
+
+from salesproc.registry import (
+    AccountMeasure,
+    HealthSignal,
+    register_account_measure,
+    register_health_signal,
+)
+
+from .models import Call
+
+EXPECTED_CADENCE_DAYS = 30  # a key account hears from us at least monthly
+FULL_PENALTY_AFTER_DAYS = 90
+
+
+def _held_calls():
+    return Call.objects.filter(result=Call.Result.HELD, completed_at__isnull=False)
+
+
+def annotate_last_contact(queryset, *, today: date):
+    last = (
+        _held_calls()
+        .filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(last=Max("completed_at"))
+        .values("last")
+    )
+    return queryset.annotate(last_contact=Subquery(last))
+
+
+def days_since_last_held_call(*, account_ids: list[int], today: date) -> dict[int, int]:
+    """{account_id: days since its last held call}, one query for the batch."""
+    rows = (
+        _held_calls()
+        .filter(account_id__in=account_ids)
+        .values("account_id")
+        .annotate(last=Max(TruncDate("completed_at")))
+    )
+    return {row["account_id"]: (today - row["last"]).days for row in rows}
+
+
+def score_days_since_last_held_call(value, *, weight: int):
+    if value is None:
+        return -weight, "No held call on record"
+    if value <= EXPECTED_CADENCE_DAYS:
+        return 0, f"Last held call {value} days ago"
+    overdue = min(value, FULL_PENALTY_AFTER_DAYS) - EXPECTED_CADENCE_DAYS
+    span = FULL_PENALTY_AFTER_DAYS - EXPECTED_CADENCE_DAYS
+    return -weight * overdue / span, f"No held call for {value} days"
+
+
+def register():
+    register_account_measure(
+        AccountMeasure("last_contact", "Last contact", annotate_last_contact, kind="date", order=30)
+    )
+    register_health_signal(
+        HealthSignal(
+            "calls.last_held_call",
+            "Days since the last held call",
+            days_since_last_held_call,
+            score_days_since_last_held_call,
+            weight=25,
+            order=30,
+        )
+    )

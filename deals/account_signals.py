@@ -1,0 +1,131 @@
+"""What deals tells account management: won revenue over the last 12 months and the open
+pipeline as figures on My accounts, and the revenue trend and recent losses as health
+signals. Each is one query for a whole list or batch of accounts."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from salesproc.registry import (
+    AccountMeasure,
+    HealthSignal,
+    register_account_measure,
+    register_health_signal,
+)
+
+from .models import Deal
+
+LOST_WINDOW_DAYS = 90
+ZERO = Decimal("0")
+
+
+def _sum_subquery(deals):
+    return Subquery(
+        deals.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
+
+
+def annotate_won_revenue(queryset, *, today: date):
+    since = today - timedelta(days=365)
+    won = Deal.objects.filter(status=Deal.Status.WON, closed_at__date__gt=since)
+    return queryset.annotate(won_revenue_12m=Coalesce(_sum_subquery(won), ZERO))
+
+
+def annotate_open_pipeline(queryset, *, today: date):
+    open_deals = Deal.objects.filter(status=Deal.Status.OPEN)
+    return queryset.annotate(open_pipeline=Coalesce(_sum_subquery(open_deals), ZERO))
+
+
+def revenue_trend(*, account_ids: list[int], today: date) -> dict[int, dict]:
+    """{account_id: {"last": won in the last 12 months, "before": the 12 before}}."""
+    year_ago, two_years_ago = today - timedelta(days=365), today - timedelta(days=730)
+    rows = (
+        Deal.objects.filter(
+            account_id__in=account_ids, status=Deal.Status.WON, closed_at__date__gt=two_years_ago
+        )
+        .values("account_id")
+        .annotate(
+            last=Sum("amount", filter=Q(closed_at__date__gt=year_ago)),
+            before=Sum("amount", filter=Q(closed_at__date__lte=year_ago)),
+        )
+    )
+    return {
+        row["account_id"]: {
+            "last": float(row["last"] or 0),
+            "before": float(row["before"] or 0),
+        }
+        for row in rows
+    }
+
+
+def score_revenue_trend(value, *, weight: int):
+    if not value or not value["before"]:
+        return 0, "No won revenue in the 12 months before to compare with"
+    last, before = value["last"], value["before"]
+    if last >= before:
+        return 0, f"Won {last:,.0f} in the last 12 months against {before:,.0f} the 12 before"
+    return (
+        -weight * (1 - last / before),
+        f"Won {last:,.0f} in the last 12 months against {before:,.0f} the 12 before",
+    )
+
+
+def deals_lost_recently(*, account_ids: list[int], today: date) -> dict[int, int]:
+    since = today - timedelta(days=LOST_WINDOW_DAYS)
+    rows = (
+        Deal.objects.filter(
+            account_id__in=account_ids, status=Deal.Status.LOST, closed_at__date__gt=since
+        )
+        .values("account_id")
+        .annotate(lost=Count("id"))
+    )
+    return {row["account_id"]: row["lost"] for row in rows}
+
+
+def score_deals_lost_recently(value, *, weight: int):
+    if not value:
+        return 0, f"No deal lost in the last {LOST_WINDOW_DAYS} days"
+    # one loss costs half the weight, two or more all of it
+    return -weight * min(
+        1, value / 2
+    ), f"{value} deal{'s' if value > 1 else ''} lost in the last {LOST_WINDOW_DAYS} days"
+
+
+def register():
+    register_account_measure(
+        AccountMeasure(
+            "won_revenue_12m", "Won, 12 months", annotate_won_revenue, kind="money", order=10
+        )
+    )
+    register_account_measure(
+        AccountMeasure(
+            "open_pipeline", "Open pipeline", annotate_open_pipeline, kind="money", order=20
+        )
+    )
+    register_health_signal(
+        HealthSignal(
+            "deals.revenue_trend",
+            "Won revenue, last 12 months against the 12 before",
+            revenue_trend,
+            score_revenue_trend,
+            weight=20,
+            order=10,
+        )
+    )
+    register_health_signal(
+        HealthSignal(
+            "deals.lost_recently",
+            "Deals lost in the last 90 days",
+            deals_lost_recently,
+            score_deals_lost_recently,
+            weight=15,
+            order=20,
+        )
+    )
