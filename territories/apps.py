@@ -3,3 +3,51 @@ from django.apps import AppConfig
 
 class TerritoriesConfig(AppConfig):
     name = "territories"
+    verbose_name = "Territory management"
+
+    def ready(self):
+        from salesproc import events
+        from salesproc.registry import (
+            NavItem,
+            Panel,
+            SettingsLink,
+            register_nav,
+            register_panel,
+            register_settings_link,
+        )
+
+        from . import demo, panels, services
+
+        register_nav(
+            NavItem(
+                "Territories",
+                "territories:territory_list",
+                process="territories",
+                order=45,
+                active_prefix="/territories/",
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Territories",
+                "territories:settings",
+                "Whether an account's owner follows its territory's rep.",
+                order=60,
+            )
+        )
+        register_panel(
+            Panel(
+                "accounts.account",
+                "territories.territory",
+                "territories/_account_panel.html",
+                panels.account_territory,
+                process="territories",
+                order=40,
+            )
+        )
+        # New and edited accounts are placed by the rules (pins are kept).
+        for name in ("account.created", "account.updated"):
+            events.subscribe(
+                name, f"territories.assign_{name.split('.')[1]}", services.assign_account_on_event
+            )
+        demo.register()

@@ -1,1 +1,198 @@
-from django.db import models  # noqa: F401
+"""Territory management (PROCESSES.md, 5): territories in a hierarchy, each with its field
+rep, and the assignment rules that decide which territory an account belongs to.
+
+An account's territory is a row of its own (`AccountTerritory`), so `accounts` knows
+nothing of territories; a pinned row keeps the territory a person chose by hand.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def _of_teams(team_ids):
+    """Territories of these teams, or covered by one of their reps. Subqueries, not joins,
+    so that a row lock (select_for_update) works on PostgreSQL."""
+    from salesproc.models import User
+
+    reps = User.objects.filter(team_id__in=team_ids).values("pk")
+    return Q(team_id__in=team_ids) | Q(rep_id__in=reps)
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A rep sees their territories; a manager the team's; an admin all."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_crm_admin:
+            return self
+        condition = Q(rep=user)
+        if user.managed_team_ids:
+            condition |= _of_teams(user.managed_team_ids)
+        return self.filter(condition)
+
+    def editable_by(self, user):
+        """What `user` may change: an admin all, a manager the team's, a rep nothing."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_crm_admin:
+            return self
+        if user.managed_team_ids:
+            return self.filter(_of_teams(user.managed_team_ids))
+        return self.none()
+
+
+class Territory(models.Model):
+    """A region (a territory with children) or a territory a field rep covers."""
+
+    name = models.CharField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="territories",
+    )
+    # The team whose manager looks after it (the rep's team by default).
+    team = models.ForeignKey(
+        "salesproc.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="territories",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "territories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("territories:territory_detail", args=[self.pk])
+
+
+class AssignmentRuleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(territory__in=Territory.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self.filter(territory__in=Territory.objects.editable_by(user))
+
+
+class AssignmentRule(models.Model):
+    """Accounts matching every condition given belong to the rule's territory.
+
+    Rules are tried by priority (lowest first) and the first match wins; empty lists and
+    blank numbers are conditions not asked. Text conditions ignore case; postcodes match
+    by prefix; the radius is measured along the earth's surface (haversine).
+    """
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="rules")
+    priority = models.PositiveIntegerField(unique=True)
+    countries = models.JSONField(default=list, blank=True)
+    regions = models.JSONField(default=list, blank=True)
+    cities = models.JSONField(default=list, blank=True)
+    postcode_prefixes = models.JSONField(default=list, blank=True)
+    industries = models.JSONField(default=list, blank=True)
+    statuses = models.JSONField(default=list, blank=True)
+    employees_min = models.PositiveIntegerField(null=True, blank=True)
+    employees_max = models.PositiveIntegerField(null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    radius_km = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "id"]
+
+    def __str__(self):
+        return f"#{self.priority} → {self.territory}"
+
+
+class AccountTerritory(models.Model):
+    """Which territory an account is in; `pinned` keeps a hand-made choice from the rules."""
+
+    account = models.OneToOneField(
+        "accounts.Account", on_delete=models.CASCADE, related_name="territory_assignment"
+    )
+    territory = models.ForeignKey(
+        Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments"
+    )
+    pinned = models.BooleanField(default=False)
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["territory", "pinned"])]
+
+    def __str__(self):
+        return f"{self.account_id} → {self.territory_id}"
+
+
+class TerritorySettings(models.Model):
+    """The admin's choices for the process (one row)."""
+
+    owner_follows_rep = models.BooleanField(
+        "account owner follows the territory's rep",
+        default=False,
+        help_text="When an account moves into a territory with a rep, that rep becomes its owner.",
+    )
+
+    class Meta:
+        verbose_name_plural = "territory settings"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class AssignmentRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self if user.is_crm_admin else self.filter(started_by=user)
+
+
+class AssignmentRun(models.Model):
+    """One re-run of the rules over every account, done in a Celery task with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    summary = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,123 @@
+"""Demo territories: a North of England region with North-West (rep2, about 60 accounts
+around Manchester and Liverpool) and Yorkshire (a second field rep in team North)."""
+
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import Account
+from salesproc.models import SalesRole, Team, User
+from salesproc.registry import DemoSeeder, register_demo
+
+from .models import AssignmentRule, Territory
+from .services import reassign_accounts
+
+# city, postcode prefix, latitude, longitude
+NORTH_WEST = [
+    ("Manchester", "M1", 53.4808, -2.2426),
+    ("Salford", "M5", 53.4875, -2.2901),
+    ("Stockport", "SK1", 53.4106, -2.1575),
+    ("Bolton", "BL1", 53.5769, -2.4282),
+    ("Wigan", "WN1", 53.5450, -2.6325),
+    ("Warrington", "WA1", 53.3900, -2.5970),
+    ("Liverpool", "L1", 53.4084, -2.9916),
+    ("Preston", "PR1", 53.7632, -2.7031),
+    ("Blackburn", "BB1", 53.7486, -2.4875),
+    ("Chester", "CH1", 53.1934, -2.8931),
+    ("Lancaster", "LA1", 54.0466, -2.8007),
+    ("Oldham", "OL1", 53.5409, -2.1114),
+]
+YORKSHIRE = [
+    ("Leeds", "LS1", 53.8008, -1.5491),
+    ("Bradford", "BD1", 53.7960, -1.7594),
+    ("Sheffield", "S1", 53.3811, -1.4701),
+    ("York", "YO1", 53.9590, -1.0815),
+    ("Huddersfield", "HD1", 53.6458, -1.7850),
+    ("Wakefield", "WF1", 53.6830, -1.4977),
+]
+INDUSTRIES = ["Manufacturing", "Logistics", "Healthcare", "Retail", "Construction", "Software"]
+NAMES_A = ["Pennine", "Mersey", "Irwell", "Ribble", "Mancunian", "Red Rose", "Lune", "Dee",
+           "Calder", "Aire", "Ouse", "Don", "Wharfe", "Cotton", "Canal", "Mill"]  # fmt: skip
+NAMES_B = ["Engineering", "Freight", "Clinics", "Stores", "Builders", "Software", "Foods",
+           "Plastics", "Textiles", "Print"]  # fmt: skip
+
+
+def _field_rep(username, first, last):
+    team = Team.objects.get(name="North")
+    role = SalesRole.objects.get(slug="field-rep")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        from salesproc.demo import DEMO_PASSWORD
+
+        user = User(username=username, first_name=first, last_name=last)
+        user.email = f"{username}@demo.salesproc.test"
+        user.set_password(DEMO_PASSWORD)
+    user.role, user.team = role, team
+    user.save()
+    return user
+
+
+def _accounts(owner, places, count, region, rnd):
+    made = []
+    for n in range(count):
+        city, postcode, lat, lon = places[n % len(places)]
+        name = f"{rnd.choice(NAMES_A)} {rnd.choice(NAMES_B)} {city}"
+        if Account.all_objects.filter(name=name).exists():
+            name = f"{name} {n + 1}"
+        account, _ = Account.all_objects.get_or_create(
+            name=name,
+            defaults={
+                "owner": owner,
+                "industry": rnd.choice(INDUSTRIES),
+                "employee_count": rnd.choice([15, 40, 80, 150, 300, 650, 1200, 2500]),
+                "country": "United Kingdom",
+                "region": region,
+                "city": city,
+                "postcode": f"{postcode} {rnd.randint(1, 9)}{rnd.choice('ABDEFGHJ')}"
+                f"{rnd.choice('LNPQRSTU')}",
+                "latitude": Decimal(str(round(lat + rnd.uniform(-0.04, 0.04), 6))),
+                "longitude": Decimal(str(round(lon + rnd.uniform(-0.06, 0.06), 6))),
+                "status": rnd.choice(["prospect", "customer", "customer", "former"]),
+            },
+        )
+        made.append(account)
+    return made
+
+
+@transaction.atomic
+def seed_territories(*, stdout=None):
+    rep2 = User.objects.filter(username="rep2").first()
+    if rep2 is None:
+        return
+    rep5 = _field_rep("rep5", "Finn", "Berg")
+    north = Team.objects.get(name="North")
+    if not Account.all_objects.filter(region="North West", owner=rep2).exists():
+        rnd = random.Random(12)
+        _accounts(rep2, NORTH_WEST, 60, "North West", rnd)
+        _accounts(rep5, YORKSHIRE, 30, "Yorkshire and the Humber", rnd)
+    region, _ = Territory.objects.get_or_create(name="North of England", defaults={"team": north})
+    north_west, _ = Territory.objects.get_or_create(
+        name="North-West", defaults={"parent": region, "rep": rep2, "team": north}
+    )
+    yorkshire, _ = Territory.objects.get_or_create(
+        name="Yorkshire", defaults={"parent": region, "rep": rep5, "team": north}
+    )
+    if not AssignmentRule.objects.exists():
+        # Yorkshire first: the North-West's "L" prefix would also take Leeds (LS).
+        AssignmentRule.objects.create(
+            territory=yorkshire, priority=10, regions=["Yorkshire and the Humber"]
+        )
+        AssignmentRule.objects.create(
+            territory=north_west,
+            priority=20,
+            countries=["United Kingdom"],
+            postcode_prefixes=["M", "SK", "BL", "WN", "WA", "L", "PR", "BB", "CH", "LA", "OL"],
+        )
+    moved = reassign_accounts()
+    if stdout:
+        stdout.write(f"  territories: 3 territories, {moved} accounts placed")
+
+
+def register():
+    register_demo(DemoSeeder("territories", seed_territories, order=70))

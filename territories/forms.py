@@ -1,0 +1,117 @@
+"""Forms shape what a person typed into `territories.inputs`; the services decide."""
+
+from django import forms
+
+from accounts.models import Account
+from salesproc.models import users_visible_to
+
+from .inputs import RULE_LIST_FIELDS, RuleInput, TerritoryInput
+from .models import Territory
+
+LIST_HELP = "Separate several with commas; blank asks nothing."
+
+
+class TerritoryForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    parent = forms.ModelChoiceField(
+        Territory.objects.none(), required=False, help_text="The region it belongs to."
+    )
+    rep = forms.ModelChoiceField(
+        None, required=False, label="Field rep", help_text="Who covers it."
+    )
+
+    def __init__(self, *args, user, territory=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Territory.objects.visible_to(user).order_by("name")
+        if territory is not None:
+            parents = parents.exclude(pk=territory.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["rep"].queryset = users_visible_to(user).order_by("first_name", "last_name")
+        self.fields["rep"].label_from_instance = lambda u: u.display_name
+
+    def to_input(self) -> TerritoryInput:
+        data = self.cleaned_data
+        return TerritoryInput(name=data["name"], parent=data["parent"], rep=data["rep"])
+
+
+class RuleForm(forms.Form):
+    territory = forms.ModelChoiceField(Territory.objects.none())
+    priority = forms.IntegerField(
+        min_value=1, max_value=2_000_000_000, help_text="1 is tried first; the first match wins."
+    )
+    countries = forms.CharField(required=False, help_text=LIST_HELP)
+    regions = forms.CharField(required=False, help_text=LIST_HELP)
+    cities = forms.CharField(required=False, help_text=LIST_HELP)
+    postcode_prefixes = forms.CharField(
+        required=False, help_text="Accounts whose postcode starts with one of these (“M1, M2”)."
+    )
+    industries = forms.CharField(required=False, help_text=LIST_HELP)
+    statuses = forms.MultipleChoiceField(
+        choices=Account.Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Account status",
+    )
+    employees_min = forms.IntegerField(min_value=0, required=False, label="Employees from")
+    employees_max = forms.IntegerField(min_value=0, required=False, label="Employees up to")
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    radius_km = forms.DecimalField(
+        max_digits=8, decimal_places=2, required=False, label="Radius (km)"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.editable_by(user).order_by("name")
+
+    @classmethod
+    def initial_for(cls, rule):
+        initial = {
+            "territory": rule.territory_id,
+            "priority": rule.priority,
+            "statuses": rule.statuses,
+            "employees_min": rule.employees_min,
+            "employees_max": rule.employees_max,
+            "latitude": rule.latitude,
+            "longitude": rule.longitude,
+            "radius_km": rule.radius_km,
+        }
+        for name in RULE_LIST_FIELDS:
+            if name != "statuses":
+                initial[name] = ", ".join(getattr(rule, name))
+        return initial
+
+    def to_input(self) -> RuleInput:
+        data = self.cleaned_data
+        values = {
+            name: [part.strip() for part in (data[name] or "").split(",")]
+            for name in RULE_LIST_FIELDS
+            if name != "statuses"
+        }
+        return RuleInput(
+            territory=data["territory"],
+            priority=data["priority"],
+            statuses=list(data["statuses"]),
+            employees_min=data["employees_min"],
+            employees_max=data["employees_max"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            radius_km=data["radius_km"],
+            **values,
+        )
+
+
+class PinForm(forms.Form):
+    account = forms.ModelChoiceField(Account.objects.none(), label="Pin an account here")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
+
+
+class SettingsForm(forms.Form):
+    owner_follows_rep = forms.BooleanField(
+        required=False,
+        label="The account owner follows the territory's rep",
+        help_text="When an account moves into a territory with a rep, that rep becomes its owner.",
+    )

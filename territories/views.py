@@ -1,0 +1,244 @@
+"""Pages of territory management: the territory tree, a territory with its rules and
+accounts, rule editing with a preview, re-run progress, pins and the admin setting."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import get_account_for_user
+from salesproc.view_support import admin_required, process_required
+from salesproc.views import apply_errors
+
+from . import selectors, services
+from .forms import PinForm, RuleForm, SettingsForm, TerritoryForm
+from .models import TerritorySettings
+
+PAGE_SIZE = 50
+PROCESS = "territories"
+
+
+@login_required
+@process_required(PROCESS)
+def territory_list(request):
+    return render(
+        request,
+        "territories/territory_list.html",
+        {
+            "territories": selectors.territory_tree(user=request.user),
+            "may_manage": selectors.may_manage_territories(request.user),
+        },
+    )
+
+
+@login_required
+@process_required(PROCESS)
+def territory_detail(request, pk):
+    territory = selectors.get_territory_for_user(request.user, pk)
+    may_edit = selectors.territory_is_editable(request.user, territory)
+    accounts = selectors.territory_accounts(user=request.user, territory=territory)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territories/territory_detail.html",
+        {
+            "territory": territory,
+            "may_edit": may_edit,
+            "rules": territory.rules.order_by("priority"),
+            "children": territory.children.select_related("rep").order_by("name"),
+            "page": page,
+            "pin_form": PinForm(user=request.user) if may_edit else None,
+        },
+    )
+
+
+def _territory_form(request, territory=None):
+    form = TerritoryForm(
+        request.POST or None,
+        user=request.user,
+        territory=territory,
+        initial=(
+            {"name": territory.name, "parent": territory.parent_id, "rep": territory.rep_id}
+            if territory
+            else {}
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if territory is None:
+                territory = services.territory_create(actor=request.user, data=form.to_input())
+                messages.success(request, f"Territory {territory.name} created.")
+            else:
+                territory = services.territory_update(
+                    actor=request.user, territory=territory, data=form.to_input()
+                )
+                messages.success(request, f"Territory {territory.name} saved.")
+            return redirect(territory)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "territories/territory_form.html",
+        {"form": form, "territory": territory},
+        status=status,
+    )
+
+
+@login_required
+@process_required(PROCESS)
+def territory_create(request):
+    if not selectors.may_manage_territories(request.user):
+        raise Http404("Page not found")
+    return _territory_form(request)
+
+
+@login_required
+@process_required(PROCESS)
+def territory_edit(request, pk):
+    territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
+    return _territory_form(request, territory)
+
+
+@login_required
+@process_required(PROCESS)
+@require_POST
+def territory_delete(request, pk):
+    territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
+    try:
+        services.territory_delete(actor=request.user, territory=territory)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(territory)
+    messages.success(request, f"Territory {territory.name} deleted.")
+    return redirect("territories:territory_list")
+
+
+def _rule_page(request, *, rule=None, territory=None, delete=False):
+    """Edit a rule: "Preview" shows what would move; "Save and apply" re-runs the rules."""
+    initial = RuleForm.initial_for(rule) if rule else {}
+    if territory is not None:
+        initial["territory"] = territory.pk
+        initial.setdefault("priority", selectors.next_free_priority())
+    form = RuleForm(request.POST or None, user=request.user, initial=initial)
+    preview = summary = None
+    status = 200
+    if request.method == "POST":
+        if delete or form.is_valid():
+            data = None if delete else form.to_input()
+            try:
+                if "apply" in request.POST:
+                    if delete:
+                        run = services.rule_delete(actor=request.user, rule=rule)
+                    elif rule is None:
+                        rule, run = services.rule_create(actor=request.user, data=data)
+                    else:
+                        rule, run = services.rule_update(actor=request.user, rule=rule, data=data)
+                    return redirect("territories:run_detail", pk=run.pk)
+                moves = services.rule_change_preview(
+                    actor=request.user, data=data, rule=rule, delete=delete
+                )
+                preview, summary = selectors.describe_moves(moves, user=request.user)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                status = 400
+        else:
+            status = 400
+    elif delete:
+        moves = services.rule_change_preview(actor=request.user, rule=rule, delete=True)
+        preview, summary = selectors.describe_moves(moves, user=request.user)
+    return render(
+        request,
+        "territories/rule_form.html",
+        {
+            "form": form,
+            "rule": rule,
+            "territory": territory or (rule.territory if rule else None),
+            "delete": delete,
+            "preview": preview,
+            "summary": summary,
+        },
+        status=status,
+    )
+
+
+@login_required
+@process_required(PROCESS)
+def rule_create(request, pk):
+    territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
+    return _rule_page(request, territory=territory)
+
+
+@login_required
+@process_required(PROCESS)
+def rule_edit(request, pk):
+    rule = selectors.get_rule_for_user(request.user, pk, for_write=True)
+    return _rule_page(request, rule=rule)
+
+
+@login_required
+@process_required(PROCESS)
+def rule_delete(request, pk):
+    rule = selectors.get_rule_for_user(request.user, pk, for_write=True)
+    return _rule_page(request, rule=rule, delete=True)
+
+
+@login_required
+@process_required(PROCESS)
+def run_detail(request, pk):
+    run = selectors.get_run_for_user(request.user, pk)
+    template = "territories/_run_progress.html" if request.htmx else "territories/run_detail.html"
+    return render(request, template, {"run": run})
+
+
+@login_required
+@process_required(PROCESS)
+@require_POST
+def account_pin(request, pk):
+    territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
+    form = PinForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.account_pin(
+                actor=request.user, account=form.cleaned_data["account"], territory=territory
+            )
+            messages.success(
+                request, f"{form.cleaned_data['account'].name} is pinned to {territory.name}."
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Choose an account you can see.")
+    return redirect(territory)
+
+
+@login_required
+@process_required(PROCESS)
+@require_POST
+def account_unpin(request, pk):
+    account = get_account_for_user(request.user, pk)
+    try:
+        services.account_unpin(actor=request.user, account=account)
+        messages.success(request, f"The rules decide {account.name}'s territory again.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(account)
+
+
+@login_required
+@admin_required
+def territory_settings(request):
+    current = TerritorySettings.current()
+    form = SettingsForm(request.POST or None, initial={"owner_follows_rep": current.owner_follows_rep})
+    if request.method == "POST" and form.is_valid():
+        services.territory_settings_update(
+            actor=request.user, owner_follows_rep=form.cleaned_data["owner_follows_rep"]
+        )
+        messages.success(request, "Territory settings saved.")
+        return redirect("territories:settings")
+    return render(request, "territories/settings.html", {"form": form})
+
+
