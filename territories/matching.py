@@ -140,7 +140,9 @@ class Move:
 def moves_for(accounts, rules) -> list[Move]:
     """How many accounts (not pinned) would change territory under `rules`, per move."""
     qs = matched_territory(current_columns(accounts), rules)
-    qs = qs.exclude(is_pinned=True).filter(changed("matched", "current"))
+    # An account without a row yet has is_pinned NULL: not pinned.
+    qs = qs.filter(Q(is_pinned=False) | Q(is_pinned__isnull=True))
+    qs = qs.filter(changed("matched", "current"))
     rows = qs.order_by().values("current", "matched").annotate(n=Count("id"))
     return sorted(
         (Move(row["current"], row["matched"], row["n"]) for row in rows),

@@ -91,13 +91,20 @@ def describe_moves(moves, *, user):
 
     rows = []
     for move in moves:
-        count = f"{move.accounts} account{'s' if move.accounts != 1 else ''}"
+        one = move.accounts == 1
+        count = f"{move.accounts} account{'' if one else 's'}"
         if move.from_territory is None:
-            sentence = f"{count} join {name(move.to_territory)}"
+            sentence = f"{count} {'joins' if one else 'join'} {name(move.to_territory)}"
         elif move.to_territory is None:
-            sentence = f"{count} leave every territory (from {name(move.from_territory)})"
+            sentence = (
+                f"{count} {'leaves' if one else 'leave'} every territory "
+                f"(from {name(move.from_territory)})"
+            )
         else:
-            sentence = f"{count} move from {name(move.from_territory)} to {name(move.to_territory)}"
+            sentence = (
+                f"{count} {'moves' if one else 'move'} from {name(move.from_territory)} "
+                f"to {name(move.to_territory)}"
+            )
         rows.append(
             {
                 "from_territory": move.from_territory,
