@@ -1,6 +1,6 @@
 """Reads for territories: the access functions, the tree, a territory's accounts."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from accounts.models import Account
 from salesproc.access import get_visible_or_404

@@ -122,7 +122,10 @@ def territory_delete(*, actor: User, territory: Territory) -> None:
         )
     name = territory.name
     record_event(
-        subject=territory, name="territory.deleted", actor=actor, summary=f"Territory {name} deleted"
+        subject=territory,
+        name="territory.deleted",
+        actor=actor,
+        summary=f"Territory {name} deleted",
     )
     territory.delete()
     start_reassignment(actor=actor)
@@ -385,9 +388,9 @@ def reassign_accounts(*, account_ids=None, id_range=None, actor=None, rules=None
         accounts = accounts.filter(pk__in=list(account_ids))
     if id_range is not None:
         accounts = accounts.filter(pk__gte=id_range[0], pk__lt=id_range[1])
-    missing = accounts.exclude(
-        pk__in=AccountTerritory.objects.values("account_id")
-    ).values_list("pk", flat=True)
+    missing = accounts.exclude(pk__in=AccountTerritory.objects.values("account_id")).values_list(
+        "pk", flat=True
+    )
     AccountTerritory.objects.bulk_create(
         [AccountTerritory(account_id=pk) for pk in missing], ignore_conflicts=True
     )

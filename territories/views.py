@@ -232,7 +232,9 @@ def account_unpin(request, pk):
 @admin_required
 def territory_settings(request):
     current = TerritorySettings.current()
-    form = SettingsForm(request.POST or None, initial={"owner_follows_rep": current.owner_follows_rep})
+    form = SettingsForm(
+        request.POST or None, initial={"owner_follows_rep": current.owner_follows_rep}
+    )
     if request.method == "POST" and form.is_valid():
         services.territory_settings_update(
             actor=request.user, owner_follows_rep=form.cleaned_data["owner_follows_rep"]
@@ -240,5 +242,3 @@ def territory_settings(request):
         messages.success(request, "Territory settings saved.")
         return redirect("territories:settings")
     return render(request, "territories/settings.html", {"form": form})
-
-

@@ -7,94 +7,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_account_soft_delete'),
-        ('salesproc', '0002_event_deliveries_via_and_email'),
+        ("accounts", "0003_account_soft_delete"),
+        ("salesproc", "0002_event_deliveries_via_and_email"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TerritorySettings',
+            name="TerritorySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner_follows_rep', models.BooleanField(default=False, help_text='When an account moves into a territory with a rep, that rep becomes its owner.', verbose_name="account owner follows the territory's rep")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "owner_follows_rep",
+                    models.BooleanField(
+                        default=False,
+                        help_text="When an account moves into a territory with a rep, that rep becomes its owner.",
+                        verbose_name="account owner follows the territory's rep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'territory settings',
+                "verbose_name_plural": "territory settings",
             },
         ),
         migrations.CreateModel(
-            name='AssignmentRun',
+            name="AssignmentRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('moved', models.PositiveIntegerField(default=0)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("moved", models.PositiveIntegerField(default=0)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='territories.territory')),
-                ('rep', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='territories', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='territories', to='salesproc.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="territories.territory",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="territories",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="territories",
+                        to="salesproc.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'territories',
-                'ordering': ['name'],
+                "verbose_name_plural": "territories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AssignmentRule',
+            name="AssignmentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.PositiveIntegerField(unique=True)),
-                ('countries', models.JSONField(blank=True, default=list)),
-                ('regions', models.JSONField(blank=True, default=list)),
-                ('cities', models.JSONField(blank=True, default=list)),
-                ('postcode_prefixes', models.JSONField(blank=True, default=list)),
-                ('industries', models.JSONField(blank=True, default=list)),
-                ('statuses', models.JSONField(blank=True, default=list)),
-                ('employees_min', models.PositiveIntegerField(blank=True, null=True)),
-                ('employees_max', models.PositiveIntegerField(blank=True, null=True)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('radius_km', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("priority", models.PositiveIntegerField(unique=True)),
+                ("countries", models.JSONField(blank=True, default=list)),
+                ("regions", models.JSONField(blank=True, default=list)),
+                ("cities", models.JSONField(blank=True, default=list)),
+                ("postcode_prefixes", models.JSONField(blank=True, default=list)),
+                ("industries", models.JSONField(blank=True, default=list)),
+                ("statuses", models.JSONField(blank=True, default=list)),
+                ("employees_min", models.PositiveIntegerField(blank=True, null=True)),
+                ("employees_max", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                (
+                    "radius_km",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['priority', 'id'],
+                "ordering": ["priority", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountTerritory',
+            name="AccountTerritory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pinned', models.BooleanField(default=False)),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='territory_assignment', to='accounts.account')),
-                ('territory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assignments', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pinned", models.BooleanField(default=False)),
+                ("assigned_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="territory_assignment",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assignments",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['territory', 'pinned'], name='territories_territo_d96743_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["territory", "pinned"], name="territories_territo_d96743_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -84,7 +84,7 @@ def test_removing_a_rule_through_apply(
 
 
 @pytest.mark.parametrize(
-    "payload, field",
+    ("payload", "field"),
     [
         ({"latitude": 91, "longitude": 0, "radius_km": 10}, "latitude"),
         ({"latitude": "north", "longitude": 0, "radius_km": 10}, "latitude"),

@@ -33,7 +33,9 @@ def test_it_matches_each_condition_and_ignores_case(north_west, make_account):
         statuses=["customer"],
     )
     fits = make_account(city="MANCHESTER", postcode="M1 1AE", employee_count=120, status="customer")
-    too_big = make_account(city="Manchester", postcode="M1 1AE", employee_count=900, status="customer")
+    too_big = make_account(
+        city="Manchester", postcode="M1 1AE", employee_count=900, status="customer"
+    )
     other_postcode = make_account(city="Manchester", postcode="M21 9XX", status="customer")
     prospect = make_account(city="Manchester", postcode="M1 2AB", status="prospect")
     other_industry = make_account(

@@ -28,7 +28,7 @@ def test_the_preview_says_exactly_what_apply_does(
     # Given Manchester and Leeds accounts placed by one rule, and a pinned one
     rule = RuleFactory(territory=north_west, priority=10, countries=["United Kingdom"])
     manchester = [make_account(postcode=f"M{n} 1AA") for n in range(1, 4)]
-    leeds = [make_account(postcode=f"LS{n} 1AA") for n in range(1, 3)]
+    [make_account(postcode=f"LS{n} 1AA") for n in range(1, 3)]
     pinned = make_account(postcode="LS9 9ZZ")
     services.reassign_accounts()
     AccountTerritory.objects.filter(account=pinned).update(pinned=True)
@@ -129,7 +129,7 @@ def test_the_owner_follows_the_rep_only_when_the_admin_says_so(
 
 
 @pytest.mark.parametrize(
-    "fields, field, message",
+    ("fields", "field", "message"),
     [
         ({"latitude": Decimal("95"), "longitude": Decimal("1"), "radius_km": Decimal("5")},
          "latitude", "Latitude must be between -90 and 90."),
