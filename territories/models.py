@@ -121,6 +121,31 @@ class AssignmentRule(models.Model):
     def __str__(self):
         return f"#{self.priority} → {self.territory}"
 
+    @property
+    def conditions(self):
+        """The rule in words, one phrase per condition."""
+        phrases = []
+        for label, values in (
+            ("country", self.countries),
+            ("region", self.regions),
+            ("city", self.cities),
+            ("postcode starts with", self.postcode_prefixes),
+            ("industry", self.industries),
+            ("status", self.statuses),
+        ):
+            if values:
+                phrases.append(f"{label} {', '.join(values)}")
+        if self.employees_min is not None or self.employees_max is not None:
+            low = self.employees_min if self.employees_min is not None else 0
+            high = self.employees_max if self.employees_max is not None else "any"
+            phrases.append(f"{low}–{high} employees")
+        if self.radius_km is not None:
+            phrases.append(
+                f"within {self.radius_km.normalize():f} km of "
+                f"{self.latitude:.4f}, {self.longitude:.4f}"
+            )
+        return phrases
+
 
 class AccountTerritory(models.Model):
     """Which territory an account is in; `pinned` keeps a hand-made choice from the rules."""

@@ -15,7 +15,7 @@ from salesproc.views import apply_errors
 
 from . import selectors, services
 from .forms import PinForm, RuleForm, SettingsForm, TerritoryForm
-from .models import TerritorySettings
+from .models import Territory, TerritorySettings
 
 PAGE_SIZE = 50
 PROCESS = "territories"
@@ -51,6 +51,12 @@ def territory_detail(request, pk):
             "children": territory.children.select_related("rep").order_by("name"),
             "page": page,
             "pin_form": PinForm(user=request.user) if may_edit else None,
+            "parent_visible": bool(
+                territory.parent_id
+                and Territory.objects.visible_to(request.user)
+                .filter(pk=territory.parent_id)
+                .exists()
+            ),
         },
     )
 
