@@ -35,6 +35,14 @@ class TerritoriesConfig(AppConfig):
                 order=60,
             )
         )
+        register_settings_link(
+            SettingsLink(
+                "Tiers and service policies",
+                "territories:tier_policies",
+                "How accounts fall into tiers A to D and the attention each tier deserves.",
+                order=61,
+            )
+        )
         register_panel(
             Panel(
                 "accounts.account",

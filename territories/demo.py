@@ -10,7 +10,7 @@ from accounts.models import Account
 from salesproc.models import SalesRole, Team, User
 from salesproc.registry import DemoSeeder, register_demo
 
-from .models import AssignmentRule, Territory
+from .models import AssignmentRule, PotentialBand, Territory
 from .services import reassign_accounts
 
 # city, postcode prefix, latitude, longitude
@@ -114,6 +114,15 @@ def seed_territories(*, stdout=None):
             countries=["United Kingdom"],
             postcode_prefixes=["M", "SK", "BL", "WN", "WA", "L", "PR", "BB", "CH", "LA", "OL"],
         )
+    if not PotentialBand.objects.exists():
+        for industry, small, large in (
+            ("", Decimal("6000"), Decimal("30000")),
+            ("Manufacturing", Decimal("12000"), Decimal("90000")),
+            ("Healthcare", Decimal("10000"), Decimal("120000")),
+            ("Software", Decimal("8000"), Decimal("60000")),
+        ):
+            PotentialBand.objects.create(industry=industry, employees_max=249, yearly_value=small)
+            PotentialBand.objects.create(industry=industry, employees_min=250, yearly_value=large)
     moved = reassign_accounts()
     if stdout:
         stdout.write(f"  territories: 3 territories, {moved} accounts placed")

@@ -6,7 +6,7 @@ from accounts.models import Account
 from salesproc.models import users_visible_to
 
 from .inputs import RULE_LIST_FIELDS, RuleInput, TerritoryInput
-from .models import Territory
+from .models import Territory, TerritorySettings, TierPolicy
 
 LIST_HELP = "Separate several with commas; blank asks nothing."
 
@@ -114,4 +114,28 @@ class SettingsForm(forms.Form):
         required=False,
         label="The account owner follows the territory's rep",
         help_text="When an account moves into a territory with a rep, that rep becomes its owner.",
+    )
+
+
+class OverrideForm(forms.Form):
+    value = forms.DecimalField(
+        label="Potential (yearly)", max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    reason = forms.CharField(max_length=300, required=False, help_text="Shown on the account.")
+
+
+class TierPolicyForm(forms.Form):
+    min_potential = forms.DecimalField(
+        label="From potential", max_digits=14, decimal_places=2, min_value=0
+    )
+    top_share_percent = forms.IntegerField(label="Top share (%)", min_value=0, max_value=100)
+    visits_per_period = forms.IntegerField(label="Visits", min_value=0, max_value=60)
+    period_weeks = forms.IntegerField(label="Every (weeks)", min_value=1, max_value=52)
+    channel = forms.ChoiceField(choices=TierPolicy.Channel.choices)
+    min_gap_days = forms.IntegerField(label="Minimum gap (days)", min_value=0, max_value=365)
+
+
+class TierModeForm(forms.Form):
+    tier_mode = forms.ChoiceField(
+        label="Tiers are decided", choices=TerritorySettings.TierMode.choices
     )

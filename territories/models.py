@@ -175,6 +175,14 @@ class TerritorySettings(models.Model):
         help_text="When an account moves into a territory with a rep, that rep becomes its owner.",
     )
 
+    class TierMode(models.TextChoices):
+        THRESHOLDS = "thresholds", "By potential thresholds"
+        SHARE = "share", "By share of the territory's accounts"
+
+    tier_mode = models.CharField(
+        max_length=12, choices=TierMode.choices, default=TierMode.THRESHOLDS
+    )
+
     class Meta:
         verbose_name_plural = "territory settings"
 
@@ -221,3 +229,74 @@ class AssignmentRun(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class Tier(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class PotentialBand(models.Model):
+    """The admin's potential model: what an account of this industry and size is worth a
+    year. A blank industry is any industry; the most specific band that fits is used."""
+
+    industry = models.CharField(max_length=100, blank=True)
+    employees_min = models.PositiveIntegerField(null=True, blank=True)
+    employees_max = models.PositiveIntegerField(null=True, blank=True)
+    yearly_value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["industry", "employees_min", "id"]
+
+    def __str__(self):
+        low = self.employees_min if self.employees_min is not None else 0
+        high = self.employees_max if self.employees_max is not None else "any"
+        return f"{self.industry or 'Any industry'}, {low}–{high} employees: {self.yearly_value}"
+
+
+class PotentialOverride(models.Model):
+    """A rep's own figure for an account's potential, with the reason that shows on it."""
+
+    account = models.OneToOneField(
+        "accounts.Account", on_delete=models.CASCADE, related_name="potential_override"
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    reason = models.CharField(max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.account_id}: {self.value}"
+
+
+class TierPolicy(models.Model):
+    """What attention a tier deserves, and what puts an account in it.
+
+    By thresholds: an account is in the first tier (A to D) whose `min_potential` it
+    reaches. By share: the top `top_share_percent` of a territory's accounts by potential
+    are A, the next share B, and so on; D takes the rest.
+    """
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    tier = models.CharField(max_length=1, choices=Tier.choices, unique=True)
+    min_potential = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    top_share_percent = models.PositiveSmallIntegerField(default=25)
+    visits_per_period = models.PositiveSmallIntegerField(default=1)
+    period_weeks = models.PositiveSmallIntegerField(default=4)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_PERSON)
+    min_gap_days = models.PositiveSmallIntegerField(default=7)
+
+    class Meta:
+        ordering = ["tier"]
+        verbose_name_plural = "tier policies"
+
+    def __str__(self):
+        return f"Tier {self.tier}"

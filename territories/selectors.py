@@ -1,6 +1,6 @@
 """Reads for territories: the access functions, the tree, a territory's accounts."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from accounts.models import Account
 from salesproc.access import get_visible_or_404
@@ -63,12 +63,17 @@ def territory_tree(*, user):
 
 
 def territory_accounts(*, user, territory):
-    """The territory's accounts that `user` may see (visible_to still applies)."""
-    return (
+    """The territory's accounts that `user` may see (visible_to still applies), biggest
+    potential first, each with its potential and tier."""
+    from .potential.selectors import with_tier
+
+    accounts = (
         Account.objects.visible_to(user)
         .filter(territory_assignment__territory=territory)
         .select_related("owner", "territory_assignment")
-        .order_by("name", "id")
+    )
+    return with_tier(accounts, territory_ids=[territory.pk]).order_by(
+        F("potential").desc(), "name", "id"
     )
 
 

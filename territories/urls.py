@@ -15,5 +15,7 @@ urlpatterns = [
     path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
     path("rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("tiers/", views.tier_policies, name="tier_policies"),
+    path("accounts/<int:pk>/potential/", views.potential_override, name="potential_override"),
     path("accounts/<int:pk>/unpin/", views.account_unpin, name="account_unpin"),
 ]

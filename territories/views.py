@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,8 +15,18 @@ from salesproc.view_support import admin_required, process_required
 from salesproc.views import apply_errors
 
 from . import selectors, services
-from .forms import PinForm, RuleForm, SettingsForm, TerritoryForm
+from .forms import (
+    OverrideForm,
+    PinForm,
+    RuleForm,
+    SettingsForm,
+    TerritoryForm,
+    TierModeForm,
+    TierPolicyForm,
+)
 from .models import Territory, TerritorySettings
+from .potential import selectors as potential_selectors
+from .potential import services as potential_services
 
 PAGE_SIZE = 50
 PROCESS = "territories"
@@ -248,3 +259,80 @@ def territory_settings(request):
         messages.success(request, "Territory settings saved.")
         return redirect("territories:settings")
     return render(request, "territories/settings.html", {"form": form})
+
+
+@login_required
+@process_required(PROCESS)
+@require_POST
+def potential_override(request, pk):
+    account = get_account_for_user(request.user, pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        value = None if "remove" in request.POST else form.cleaned_data["value"]
+        try:
+            if value is None and "remove" not in request.POST:
+                raise ValidationError({"value": "Enter the potential, or remove the override."})
+            potential_services.potential_override_set(
+                actor=request.user,
+                account=account,
+                value=value,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "Potential saved.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Enter the potential as an amount of 0 or more.")
+    return redirect(account)
+
+
+@login_required
+@admin_required
+def tier_policies(request):
+    """Tier policies ("what attention does each deserve?") and how tiers are decided."""
+    current = potential_selectors.policies()
+    mode_form = TierModeForm(
+        request.POST or None, initial={"tier_mode": TerritorySettings.current().tier_mode}
+    )
+    forms_by_tier = [
+        (
+            policy,
+            TierPolicyForm(
+                request.POST or None,
+                prefix=policy.tier,
+                initial={field: getattr(policy, field) for field in TierPolicyForm.base_fields},
+            ),
+        )
+        for policy in current
+    ]
+    status = 200
+    if request.method == "POST":
+        valid = mode_form.is_valid() and all(form.is_valid() for _policy, form in forms_by_tier)
+        if valid and _save_tier_policies(request.user, mode_form, forms_by_tier):
+            messages.success(request, "Tier policies saved.")
+            return redirect("territories:tier_policies")
+        status = 400
+    return render(
+        request,
+        "territories/tier_policies.html",
+        {"mode_form": mode_form, "forms_by_tier": forms_by_tier},
+        status=status,
+    )
+
+
+def _save_tier_policies(actor, mode_form, forms_by_tier) -> bool:
+    """All four policies and the mode, or none: a refused one shows on its own form."""
+    try:
+        with transaction.atomic():
+            potential_services.tier_mode_set(actor=actor, mode=mode_form.cleaned_data["tier_mode"])
+            for policy, form in forms_by_tier:
+                try:
+                    potential_services.tier_policy_update(
+                        actor=actor, tier=policy.tier, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                    raise
+    except ValidationError:
+        return False
+    return True
