@@ -264,7 +264,7 @@ def test_an_admin_sees_a_given_up_delivery_and_retries_it(client, rep, admin, su
 
     subscriber(handler, key="tests.mailer")
     event = _account_event(rep)
-    EventDelivery.objects.filter(event=event).update(
+    EventDelivery.objects.filter(event=event, subscriber="tests.mailer").update(
         status="failed", attempts=events.MAX_ATTEMPTS, failed_at=timezone.now()
     )
     Event.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
@@ -277,10 +277,12 @@ def test_an_admin_sees_a_given_up_delivery_and_retries_it(client, rep, admin, su
     assert "Event deliveries" in client.get("/settings/").content.decode()
 
     broken["yes"] = False
-    response = client.post(f"/settings/events/{EventDelivery.objects.get(event=event).pk}/retry/")
+    response = client.post(
+        f"/settings/events/{EventDelivery.objects.get(event=event, subscriber='tests.mailer').pk}/retry/"
+    )
 
     assert response.status_code == 302
-    delivery = EventDelivery.objects.get(event=event)
+    delivery = EventDelivery.objects.get(event=event, subscriber="tests.mailer")
     assert (delivery.status, delivery.attempts) == ("delivered", 1)
     event.refresh_from_db()
     assert event.dispatched_at is not None
