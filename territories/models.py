@@ -5,6 +5,8 @@ An account's territory is a row of its own (`AccountTerritory`), so `accounts` k
 nothing of territories; a pinned row keeps the territory a person chose by hand.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -293,6 +295,9 @@ class TierPolicy(models.Model):
     period_weeks = models.PositiveSmallIntegerField(default=4)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_PERSON)
     min_gap_days = models.PositiveSmallIntegerField(default=7)
+    # The response model: the k-th visit in a period is worth potential x p x r^(k-1).
+    response_p = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.100"))
+    response_r = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.600"))
 
     class Meta:
         ordering = ["tier"]
@@ -300,3 +305,79 @@ class TierPolicy(models.Model):
 
     def __str__(self):
         return f"Tier {self.tier}"
+
+
+class RepBase(models.Model):
+    """Where a field rep's working days start and end (for routes and distances)."""
+
+    rep = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="territory_base"
+    )
+    label = models.CharField(max_length=120, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+
+    def __str__(self):
+        return self.label or f"{self.latitude}, {self.longitude}"
+
+
+class CallPatternQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A rep sees their own patterns; a manager the team's; an admin all."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user.is_crm_admin:
+            return self
+        condition = Q(rep=user)
+        if user.managed_team_ids:
+            condition |= Q(rep__team_id__in=user.managed_team_ids)
+        return self.filter(condition)
+
+
+class CallPattern(models.Model):
+    """Proposed visits for a field rep's next weeks that maximise expected return."""
+
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_patterns"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts_on = models.DateField()
+    weeks = models.PositiveSmallIntegerField()
+    visits_per_day = models.PositiveSmallIntegerField()
+    working_days = models.PositiveSmallIntegerField()
+    base_latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    base_longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    expected_return = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    current_expected_return = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    reduced_capacity_return = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CallPatternQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.rep} from {self.starts_on}"
+
+    def get_absolute_url(self):
+        return reverse("territories:pattern_detail", args=[self.pk])
+
+
+class PatternVisit(models.Model):
+    pattern = models.ForeignKey(CallPattern, on_delete=models.CASCADE, related_name="visits")
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    week = models.PositiveSmallIntegerField()  # 1..weeks
+    day = models.PositiveSmallIntegerField()  # 1..working_days
+    order = models.PositiveSmallIntegerField()  # place in the day's route
+    tier = models.CharField(max_length=1)
+    expected_return = models.DecimalField(max_digits=16, decimal_places=2)
+    distance_km = models.DecimalField(max_digits=8, decimal_places=1, default=0)
+    call = models.OneToOneField(
+        "calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["week", "day", "order"]
