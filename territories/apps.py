@@ -27,6 +27,15 @@ class TerritoriesConfig(AppConfig):
                 active_prefix="/territories/",
             )
         )
+        register_nav(
+            NavItem(
+                "Plan my weeks",
+                "territories:pattern_plan",
+                process="territories",
+                order=46,
+                active_prefix="/territories/patterns/",
+            )
+        )
         register_settings_link(
             SettingsLink(
                 "Territories",

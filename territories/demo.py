@@ -10,7 +10,7 @@ from accounts.models import Account
 from salesproc.models import SalesRole, Team, User
 from salesproc.registry import DemoSeeder, register_demo
 
-from .models import AssignmentRule, PotentialBand, Territory
+from .models import AssignmentRule, PotentialBand, RepBase, Territory
 from .services import reassign_accounts
 
 # city, postcode prefix, latitude, longitude
@@ -124,8 +124,62 @@ def seed_territories(*, stdout=None):
             PotentialBand.objects.create(industry=industry, employees_max=249, yearly_value=small)
             PotentialBand.objects.create(industry=industry, employees_min=250, yearly_value=large)
     moved = reassign_accounts()
+    for rep, label, lat, lon in (
+        (rep2, "Manchester office", "53.480800", "-2.242600"),
+        (rep5, "Leeds office", "53.800800", "-1.549100"),
+    ):
+        RepBase.objects.get_or_create(
+            rep=rep, defaults={"label": label, "latitude": Decimal(lat), "longitude": Decimal(lon)}
+        )
+    _held_visits(rep2, north_west)
     if stdout:
         stdout.write(f"  territories: 3 territories, {moved} accounts placed")
+
+
+def _held_visits(rep, territory):
+    """12 weeks of visits that went mostly to small accounts: some A accounts are
+    under-served, which the proposed pattern puts right."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from calls.models import Call
+
+    from .potential.selectors import with_tier
+
+    purpose = "Territory visit (demo history)"
+    if Call.all_objects.filter(owner=rep, purpose=purpose).exists():
+        return
+    accounts = list(
+        with_tier(
+            Account.objects.filter(territory_assignment__territory=territory),
+            territory_ids=[territory.pk],
+        ).values_list("pk", "tier")
+    )
+    small = [pk for pk, tier in accounts if tier in ("C", "D")]
+    big = [pk for pk, tier in accounts if tier in ("A", "B")]
+    rnd = random.Random(3)
+    now = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    rows = []
+    for week in range(1, 13):
+        picks = rnd.sample(small, min(5, len(small))) + big[week % max(1, len(big)) :][:1]
+        for n, account_id in enumerate(picks):
+            when = now - timedelta(weeks=week, days=n % 5)
+            rows.append(
+                Call(
+                    owner=rep,
+                    account_id=account_id,
+                    scheduled_at=when,
+                    status=Call.Status.COMPLETED,
+                    result=Call.Result.HELD,
+                    completed_at=when + timedelta(hours=1),
+                    duration_minutes=45,
+                    outcome="Visited; relationship steady.",
+                    channel=Call.Channel.IN_PERSON,
+                    purpose=purpose,
+                )
+            )
+    Call.objects.bulk_create(rows)
 
 
 def register():

@@ -139,3 +139,23 @@ class TierModeForm(forms.Form):
     tier_mode = forms.ChoiceField(
         label="Tiers are decided", choices=TerritorySettings.TierMode.choices
     )
+
+
+class BaseForm(forms.Form):
+    label = forms.CharField(max_length=120, required=False, label="Base (name)")
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6)
+
+
+class PlanWeeksForm(forms.Form):
+    weeks = forms.IntegerField(min_value=1, max_value=26, initial=4)
+    visits_per_day = forms.IntegerField(min_value=0, max_value=100, initial=4)
+    working_days = forms.IntegerField(min_value=0, max_value=7, initial=4)
+
+
+class AcceptWeeksForm(forms.Form):
+    weeks = forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, pattern, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weeks"].choices = [(n, f"Week {n}") for n in range(1, pattern.weeks + 1)]

@@ -16,15 +16,20 @@ from salesproc.views import apply_errors
 
 from . import selectors, services
 from .forms import (
+    AcceptWeeksForm,
+    BaseForm,
     OverrideForm,
     PinForm,
+    PlanWeeksForm,
     RuleForm,
     SettingsForm,
     TerritoryForm,
     TierModeForm,
     TierPolicyForm,
 )
-from .models import Territory, TerritorySettings
+from .models import CallPattern, RepBase, Territory, TerritorySettings
+from .patterns import selectors as pattern_selectors
+from .patterns import services as pattern_services
 from .potential import selectors as potential_selectors
 from .potential import services as potential_services
 
@@ -336,3 +341,89 @@ def _save_tier_policies(actor, mode_form, forms_by_tier) -> bool:
     except ValidationError:
         return False
     return True
+
+
+@login_required
+@process_required(PROCESS)
+def pattern_plan(request):
+    """ "Plan my weeks": the rep's base, their capacity, and the patterns proposed so far."""
+    rep = request.user
+    base = RepBase.objects.filter(rep=rep).first()
+    base_form = BaseForm(
+        request.POST if "save_base" in request.POST else None,
+        initial={"label": base.label, "latitude": base.latitude, "longitude": base.longitude}
+        if base
+        else {},
+    )
+    plan_form = PlanWeeksForm(request.POST if "plan" in request.POST else None)
+    status = 200
+    if "save_base" in request.POST and base_form.is_valid():
+        try:
+            pattern_services.rep_base_set(actor=rep, rep=rep, **base_form.cleaned_data)
+            messages.success(request, "Base location saved.")
+            return redirect("territories:pattern_plan")
+        except ValidationError as exc:
+            apply_errors(base_form, exc)
+    if "plan" in request.POST and plan_form.is_valid():
+        try:
+            pattern = pattern_services.call_pattern_generate(
+                actor=rep, rep=rep, **plan_form.cleaned_data
+            )
+            return redirect(pattern)
+        except ValidationError as exc:
+            if "base" in exc.message_dict:
+                base_form.add_error(None, exc.message_dict.pop("base"))
+            apply_errors(plan_form, exc)
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "territories/pattern_plan.html",
+        {
+            "base": base,
+            "base_form": base_form,
+            "plan_form": plan_form,
+            "patterns": CallPattern.objects.visible_to(rep).select_related("rep")[:10],
+        },
+        status=status,
+    )
+
+
+@login_required
+@process_required(PROCESS)
+def pattern_detail(request, pk):
+    pattern = pattern_selectors.get_call_pattern_for_user(request.user, pk)
+    form = AcceptWeeksForm(request.POST or None, pattern=pattern)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = pattern_services.call_pattern_accept(
+                    actor=request.user, pattern=pattern, weeks=form.cleaned_data["weeks"]
+                )
+                messages.success(
+                    request,
+                    f"{len(created)} call{'s' if len(created) != 1 else ''} planned."
+                    if created
+                    else "Those weeks were already accepted: nothing more to plan.",
+                )
+                return redirect(pattern)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+        status = 400
+    weeks, tallies = pattern_selectors.pattern_layout(pattern)
+    return render(
+        request,
+        "territories/pattern_detail.html",
+        {
+            "pattern": pattern,
+            "weeks": weeks,
+            "tallies": tallies,
+            "form": form,
+            "uplift": pattern_selectors.uplift_percent(pattern),
+            "give_up": pattern.expected_return - pattern.reduced_capacity_return,
+            "day_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][: pattern.working_days],
+            "is_rep": request.user.pk == pattern.rep_id,
+        },
+        status=status,
+    )

@@ -36,3 +36,55 @@ def test_a_manager_previews_and_applies_a_rule_and_the_rep_sees_the_accounts(
     expect(bob.get_by_role("heading", name="Accounts (2)")).to_be_visible()
     expect(bob.get_by_role("link", name="Irwell Freight")).to_be_visible()
     expect(bob.get_by_role("link", name="Aire Builders")).to_have_count(0)
+
+
+def test_a_field_rep_plans_their_weeks_accepts_two_and_sees_the_calls_in_the_agenda(
+    page, live_server, login, teammate, north
+):
+    from decimal import Decimal
+
+    from calls.models import Call
+    from territories.models import AccountTerritory, PotentialBand
+
+    # Given Bob's territory of four accounts around Manchester, one of them big
+    territory = Territory.objects.create(name="North-West", rep=teammate, team=north)
+    PotentialBand.objects.create(industry="Healthcare", yearly_value=Decimal("150000"))
+    for n, (name, industry) in enumerate(
+        [("Ribble Clinics", "Healthcare"), ("Irwell Freight", "Logistics"),
+         ("Mersey Print", "Retail"), ("Lune Builders", "Construction")]
+    ):  # fmt: skip
+        account = AccountFactory(
+            name=name,
+            industry=industry,
+            owner=teammate,
+            latitude=Decimal(str(53.45 + n * 0.03)),
+            longitude=Decimal("-2.25"),
+        )
+        AccountTerritory.objects.create(account=account, territory=territory)
+    login(page, live_server, teammate.username)
+    page.goto(live_server.url + "/territories/patterns/")
+    # When he sets his base, then plans four weeks of 2 visits a day, 2 days a week
+    page.get_by_label("Base (name)").fill("Manchester office")
+    page.get_by_label("Latitude").fill("53.4808")
+    page.get_by_label("Longitude").fill("-2.2426")
+    page.get_by_role("button", name="Save base").click()
+    expect(page.get_by_text("Days start and end at Manchester office.")).to_be_visible()
+    page.get_by_label("Weeks").fill("4")
+    page.get_by_label("Visits per day").fill("2")
+    page.get_by_label("Working days").fill("2")
+    page.get_by_role("button", name="Plan my weeks").click()
+    # Then he sees the weeks day by day, the big account in each week
+    expect(page.locator("#week-1")).to_contain_text("Ribble Clinics")
+    expect(page.locator("#week-4")).to_contain_text("Ribble Clinics")
+    # When he accepts weeks 1 and 2
+    page.get_by_label("Week 1").check()
+    page.get_by_label("Week 2").check()
+    page.get_by_role("button", name="Accept these weeks").click()
+    planned = Call.objects.filter(owner=teammate, status="planned").count()
+    expect(page.get_by_text(f"{planned} calls planned.")).to_be_visible()
+    assert planned >= 2
+    expect(page.locator("#week-1")).to_contain_text("accepted")
+    # And the first visit is in his agenda
+    first = Call.objects.filter(owner=teammate).order_by("scheduled_at").first()
+    page.goto(live_server.url + "/calls/")
+    expect(page.get_by_text(first.purpose).first).to_be_visible()
