@@ -371,9 +371,7 @@ def pattern_plan(request):
             )
             return redirect(pattern)
         except ValidationError as exc:
-            if "base" in exc.message_dict:
-                base_form.add_error(None, exc.message_dict.pop("base"))
-            apply_errors(plan_form, exc)
+            apply_errors(plan_form, exc)  # "no base yet" shows above the capacity
     if request.method == "POST":
         status = 400
     return render(

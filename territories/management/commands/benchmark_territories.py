@@ -108,3 +108,57 @@ class Command(BaseCommand):
         self.stdout.write(
             f"accounts in a territory: {AccountTerritory.objects.exclude(territory=None).count()}"
         )
+        self._patterns(admin, rnd)
+
+    def _patterns(self, admin, rnd):
+        """Call-pattern generation for a field rep with 500 accounts over 12 weeks."""
+        from salesproc.models import SalesRole
+        from territories.models import PotentialBand, RepBase
+        from territories.patterns.services import call_pattern_generate
+
+        role = SalesRole.objects.filter(slug="field-rep").first() or SalesRole.objects.create(
+            slug="field-rep-benchmark", name="Field rep (benchmark)", processes=["territories"]
+        )
+        rep = User.objects.create(username="benchmark-field-rep", role=role)
+        territory = Territory.objects.create(name="Benchmark patterns", rep=rep)
+        accounts = Account.objects.bulk_create(
+            [
+                Account(
+                    name=f"Pattern {n}",
+                    owner=rep,
+                    industry=f"Industry {n % 8}",
+                    latitude=Decimal(str(round(rnd.uniform(53.2, 53.9), 6))),
+                    longitude=Decimal(str(round(rnd.uniform(-3.0, -1.8), 6))),
+                )
+                for n in range(500)
+            ]
+        )
+        AccountTerritory.objects.bulk_create(
+            [AccountTerritory(account=a, territory=territory, pinned=True) for a in accounts]
+        )
+        for n in range(8):
+            PotentialBand.objects.create(industry=f"Industry {n}", yearly_value=5000 * 3**n)
+        RepBase.objects.create(rep=rep, latitude=Decimal("53.4808"), longitude=Decimal("-2.2426"))
+        # Policies a rep with 500 accounts can meet: the top 10% monthly, the next 20%
+        # once a quarter, the rest as the return allows (rolled back with everything else).
+        from territories.models import TerritorySettings, TierPolicy
+
+        TerritorySettings.objects.update_or_create(pk=1, defaults={"tier_mode": "share"})
+        for tier, share, visits, weeks in (("A", 10, 1, 4), ("B", 20, 1, 12), ("C", 30, 0, 12),
+                                           ("D", 40, 0, 12)):  # fmt: skip
+            TierPolicy.objects.update_or_create(
+                tier=tier,
+                defaults={
+                    "top_share_percent": share,
+                    "visits_per_period": visits,
+                    "period_weeks": weeks,
+                },
+            )
+        started = time.perf_counter()
+        pattern = call_pattern_generate(
+            actor=rep, rep=rep, weeks=12, visits_per_day=8, working_days=5
+        )
+        self.stdout.write(
+            f"call pattern for 500 accounts over 12 weeks ({pattern.visits.count()} visits): "
+            f"{time.perf_counter() - started:.2f} s (target under 2 s)"
+        )
