@@ -36,6 +36,25 @@ class TerritoriesConfig(AppConfig):
                 active_prefix="/territories/patterns/",
             )
         )
+        register_nav(
+            NavItem(
+                "Coverage",
+                "territories:coverage",
+                process="territories",
+                order=47,
+                active_prefix="/territories/coverage/",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Territory balance",
+                "territories:balance",
+                process="territories",
+                order=48,
+                manager_only=True,
+                active_prefix="/territories/balance/",
+            )
+        )
         register_settings_link(
             SettingsLink(
                 "Territories",

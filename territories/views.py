@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import get_account_for_user
-from salesproc.view_support import admin_required, process_required
+from salesproc.models import users_visible_to
+from salesproc.view_support import admin_required, manager_required, process_required
 from salesproc.views import apply_errors
 
 from . import selectors, services
+from .coverage import selectors as coverage_selectors
 from .forms import (
     AcceptWeeksForm,
     BaseForm,
@@ -424,4 +426,47 @@ def pattern_detail(request, pk):
             "is_rep": request.user.pk == pattern.rep_id,
         },
         status=status,
+    )
+
+
+@login_required
+@process_required(PROCESS)
+def coverage_report(request):
+    """Coverage per territory and per rep, with the map."""
+    try:
+        territories = coverage_selectors.coverage_scope(
+            user=request.user,
+            territory_id=request.GET.get("territory"),
+            rep_id=request.GET.get("rep"),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("territories:coverage")
+    return render(
+        request,
+        "territories/coverage.html",
+        {
+            "territories": territories,
+            "all_territories": Territory.objects.visible_to(request.user).order_by("name"),
+            "reps": users_visible_to(request.user).filter(territories__isnull=False).distinct(),
+            "selected_territory": request.GET.get("territory", ""),
+            "selected_rep": request.GET.get("rep", ""),
+            "report": coverage_selectors.coverage(user=request.user, territories=territories)
+            if territories
+            else None,
+            "map": coverage_selectors.coverage_map(user=request.user, territories=territories)
+            if territories
+            else None,
+        },
+    )
+
+
+@login_required
+@process_required(PROCESS)
+@manager_required
+def territory_balance(request):
+    return render(
+        request,
+        "territories/balance.html",
+        {"rows": coverage_selectors.territory_balance(user=request.user)},
     )
