@@ -162,3 +162,16 @@ class Command(BaseCommand):
             f"call pattern for 500 accounts over 12 weeks ({pattern.visits.count()} visits): "
             f"{time.perf_counter() - started:.2f} s (target under 2 s)"
         )
+        from statistics import median
+
+        from territories.coverage.selectors import coverage
+
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            coverage(user=admin, territories=[territory])
+            times.append(time.perf_counter() - started)
+        self.stdout.write(
+            f"coverage report of that territory (500 accounts), median of 7: "
+            f"{median(times) * 1000:.0f} ms"
+        )
