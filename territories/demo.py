@@ -132,6 +132,7 @@ def seed_territories(*, stdout=None):
             rep=rep, defaults={"label": label, "latitude": Decimal(lat), "longitude": Decimal(lon)}
         )
     _held_visits(rep2, north_west)
+    _plan_awaiting_review(rep2, north_west)
     if stdout:
         stdout.write(f"  territories: 3 territories, {moved} accounts placed")
 
@@ -180,6 +181,45 @@ def _held_visits(rep, territory):
                 )
             )
     Call.objects.bulk_create(rows)
+
+
+def _plan_awaiting_review(rep, territory):
+    from datetime import date
+
+    from .models import TerritoryPlan
+    from .plans import services as plans
+
+    if TerritoryPlan.objects.filter(territory=territory).exists():
+        return
+    today = date.today()
+    start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+    from datetime import timedelta
+
+    plan = plans.territory_plan_create(
+        actor=rep, territory=territory, period_start=start, period_end=end - timedelta(days=1)
+    )
+    rows = list(plan.top_accounts.order_by("rank")[:3])
+    plans.territory_plan_update(
+        actor=rep,
+        plan=plan,
+        notes={
+            row.account_id: note
+            for row, note in zip(
+                rows,
+                [
+                    "Biggest potential: plan a site visit with operations every fortnight.",
+                    "Renewal in spring; bring the account manager in early.",
+                    "New buyer since January; rebuild the relationship in person.",
+                ],
+                strict=False,
+            )
+        },
+        service_text="Tier A in person at least monthly, tier B every other month, C by video "
+        "each quarter, D by phone twice a year. Overdue A accounts first every Monday.",
+        coverage_target_percent=90,
+    )
+    plans.territory_plan_submit(actor=rep, plan=plan)
 
 
 def register():

@@ -159,3 +159,12 @@ class AcceptWeeksForm(forms.Form):
     def __init__(self, *args, pattern, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["weeks"].choices = [(n, f"Week {n}") for n in range(1, pattern.weeks + 1)]
+
+
+class PlanPeriodForm(forms.Form):
+    period_start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PlanReviewForm(forms.Form):
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

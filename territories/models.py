@@ -184,6 +184,16 @@ class TerritorySettings(models.Model):
     tier_mode = models.CharField(
         max_length=12, choices=TierMode.choices, default=TierMode.THRESHOLDS
     )
+    # The territory plan's three questions (PROCESSES.md, 5); admins may reword them.
+    plan_question_accounts = models.CharField(
+        max_length=300, default="Who are the biggest customers and prospects in my territory?"
+    )
+    plan_question_attention = models.CharField(
+        max_length=300, default="What kind of attention does each deserve?"
+    )
+    plan_question_service = models.CharField(
+        max_length=300, default="How do I make sure each gets the right service?"
+    )
 
     class Meta:
         verbose_name_plural = "territory settings"
@@ -381,3 +391,71 @@ class PatternVisit(models.Model):
 
     class Meta:
         ordering = ["week", "day", "order"]
+
+
+class TerritoryPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(territory__in=Territory.objects.visible_to(user))
+
+
+class TerritoryPlan(models.Model):
+    """A field rep's plan for a territory and period, reviewed by the manager."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Awaiting review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="plans")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # "What kind of attention does each deserve?": visits per period per tier, at least
+    # what the admin's tier policy asks.
+    tier_targets = models.JSONField(default=dict, blank=True)
+    service_text = models.TextField(blank=True)
+    coverage_target_percent = models.PositiveSmallIntegerField(default=90)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TerritoryPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "period_start"], name="one_plan_per_territory_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.territory} {self.period_start:%b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("territories:plan_detail", args=[self.pk])
+
+
+class TerritoryPlanAccount(models.Model):
+    """One of the plan's top accounts by potential (generated), with the rep's note."""
+
+    plan = models.ForeignKey(TerritoryPlan, on_delete=models.CASCADE, related_name="top_accounts")
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    potential = models.DecimalField(max_digits=16, decimal_places=2)
+    tier = models.CharField(max_length=1)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "account"], name="plan_account_once")
+        ]
