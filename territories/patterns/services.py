@@ -4,7 +4,7 @@ and the rep's base location."""
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from math import ceil, floor
+from math import floor
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -83,7 +83,9 @@ def _candidates(rep, weeks):
     for pk, potential, tier, latitude, longitude in accounts:
         policy = by_tier[tier]
         maximum = optimiser.most_visits(weeks, policy.min_gap_days)
-        minimum = min(maximum, ceil(policy.visits_per_period * weeks / policy.period_weeks))
+        # The visits the policy asks within the plan's weeks (a quarterly visit is not
+        # owed by a four-week plan; the return model may still choose it).
+        minimum = min(maximum, floor(policy.visits_per_period * weeks / policy.period_weeks))
         candidates.append(
             optimiser.Candidate(
                 account_id=pk,

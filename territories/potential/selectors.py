@@ -24,10 +24,10 @@ MONEY = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=MONEY)
 DEFAULT_POLICIES = {
     # tier: (min_potential, top_share_percent, visits, period weeks, channel, min gap days)
-    "A": (Decimal("100000"), 20, 4, 4, "in_person", 5),
-    "B": (Decimal("40000"), 30, 2, 4, "in_person", 10),
-    "C": (Decimal("10000"), 30, 1, 4, "video", 14),
-    "D": (Decimal("0"), 20, 1, 12, "phone", 28),
+    "A": (Decimal("100000"), 20, 2, 4, "in_person", 10),
+    "B": (Decimal("40000"), 30, 1, 4, "in_person", 21),
+    "C": (Decimal("10000"), 30, 1, 8, "video", 35),
+    "D": (Decimal("0"), 20, 1, 12, "phone", 60),
 }
 
 

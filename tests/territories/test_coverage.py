@@ -30,7 +30,7 @@ def held(account, owner, days_ago):
 
 @pytest.fixture
 def covered_territory(teammate, north_west, make_account):
-    """Two tier A accounts (window 7 days): one seen 3 days ago, one 20 days ago;
+    """Two tier A accounts (window 14 days): one seen 3 days ago, one 20 days ago;
     a tier D account (window 84 days) seen 30 days ago; a D account never visited."""
     PotentialBand.objects.create(industry="Big", yearly_value=Decimal("200000"))
     seen = make_account(
@@ -58,7 +58,7 @@ def test_coverage_counts_visits_within_the_window_and_lists_the_overdue(
     assert (tiers["A"]["accounts"], tiers["A"]["visited"], tiers["A"]["percent"]) == (2, 1, 50)
     assert (tiers["D"]["accounts"], tiers["D"]["visited"], tiers["D"]["percent"]) == (2, 1, 50)
     assert [(o["name"], o["days_overdue"]) for o in body["overdue"]] == [
-        ("Late", 13),
+        ("Late", 6),
         ("Never", None),
     ]
     assert body["potential"] == 400000.0
@@ -105,9 +105,9 @@ def test_balance_shows_an_overloaded_territory(
 
     call_pattern_generate(actor=teammate, rep=teammate, weeks=4, visits_per_day=5, working_days=1)
     rows = api_as(manager).get("/api/v1/reports/territory-balance/").json()
-    # Tier A needs 4 visits every 4 weeks each, tier D a third of one: 8.67 -> 9 visits
+    # Tier A needs 2 visits every 4 weeks each, tier D a third of one: 4.67 -> 5 visits
     assert [(r["name"], r["accounts"], r["required"], r["capacity"]) for r in rows] == [
-        ("North-West", 4, 9, 20)
+        ("North-West", 4, 5, 20)
     ]
     assert rows[0]["overloaded"] is False
 

@@ -13,6 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bobs_accounts(teammate, north_west, make_account):
+    from territories.models import PotentialBand
+
+    PotentialBand.objects.create(industry="", yearly_value=Decimal("150000"))
     accounts = [
         make_account(name=f"Account {n}", latitude=Decimal("53.4") + n, longitude=Decimal("-2.2"))
         for n in range(3)

@@ -50,7 +50,7 @@ def test_a_rep_plans_and_the_manager_asks_for_changes_then_approves(
     big = rows[0]
     answers = {
         f"note-{big.account_id}": "Expanding to two sites",
-        "target-A": "5",
+        "target-A": "3",
         "target-B": "2",
         "target-C": "1",
         "target-D": "1",
@@ -59,12 +59,12 @@ def test_a_rep_plans_and_the_manager_asks_for_changes_then_approves(
     }
     too_few = client.post(plan.get_absolute_url(), {**answers, "target-A": "1", "save": "1"})
     assert too_few.status_code == 400
-    assert "Tier A: between 4 and 12 visits per period" in too_few.content.decode()
+    assert "Tier A: between 2 and 6 visits per period" in too_few.content.decode()
     client.post(plan.get_absolute_url(), {**answers, "submit": "1"})
     plan.refresh_from_db()
     assert (plan.status, plan.tier_targets["A"], plan.coverage_target_percent) == (
         "submitted",
-        5,
+        3,
         85,
     )
     assert plan.top_accounts.get(account_id=big.account_id).note == "Expanding to two sites"
