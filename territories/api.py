@@ -663,7 +663,7 @@ class TerritoryPlanSerializer(serializers.ModelSerializer):
         validators = []  # one plan per territory and period: the service says so
 
 
-class ReviewSerializer(serializers.Serializer):
+class PlanReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
@@ -730,19 +730,19 @@ class TerritoryPlanViewSet(
         plan = plan_services.territory_plan_submit(actor=request.user, plan=self.get_object())
         return Response(TerritoryPlanSerializer(self.get_queryset().get(pk=plan.pk)).data)
 
-    @extend_schema(request=ReviewSerializer, responses=TerritoryPlanSerializer)
+    @extend_schema(request=PlanReviewSerializer, responses=TerritoryPlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._review(request, approve=True)
 
-    @extend_schema(request=ReviewSerializer, responses=TerritoryPlanSerializer)
+    @extend_schema(request=PlanReviewSerializer, responses=TerritoryPlanSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
         """Send the plan back with a comment saying what should change."""
         return self._review(request, approve=False)
 
     def _review(self, request, *, approve):
-        serializer = ReviewSerializer(data=request.data)
+        serializer = PlanReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         plan = plan_services.territory_plan_review(
             actor=request.user,

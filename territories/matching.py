@@ -101,7 +101,8 @@ def territory_expression(rules):
     ordered = sorted(rules, key=lambda r: (r.priority, r.pk or 0))
     whens = [When(rule_condition(rule), then=Value(rule.territory_id)) for rule in ordered]
     if not whens:
-        return Value(None, output_field=IntegerField())
+        # A bare NULL is text to PostgreSQL; the comparison with territory_id needs an int.
+        return Cast(Value(None), IntegerField())
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 

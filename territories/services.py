@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Account
@@ -399,14 +399,14 @@ def reassign_accounts(*, account_ids=None, id_range=None, actor=None, rules=None
     ).values("matched")[:1]
     rows = AccountTerritory.objects.filter(pinned=False, account__in=accounts.values("pk"))
     moving = list(
-        rows.annotate(new=Subquery(matched))
+        rows.annotate(new=Subquery(matched, output_field=IntegerField()))
         .filter(matching.changed("new", "territory_id"))
         .values_list("pk", "account_id", "territory_id", "new")
     )
     if not moving:
         return 0
     AccountTerritory.objects.filter(pk__in=[m[0] for m in moving]).update(
-        territory_id=Subquery(matched), assigned_at=timezone.now()
+        territory_id=Subquery(matched, output_field=IntegerField()), assigned_at=timezone.now()
     )
     moved_accounts = [m[1] for m in moving]
     record_events_bulk(

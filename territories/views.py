@@ -430,7 +430,6 @@ def pattern_detail(request, pk):
             "form": form,
             "uplift": pattern_selectors.uplift_percent(pattern),
             "give_up": pattern.expected_return - pattern.reduced_capacity_return,
-            "day_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][: pattern.working_days],
             "is_rep": request.user.pk == pattern.rep_id,
         },
         status=status,

@@ -8,6 +8,7 @@ from calls.models import Call
 from salesproc.access import get_visible_or_404
 from territories.models import CallPattern, PatternVisit
 
+DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 HELD = [Call.Status.COMPLETED, Call.Status.DEBRIEFED, Call.Status.REVIEWED]
 CANCELLED = [Call.Status.CANCELLED, Call.Status.RESCHEDULED]
 
@@ -31,8 +32,11 @@ def pattern_layout(pattern: CallPattern):
     for visit in visits:
         grouped[visit.week][visit.day].append(visit)
     for number in range(1, pattern.weeks + 1):
-        days = [grouped[number].get(day, []) for day in range(1, pattern.working_days + 1)]
-        week_visits = [v for day in days for v in day]
+        days = [
+            {"name": DAY_NAMES[day - 1], "visits": grouped[number].get(day, [])}
+            for day in range(1, pattern.working_days + 1)
+        ]
+        week_visits = [v for day in days for v in day["visits"]]
         weeks.append(
             {
                 "number": number,
