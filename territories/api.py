@@ -368,6 +368,12 @@ class TierPolicySerializer(serializers.ModelSerializer):
     min_potential = serializers.DecimalField(
         max_digits=14, decimal_places=2, coerce_to_string=False, required=False
     )
+    response_p = serializers.DecimalField(
+        max_digits=4, decimal_places=3, coerce_to_string=False, required=False
+    )
+    response_r = serializers.DecimalField(
+        max_digits=4, decimal_places=3, coerce_to_string=False, required=False
+    )
 
     class Meta:
         model = TierPolicy
@@ -379,6 +385,8 @@ class TierPolicySerializer(serializers.ModelSerializer):
             "period_weeks",
             "channel",
             "min_gap_days",
+            "response_p",
+            "response_r",
         ]
         read_only_fields = ["tier"]
 

@@ -133,6 +133,18 @@ class TierPolicyForm(forms.Form):
     period_weeks = forms.IntegerField(label="Every (weeks)", min_value=1, max_value=52)
     channel = forms.ChoiceField(choices=TierPolicy.Channel.choices)
     min_gap_days = forms.IntegerField(label="Minimum gap (days)", min_value=0, max_value=365)
+    response_p = forms.DecimalField(
+        label="Return of the first visit (p)",
+        max_digits=4,
+        decimal_places=3,
+        help_text="Share of the potential one visit in a period is expected to bring.",
+    )
+    response_r = forms.DecimalField(
+        label="Each further visit (r)",
+        max_digits=4,
+        decimal_places=3,
+        help_text="The k-th visit is worth potential × p × r^(k−1).",
+    )
 
 
 class TierModeForm(forms.Form):

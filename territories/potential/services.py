@@ -101,6 +101,15 @@ def tier_policy_update(*, actor: User, tier: str, **values) -> TierPolicy:
             except ValidationError as exc:
                 errors.update(exc.error_dict)
                 continue
+        elif field in ("response_p", "response_r"):
+            try:
+                value = Decimal(str(value))
+            except (InvalidOperation, ValueError):
+                errors[field] = "Enter a number between 0 and 1."
+                continue
+            if not Decimal(0) < value <= Decimal(1):
+                errors[field] = "Enter a number above 0 and at most 1."
+                continue
         elif field == "channel":
             if value not in TierPolicy.Channel.values:
                 errors[field] = "Choose in person, video or phone."

@@ -170,6 +170,9 @@ def test_tier_policies_api_admin_only_and_checked(api_as, admin, manager):
     bad = api_as(admin).patch("/api/v1/tier-policies/B/", {"min_potential": 500000}, format="json")
     assert bad.status_code == 400
     assert bad.json() == {"min_potential": ["Tier B's threshold cannot be above tier A's."]}
+    bad_r = api_as(admin).patch("/api/v1/tier-policies/A/", {"response_r": 1.5}, format="json")
+    assert bad_r.status_code == 400
+    assert "response_r" in bad_r.json()
     ok = api_as(admin).patch(
         "/api/v1/tier-policies/A/", {"visits_per_period": 6, "channel": "video"}, format="json"
     )
@@ -184,7 +187,7 @@ def test_the_tier_policy_page_saves_all_or_shows_the_error(client, admin):
     data = {"tier_mode": "share"}
     for policy in TierPolicy.objects.all():
         for field in ("min_potential", "top_share_percent", "visits_per_period", "period_weeks",
-                      "channel", "min_gap_days"):  # fmt: skip
+                      "channel", "min_gap_days", "response_p", "response_r"):  # fmt: skip
             data[f"{policy.tier}-{field}"] = getattr(policy, field)
     data["C-top_share_percent"] = 90
     refused = client.post(url, data)
