@@ -4,6 +4,7 @@ preview/ and apply/, and the progress of a re-run."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -147,6 +148,7 @@ class TerritorySerializer(serializers.ModelSerializer):
         )
 
 
+@method_decorator(transaction.atomic, name="dispatch")  # for_write fetches lock rows
 class TerritoryViewSet(viewsets.ModelViewSet):
     """Territories you see (a rep theirs, a manager the team's, an admin all), with rules."""
 
@@ -184,6 +186,7 @@ class TerritoryViewSet(viewsets.ModelViewSet):
         services.territory_delete(actor=self.request.user, territory=instance)
 
 
+@method_decorator(transaction.atomic, name="dispatch")  # for_write fetches lock rows
 class RuleViewSet(viewsets.ModelViewSet):
     """Assignment rules by priority (first match wins). Creating, changing or deleting one
     re-runs the rules over every account in the background."""
@@ -484,6 +487,7 @@ class AcceptSerializer(serializers.Serializer):
     weeks = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
 
 
+@method_decorator(transaction.atomic, name="dispatch")  # for_write fetches lock rows
 class CallPatternViewSet(
     viewsets.mixins.CreateModelMixin,
     viewsets.mixins.ListModelMixin,
@@ -675,6 +679,7 @@ class PlanReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+@method_decorator(transaction.atomic, name="dispatch")  # for_write fetches lock rows
 class TerritoryPlanViewSet(
     viewsets.mixins.CreateModelMixin,
     viewsets.mixins.ListModelMixin,

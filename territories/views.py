@@ -130,6 +130,7 @@ def territory_create(request):
 
 @login_required
 @process_required(PROCESS)
+@transaction.atomic  # for_write locks the row: PostgreSQL needs a transaction
 def territory_edit(request, pk):
     territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
     return _territory_form(request, territory)
@@ -138,6 +139,7 @@ def territory_edit(request, pk):
 @login_required
 @process_required(PROCESS)
 @require_POST
+@transaction.atomic  # for_write locks the row: PostgreSQL needs a transaction
 def territory_delete(request, pk):
     territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
     try:
@@ -199,6 +201,7 @@ def _rule_page(request, *, rule=None, territory=None, delete=False):
 
 @login_required
 @process_required(PROCESS)
+@transaction.atomic  # for_write locks the row: PostgreSQL needs a transaction
 def rule_create(request, pk):
     territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
     return _rule_page(request, territory=territory)
@@ -206,6 +209,7 @@ def rule_create(request, pk):
 
 @login_required
 @process_required(PROCESS)
+@transaction.atomic  # for_write locks the row: PostgreSQL needs a transaction
 def rule_edit(request, pk):
     rule = selectors.get_rule_for_user(request.user, pk, for_write=True)
     return _rule_page(request, rule=rule)
@@ -213,6 +217,7 @@ def rule_edit(request, pk):
 
 @login_required
 @process_required(PROCESS)
+@transaction.atomic  # for_write locks the row: PostgreSQL needs a transaction
 def rule_delete(request, pk):
     rule = selectors.get_rule_for_user(request.user, pk, for_write=True)
     return _rule_page(request, rule=rule, delete=True)
@@ -229,6 +234,7 @@ def run_detail(request, pk):
 @login_required
 @process_required(PROCESS)
 @require_POST
+@transaction.atomic  # for_write locks the row: PostgreSQL needs a transaction
 def account_pin(request, pk):
     territory = selectors.get_territory_for_user(request.user, pk, for_write=True)
     form = PinForm(request.POST, user=request.user)

@@ -15,7 +15,7 @@ force on small cases.
 
 import heapq
 from dataclasses import dataclass
-from math import floor
+from math import ceil
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def allocate(candidates: list[Candidate], capacity: int) -> dict[int, int]:
 
 
 def most_visits(weeks: int, min_gap_days: int) -> int:
-    """At most one visit per week (a working week is the smallest slot the plan uses),
-    and no closer together than the tier's minimum gap."""
-    if min_gap_days <= 7:
-        return weeks
-    return max(1, floor((weeks - 1) * 7 / min_gap_days) + 1)
+    """The plan gives an account at most one visit a week, and visits of an account at
+    least the tier's minimum gap apart, counted in whole weeks (a 10-day gap means every
+    other week): at most this many visits fit in `weeks` weeks."""
+    gap_weeks = max(1, ceil(min_gap_days / 7))
+    return (weeks - 1) // gap_weeks + 1

@@ -51,6 +51,11 @@ def test_greedy_allocation_matches_brute_force(seed):
     assert value == pytest.approx(brute_force(candidates, capacity))
 
 
+def test_visits_keep_the_minimum_gap_in_whole_weeks():
+    assert [optimiser.most_visits(4, gap) for gap in (0, 7, 10, 14, 15, 60)] == [4, 4, 2, 2, 2, 1]
+    assert optimiser.most_visits(12, 10) == 6
+
+
 def test_a_capacity_below_the_minimums_is_refused():
     candidate = optimiser.Candidate(1, 1000, 0.1, 0.5, minimum=3, maximum=4)
     with pytest.raises(optimiser.CapacityTooSmall):
@@ -113,9 +118,13 @@ def test_it_plans_the_weeks_within_capacity_and_meets_the_minimums(
         per_account[visit["account"]] += 1
         assert 1 <= visit["day"] <= 2
     big, small = field_territory[:2], field_territory[2:]
-    # Tier A asks 2 visits per 4 weeks, no closer than 10 days (so at most 3 in 4 weeks):
-    # the big accounts get the most the policy allows, since they return most.
-    assert all(per_account[a.pk] == 3 for a in big)
+    # Tier A asks 2 visits per 4 weeks, no closer than 10 days (every other week): the
+    # big accounts get them, in weeks 1 and 3
+    assert all(per_account[a.pk] == 2 for a in big)
+    weeks_of_big = [
+        w["number"] for w in body["weeks"] for v in w["visits"] if v["account"] == big[0].pk
+    ]
+    assert weeks_of_big == [1, 3]
     assert all(per_account[a.pk] == 1 for a in small)  # a 60-day gap: one visit in 4 weeks
     assert body["expected_return"] == pytest.approx(
         sum(v["expected_return"] for v in visits), abs=0.05
