@@ -3,3 +3,87 @@ from django.apps import AppConfig
 
 class TerritoriesConfig(AppConfig):
     name = "territories"
+    verbose_name = "Territory management"
+
+    def ready(self):
+        from salesproc import events
+        from salesproc.registry import (
+            NavItem,
+            Panel,
+            SettingsLink,
+            register_nav,
+            register_panel,
+            register_settings_link,
+        )
+
+        from . import demo, panels, services
+
+        register_nav(
+            NavItem(
+                "Territories",
+                "territories:territory_list",
+                process="territories",
+                order=45,
+                active_prefix="/territories/",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Plan my weeks",
+                "territories:pattern_plan",
+                process="territories",
+                order=46,
+                active_prefix="/territories/patterns/",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Coverage",
+                "territories:coverage",
+                process="territories",
+                order=47,
+                active_prefix="/territories/coverage/",
+            )
+        )
+        register_nav(
+            NavItem(
+                "Territory balance",
+                "territories:balance",
+                process="territories",
+                order=48,
+                manager_only=True,
+                active_prefix="/territories/balance/",
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Territories",
+                "territories:settings",
+                "Whether an account's owner follows its territory's rep.",
+                order=60,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Tiers and service policies",
+                "territories:tier_policies",
+                "How accounts fall into tiers A to D and the attention each tier deserves.",
+                order=61,
+            )
+        )
+        register_panel(
+            Panel(
+                "accounts.account",
+                "territories.territory",
+                "territories/_account_panel.html",
+                panels.account_territory,
+                process="territories",
+                order=40,
+            )
+        )
+        # New and edited accounts are placed by the rules (pins are kept).
+        for name in ("account.created", "account.updated"):
+            events.subscribe(
+                name, f"territories.assign_{name.split('.')[1]}", services.assign_account_on_event
+            )
+        demo.register()

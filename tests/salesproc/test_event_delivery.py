@@ -31,8 +31,13 @@ def _make_retries_due():
 
 
 @pytest.fixture
-def subscriber():
-    """subscriber(handler, atomic=True, pattern="account.created") registers for the test."""
+def subscriber(monkeypatch):
+    """subscriber(handler, atomic=True, pattern="account.created") registers for the test.
+
+    Only the test's own subscribers are registered meanwhile: the apps' subscribers (the
+    territories app places every created account) would add deliveries these tests count.
+    """
+    monkeypatch.setattr(events, "_subscribers", {})
     keys = []
 
     def add(handler, *, key="tests.sub", atomic=True, pattern="account.created"):

@@ -49,13 +49,14 @@ def test_it_seeds_the_demo_org_idempotently():
         "manager1",
         "rep1",
         "rep2",
+        "rep5",  # the second field rep territories' demo adds (issue 12)
     }
     assert User.objects.get(username="rep3").role.slug == "key-account-manager"
     assert User.objects.get(username="rep4").role.slug == "account-manager"
     assert User.objects.get(username="admin").is_crm_admin
     assert User.objects.get(username="rep1").check_password("demo")
     owners = set(Account.objects.values_list("owner__username", flat=True))
-    assert owners == {"rep1", "rep2", "rep3", "rep4"}
+    assert owners == {"rep1", "rep2", "rep3", "rep4", "rep5"}
 
 
 def _manage(*args, env=None):

@@ -1,0 +1,1 @@
+"""Coverage ("how do I make sure each gets the right service?") and territory balance."""
