@@ -9,8 +9,10 @@ from django.db.models.functions import TruncDate
 
 from salesproc.registry import (
     AccountMeasure,
+    ContactMeasure,
     HealthSignal,
     register_account_measure,
+    register_contact_measure,
     register_health_signal,
 )
 
@@ -36,6 +38,19 @@ def annotate_last_contact(queryset, *, today: date):
         .values("last")
     )
     return queryset.annotate(last_contact=Subquery(last))
+
+
+def annotate_last_engagement(queryset, *, today: date):
+    """Contacts annotated with `last_engagement`: when their last held call ended."""
+    last = (
+        _held_calls()
+        .filter(contact=OuterRef("pk"))
+        .order_by()
+        .values("contact")
+        .annotate(last=Max("completed_at"))
+        .values("last")
+    )
+    return queryset.annotate(last_engagement=Subquery(last))
 
 
 def days_since_last_held_call(*, account_ids: list[int], today: date) -> dict[int, int]:
@@ -84,6 +99,11 @@ def score_contacts_engaged(value, *, weight: int):
 
 
 def register():
+    register_contact_measure(
+        ContactMeasure(
+            "last_engagement", "Last engagement", annotate_last_engagement, kind="date", order=10
+        )
+    )
     register_account_measure(
         AccountMeasure("last_contact", "Last contact", annotate_last_contact, kind="date", order=30)
     )
