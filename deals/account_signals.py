@@ -6,7 +6,7 @@ accounts."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from salesproc.registry import (
@@ -43,6 +43,23 @@ def annotate_won_revenue(queryset, *, today: date):
 def annotate_open_pipeline(queryset, *, today: date):
     open_deals = Deal.objects.filter(status=Deal.Status.OPEN)
     return queryset.annotate(open_pipeline=Coalesce(_sum_subquery(open_deals), ZERO))
+
+
+def annotate_next_renewal(queryset, *, today: date):
+    """The expected close date of the account's next open renewal (overdue ones first)."""
+    renewals = (
+        Deal.objects.filter(
+            account=OuterRef("pk"),
+            status=Deal.Status.OPEN,
+            deal_type=Deal.Type.RENEWAL,
+            expected_close_date__isnull=False,
+        )
+        .order_by()
+        .values("account")
+        .annotate(next=Min("expected_close_date"))
+        .values("next")
+    )
+    return queryset.annotate(next_renewal=Subquery(renewals))
 
 
 def revenue_trend(*, account_ids: list[int], today: date) -> dict[int, dict]:
@@ -158,6 +175,9 @@ def register():
         AccountMeasure(
             "open_pipeline", "Open pipeline", annotate_open_pipeline, kind="money", order=20
         )
+    )
+    register_account_measure(
+        AccountMeasure("next_renewal", "Next renewal", annotate_next_renewal, kind="date", order=25)
     )
     register_health_signal(
         HealthSignal(
