@@ -72,6 +72,14 @@ class AccountsConfig(AppConfig):
                 order=15,
             )
         )
+        register_widget(
+            Widget(
+                "accounts.overdue_handoffs",
+                "accounts/handoffs/_widget_overdue.html",
+                widgets.overdue_handoffs,
+                order=16,
+            )
+        )
         register_settings_link(
             SettingsLink(
                 "Account health",

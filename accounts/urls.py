@@ -49,5 +49,6 @@ urlpatterns = [
     path("handoffs/<int:pk>/submit/", handoff_views.handoff_submit, name="handoff_submit"),
     path("handoffs/<int:pk>/comment/", handoff_views.handoff_comment, name="handoff_comment"),
     path("handoffs/<int:pk>/accept/", handoff_views.handoff_accept, name="handoff_accept"),
+    path("handoffs/<int:pk>/assign/", handoff_views.handoff_assign, name="handoff_assign"),
     path("settings/account-plan/", plan_views.plan_settings_page, name="plan_settings"),
 ]

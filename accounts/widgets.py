@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from .handoffs.selectors import overdue_handoffs as late_handoffs
 from .models import Account, Contact
 from .plans.selectors import overdue_actions as overdue
 
@@ -29,3 +30,15 @@ def overdue_actions(request):
     if not count:
         return None
     return {"actions": actions, "count": count}
+
+
+def overdue_handoffs(request):
+    """Manager's home: handoffs not submitted within the admin-set days of the win."""
+    user = request.user
+    if not (user.is_manager or user.is_crm_admin):
+        return None
+    queryset = late_handoffs(user=user, today=timezone.localdate())
+    handoffs = list(queryset[:5])
+    if not handoffs:
+        return None
+    return {"handoffs": handoffs, "count": len(handoffs) if len(handoffs) < 5 else queryset.count()}

@@ -1,11 +1,12 @@
 """What deals tells account management: won revenue over the last 12 months and the open
-pipeline as figures on My accounts, and the revenue trend and recent losses as health
-signals. Each is one query for a whole list or batch of accounts."""
+pipeline as figures on My accounts, and the revenue trend, the open pipeline, renewals due
+and recent losses as health signals. Each is one query for a whole list or batch of
+accounts."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from salesproc.registry import (
@@ -18,6 +19,7 @@ from salesproc.registry import (
 from .models import Deal
 
 LOST_WINDOW_DAYS = 90
+RENEWAL_WINDOW_DAYS = 90
 ZERO = Decimal("0")
 
 
@@ -41,6 +43,23 @@ def annotate_won_revenue(queryset, *, today: date):
 def annotate_open_pipeline(queryset, *, today: date):
     open_deals = Deal.objects.filter(status=Deal.Status.OPEN)
     return queryset.annotate(open_pipeline=Coalesce(_sum_subquery(open_deals), ZERO))
+
+
+def annotate_next_renewal(queryset, *, today: date):
+    """The expected close date of the account's next open renewal (overdue ones first)."""
+    renewals = (
+        Deal.objects.filter(
+            account=OuterRef("pk"),
+            status=Deal.Status.OPEN,
+            deal_type=Deal.Type.RENEWAL,
+            expected_close_date__isnull=False,
+        )
+        .order_by()
+        .values("account")
+        .annotate(next=Min("expected_close_date"))
+        .values("next")
+    )
+    return queryset.annotate(next_renewal=Subquery(renewals))
 
 
 def revenue_trend(*, account_ids: list[int], today: date) -> dict[int, dict]:
@@ -98,6 +117,54 @@ def score_deals_lost_recently(value, *, weight: int):
     ), f"{value} deal{'s' if value > 1 else ''} lost in the last {LOST_WINDOW_DAYS} days"
 
 
+def open_pipeline(*, account_ids: list[int], today: date) -> dict[int, float]:
+    """{account_id: the amount of its open deals}; an account without one is missing."""
+    rows = (
+        Deal.objects.filter(account_id__in=account_ids, status=Deal.Status.OPEN)
+        .values("account_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["account_id"]: float(row["total"] or 0) for row in rows}
+
+
+def score_open_pipeline(value, *, weight: int):
+    if not value:
+        return -weight, "No open pipeline"
+    return 0, f"Open pipeline {value:,.0f}"
+
+
+def renewals_due(*, account_ids: list[int], today: date) -> dict[int, dict]:
+    """{account_id: {"due": open renewals expected to close by today + 90 days (overdue
+    ones included), "progress": their average stage probability in percent}}."""
+    rows = (
+        Deal.objects.filter(
+            account_id__in=account_ids,
+            status=Deal.Status.OPEN,
+            deal_type=Deal.Type.RENEWAL,
+            expected_close_date__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
+        )
+        .values("account_id")
+        .annotate(due=Count("id"), progress=Avg("stage__probability"))
+    )
+    return {
+        row["account_id"]: {"due": row["due"], "progress": round(float(row["progress"] or 0))}
+        for row in rows
+    }
+
+
+def score_renewals_due(value, *, weight: int):
+    """A renewal due soon costs what is still missing to close it: the whole weight at
+    0 % along, nothing at 100 %."""
+    if not value:
+        return 0, f"No renewal due in the next {RENEWAL_WINDOW_DAYS} days"
+    due, progress = value["due"], value["progress"]
+    renewals = "renewal" if due == 1 else "renewals"
+    return (
+        -weight * (100 - progress) / 100,
+        f"{due} {renewals} due in the next {RENEWAL_WINDOW_DAYS} days, {progress} % along",
+    )
+
+
 def register():
     register_account_measure(
         AccountMeasure(
@@ -109,6 +176,9 @@ def register():
             "open_pipeline", "Open pipeline", annotate_open_pipeline, kind="money", order=20
         )
     )
+    register_account_measure(
+        AccountMeasure("next_renewal", "Next renewal", annotate_next_renewal, kind="date", order=25)
+    )
     register_health_signal(
         HealthSignal(
             "deals.revenue_trend",
@@ -117,6 +187,26 @@ def register():
             score_revenue_trend,
             weight=20,
             order=10,
+        )
+    )
+    register_health_signal(
+        HealthSignal(
+            "deals.open_pipeline",
+            "Open pipeline",
+            open_pipeline,
+            score_open_pipeline,
+            weight=10,
+            order=15,
+        )
+    )
+    register_health_signal(
+        HealthSignal(
+            "deals.renewals_due",
+            "Renewals due in the next 90 days and how far along they are",
+            renewals_due,
+            score_renewals_due,
+            weight=15,
+            order=25,
         )
     )
     register_health_signal(

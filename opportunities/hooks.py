@@ -1,10 +1,12 @@
 """What opportunity management contributes: navigation, home widget, the plan panel on the
-deal page, deal badges, settings pages, demo data, the stage gate and event subscribers."""
+deal page, deal badges, settings pages, demo data, the stage gate, event subscribers and the
+handoff debrief's stakeholders."""
 
 from salesproc import events
 from salesproc.registry import (
     DealBadge,
     DealListField,
+    HandoffPrefill,
     NavItem,
     Panel,
     SettingsLink,
@@ -12,6 +14,7 @@ from salesproc.registry import (
     Widget,
     register_deal_badge,
     register_deal_list_field,
+    register_handoff_prefill,
     register_nav,
     register_panel,
     register_settings_link,
@@ -75,6 +78,26 @@ def request_review(event):
     review_request(deal=deal, outcome=outcome)
 
 
+def handoff_stakeholders(*, deal_id: int) -> dict:
+    """The won deal's stakeholders and their stance, one line each, for the handoff
+    debrief ({} when the opportunity plan names none). One query."""
+    from .models import Stakeholder
+
+    lines = []
+    for person in (
+        Stakeholder.objects.filter(deal_id=deal_id).select_related("contact").order_by("id")
+    ):
+        line = (
+            f"{person.contact.full_name}: {person.get_buying_role_display()}, "
+            f"{person.get_stance_display().lower()}, {person.get_influence_display().lower()}"
+            " influence"
+        )
+        if person.cares_about.strip():
+            line += f"; cares about {person.cares_about.strip()}"
+        lines.append(line)
+    return {"stakeholders": "\n".join(lines)} if lines else {}
+
+
 def register():
     from . import demo, gates
 
@@ -127,6 +150,7 @@ def register():
         )
     )
     register_stage_gate(StageGate("opportunities.complete_plan", gates.complete_plan_gate))
+    register_handoff_prefill(HandoffPrefill("opportunities.stakeholders", handoff_stakeholders))
     events.subscribe("deal.won", "opportunities.review_won", request_review)
     events.subscribe("deal.lost", "opportunities.review_lost", request_review)
     demo.register()

@@ -153,6 +153,22 @@ class AccountMeasure:
 
 
 @dataclass(frozen=True)
+class ContactMeasure:
+    """A figure a higher app adds to each contact of a list (the account plan's
+    relationship map): the last engagement read from calls.
+
+    annotate(queryset, *, today) returns the contact queryset annotated with `key` (a
+    subquery, so the whole map costs no extra query). kind: "date" or "number".
+    """
+
+    key: str
+    label: str
+    annotate: Callable
+    kind: str = "date"
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class HealthSignal:
     """One input of an account's health score, computed set-wise by the app that knows it.
 
@@ -197,6 +213,7 @@ class Registry:
     deal_badges: list = field(default_factory=list)
     deal_list_fields: list = field(default_factory=list)
     account_measures: list = field(default_factory=list)
+    contact_measures: list = field(default_factory=list)
     health_signals: list = field(default_factory=list)
     handoff_prefills: list = field(default_factory=list)
 
@@ -238,6 +255,14 @@ def register_restorable(restorable: Restorable):
 
 def register_account_measure(measure: AccountMeasure):
     _replace(registry.account_measures, measure, lambda m: m.key)
+
+
+def register_contact_measure(measure: ContactMeasure):
+    _replace(registry.contact_measures, measure, lambda m: m.key)
+
+
+def contact_measures_for():
+    return sorted(registry.contact_measures, key=lambda m: (m.order, m.key))
 
 
 def register_health_signal(signal: HealthSignal):

@@ -1,14 +1,20 @@
-"""/api/v1/handoffs/ with submit/, comment/ and accept/."""
+"""/api/v1/handoffs/ with submit/, comment/, accept/ and assign/."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from salesproc.api_support import VisibleUserField
+
 from . import selectors, services
 from .models import DEBRIEF_FIELDS, Handoff, HandoffComment
 
 DEBRIEF_NAMES = [name for name, _ in DEBRIEF_FIELDS]
+
+
+class AssignSerializer(serializers.Serializer):
+    to_user = VisibleUserField(help_text="The account manager the handoff goes to.")
 
 
 class HandoffCommentSerializer(serializers.ModelSerializer):
@@ -108,6 +114,19 @@ class HandoffViewSet(
     def accept(self, request, pk=None):
         """The account manager accepts: the account becomes a managed customer of theirs."""
         return self._respond(services.handoff_accept(actor=request.user, handoff=self.get_object()))
+
+    @extend_schema(request=AssignSerializer, responses={200: HandoffSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """A manager names the account manager the handoff goes to."""
+        handoff = self.get_object()
+        body = AssignSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.handoff_assign(
+                actor=request.user, handoff=handoff, to_user=body.validated_data["to_user"]
+            )
+        )
 
 
 def register(router):

@@ -1,5 +1,7 @@
 from django import forms
 
+from salesproc.models import users_visible_to
+
 from .models import DEBRIEF_FIELDS
 
 
@@ -16,3 +18,11 @@ class CommentForm(forms.Form):
     text = forms.CharField(
         required=False, label="Ask or answer", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AssignForm(forms.Form):
+    to_user = forms.ModelChoiceField(queryset=None, label="Account manager")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = users_visible_to(user)

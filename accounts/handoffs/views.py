@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from salesproc.views import apply_errors
 
 from . import selectors, services
-from .forms import CommentForm, DebriefForm
+from .forms import AssignForm, CommentForm, DebriefForm
 from .models import DEBRIEF_FIELDS, Handoff
 
 
@@ -32,8 +32,11 @@ def handoff_list(request):
     )
 
 
-def _page(request, handoff, *, status=200, debrief_form=None, comment_form=None):
+def _page(request, handoff, *, status=200, debrief_form=None, comment_form=None, assign_form=None):
     may_write = selectors.may_write_debrief(request.user, handoff)
+    may_assign = (
+        selectors.may_assign(request.user, handoff) and handoff.status != Handoff.Status.ACCEPTED
+    )
     return render(
         request,
         "accounts/handoffs/detail.html",
@@ -46,6 +49,13 @@ def _page(request, handoff, *, status=200, debrief_form=None, comment_form=None)
             "debrief_form": debrief_form
             or DebriefForm(initial={name: getattr(handoff, name) for name, _ in DEBRIEF_FIELDS}),
             "comment_form": comment_form or CommentForm(),
+            "may_assign": may_assign,
+            "assign_form": assign_form
+            or (
+                AssignForm(user=request.user, initial={"to_user": handoff.to_user_id})
+                if may_assign
+                else None
+            ),
             "comments": handoff.comments.select_related("author"),
         },
         status=status,
@@ -112,3 +122,24 @@ def handoff_accept(request, pk):
         return _page(request, handoff, status=400)
     messages.success(request, f"You are now the account manager of {handoff.account.name}.")
     return redirect(handoff)
+
+
+@login_required
+@require_POST
+def handoff_assign(request, pk):
+    """A manager names the account manager the handoff goes to."""
+    handoff = selectors.get_handoff_for_user(request.user, pk)
+    form = AssignForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.handoff_assign(
+                actor=request.user, handoff=handoff, to_user=form.cleaned_data["to_user"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"The handoff goes to {form.cleaned_data['to_user'].display_name}."
+            )
+            return redirect(handoff)
+    return _page(request, handoff, status=400, assign_form=form)

@@ -1,18 +1,19 @@
 """/api/v1/account-plans/ (with submit/, approve/, request-changes/), /account-needs/,
-/account-actions/ and /account-risks/. Visible exactly when the account is; writes go
+/account-actions/, /account-risks/ and /relationship-map/. Visible exactly when the account is; writes go
 through the plan services (stale `version` 409, out-of-order steps 400, not yours 403)."""
 
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Account
+from accounts.models import Account, Contact
 from salesproc.api_support import VisiblePrimaryKeyRelatedField, VisibleUserField
 
 from . import selectors, services
-from .models import AccountAction, AccountNeed, AccountPlan, AccountRisk
+from .models import AccountAction, AccountNeed, AccountPlan, AccountRisk, RelationshipEntry
 
 
 class AccountPlanSerializer(serializers.ModelSerializer):
@@ -276,8 +277,79 @@ class AccountRiskViewSet(_PlanItemViewSet):
     fields = ["description", "likelihood", "impact", "mitigation", "owner"]
 
 
+class RelationshipEntrySerializer(serializers.ModelSerializer):
+    plan = PlanField()
+    # a contact of the plan's account (the service checks), which the account manager
+    # may pick even when someone else owns it
+    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+    counterpart = VisibleUserField(required=False, allow_null=True)
+    strength = serializers.IntegerField(required=False, help_text="1 to 5.")
+    last_engagement = serializers.SerializerMethodField(
+        help_text="When the contact's last held call ended (read from calls)."
+    )
+
+    class Meta:
+        model = RelationshipEntry
+        fields = [
+            "id",
+            "plan",
+            "contact",
+            "role",
+            "counterpart",
+            "strength",
+            "is_executive_sponsor",
+            "last_engagement",
+        ]
+        validators = []  # one contact per plan: the service says so, with the name
+
+    def get_last_engagement(self, entry) -> str | None:
+        value = getattr(entry, "last_engagement", None)
+        return value.isoformat() if value else None
+
+
+class RelationshipMapViewSet(_PlanItemViewSet):
+    """The plan's relationship map (?plan= or ?account=): contacts, role, our counterpart,
+    strength 1 to 5, the executive sponsor on each side, the last engagement from calls."""
+
+    serializer_class = RelationshipEntrySerializer
+    model = RelationshipEntry
+    input_class = services.RelationshipInput
+    save = staticmethod(services.relationship_save)
+    getter = staticmethod(selectors.get_relationship_entry_for_user)
+    item_kwarg = "entry"
+    fields = ["contact", "role", "counterpart", "strength", "is_executive_sponsor"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("contact", "counterpart")
+        account = self.request.query_params.get("account")
+        if account:
+            queryset = (
+                queryset.filter(plan__account_id=account) if account.isdigit() else queryset.none()
+            )
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.attach_contact_measures(page, today=timezone.localdate())
+        return page
+
+    def get_object(self):
+        entry = super().get_object()
+        return selectors.attach_contact_measures([entry], today=timezone.localdate())[0]
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        selectors.attach_contact_measures([serializer.instance], today=timezone.localdate())
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        selectors.attach_contact_measures([serializer.instance], today=timezone.localdate())
+
+
 def register(router):
     router.register("account-plans", AccountPlanViewSet, basename="account-plan")
     router.register("account-needs", AccountNeedViewSet, basename="account-need")
     router.register("account-actions", AccountActionViewSet, basename="account-action")
     router.register("account-risks", AccountRiskViewSet, basename="account-risk")
+    router.register("relationship-map", RelationshipMapViewSet, basename="relationship-map")

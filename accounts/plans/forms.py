@@ -2,7 +2,14 @@ from django import forms
 
 from salesproc.models import users_visible_to
 
-from .models import AccountAction, AccountNeed, AccountRisk, PlanPrompt, PlanSettings
+from .models import (
+    AccountAction,
+    AccountNeed,
+    AccountRisk,
+    PlanPrompt,
+    PlanSettings,
+    RelationshipEntry,
+)
 
 
 class PlanCreateForm(forms.Form):
@@ -83,6 +90,22 @@ class RiskForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = users_visible_to(user)
+
+
+class RelationshipForm(forms.ModelForm):
+    class Meta:
+        model = RelationshipEntry
+        fields = ["contact", "role", "counterpart", "strength", "is_executive_sponsor"]
+        labels = {"counterpart": "Our counterpart", "strength": "Strength (1 to 5)"}
+
+    def __init__(self, *args, user, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = plan.account.contacts.order_by("last_name", "id")
+        self.fields["counterpart"].queryset = users_visible_to(user)
+        self.fields["strength"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+
+    def validate_unique(self):
+        """One contact per plan: the service says so, with the contact's name."""
 
 
 class PlanSettingsForm(forms.ModelForm):

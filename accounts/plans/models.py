@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -211,3 +212,52 @@ class AccountRisk(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class RelationshipEntry(models.Model):
+    """One row of the plan's relationship map: a contact of the account, their role, our
+    counterpart and how strong the tie is. The row marked executive sponsor names the
+    customer's sponsor (the contact) and ours (the counterpart)."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="relationships")
+    contact = models.ForeignKey(
+        "accounts.Contact", on_delete=models.CASCADE, related_name="plan_relationships"
+    )
+    role = models.CharField(max_length=120, blank=True, help_text="Their part in buying.")
+    counterpart = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account_relationships",
+        help_text="Who on our side knows them.",
+    )
+    strength = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (barely know them) to 5 (trusted).",
+    )
+    is_executive_sponsor = models.BooleanField(
+        default=False,
+        verbose_name="Executive sponsor",
+        help_text="The customer's executive sponsor; the counterpart is ours.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-is_executive_sponsor", "-strength", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "contact"], name="unique_plan_contact"),
+            models.CheckConstraint(
+                condition=Q(strength__gte=1, strength__lte=5), name="relationship_strength_1_5"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def description(self):
+        return f"{self.contact.full_name}{f' ({self.role})' if self.role else ''}"

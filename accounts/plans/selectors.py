@@ -4,11 +4,12 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import Account
 from salesproc.access import get_visible_or_404
 from salesproc.models import User
-from salesproc.registry import account_measures_for
+from salesproc.registry import account_measures_for, contact_measures_for
 
 from .models import (
     AccountAction,
@@ -18,6 +19,7 @@ from .models import (
     AccountRisk,
     PlanPrompt,
     PlanSettings,
+    RelationshipEntry,
 )
 
 
@@ -82,6 +84,41 @@ def get_account_risk_for_user(user, pk, *, for_write=False) -> AccountRisk:
     return _get_item_for_user(AccountRisk, user, pk, for_write=for_write)
 
 
+def get_relationship_entry_for_user(user, pk, *, for_write=False) -> RelationshipEntry:
+    return _get_item_for_user(RelationshipEntry, user, pk, for_write=for_write)
+
+
+def attach_contact_measures(entries: list[RelationshipEntry], *, today: date) -> list:
+    """Set each row's contact figures from the other processes (last engagement from
+    calls) as attributes named by the measure's key and on `row.measures`
+    [(label, value, kind)]: one query for all the rows."""
+    measures = contact_measures_for()
+    figures = {}
+    if entries and measures:
+        from accounts.models import Contact
+
+        queryset = Contact.all_objects.filter(pk__in={r.contact_id for r in entries})
+        for measure in measures:
+            queryset = measure.annotate(queryset, today=today)
+        figures = {row["pk"]: row for row in queryset.values("pk", *[m.key for m in measures])}
+    for entry in entries:
+        values = figures.get(entry.contact_id, {})
+        entry.measures = [(m.label, values.get(m.key), m.kind) for m in measures]
+        for measure in measures:
+            setattr(entry, measure.key, values.get(measure.key))
+    return entries
+
+
+def relationship_map(plan: AccountPlan, *, today: date) -> list[RelationshipEntry]:
+    """The plan's relationship map with its contacts' figures: two queries."""
+    rows = list(plan.relationships.select_related("contact", "counterpart"))
+    return attach_contact_measures(rows, today=today)
+
+
+def relationship_measure_labels() -> list[str]:
+    return [m.label for m in contact_measures_for()]
+
+
 def plan_settings() -> PlanSettings:
     return PlanSettings.objects.order_by("pk").first() or PlanSettings()
 
@@ -95,7 +132,16 @@ def plan_page(plan: AccountPlan) -> dict:
     needs = list(plan.needs.order_by("id"))
     actions = list(plan.actions.select_related("owner", "need").order_by("due_date", "id"))
     risks = list(plan.risks.select_related("owner").order_by("id"))
-    return {"needs": needs, "actions": actions, "risks": risks}
+    relationships = relationship_map(plan, today=timezone.localdate())
+    sponsor = next((r for r in relationships if r.is_executive_sponsor), None)
+    return {
+        "needs": needs,
+        "actions": actions,
+        "risks": risks,
+        "relationships": relationships,
+        "relationship_measures": relationship_measure_labels(),
+        "sponsor": sponsor,
+    }
 
 
 def changes_since_approval(plan: AccountPlan) -> list[dict]:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Account
+from accounts.models import Account, Contact
 from salesproc.errors import StaleVersion
 from salesproc.events import record_event
 from salesproc.models import User, users_visible_to
@@ -23,6 +23,7 @@ from .models import (
     AccountRisk,
     PlanPrompt,
     PlanSettings,
+    RelationshipEntry,
 )
 from .selectors import active_prompts, may_approve_plan, may_edit_plan, plan_snapshot
 
@@ -313,6 +314,51 @@ def account_risk_save(
         model=AccountRisk,
         fields={**data.__dict__, "description": data.description.strip()},
         label="Risk",
+    )
+
+
+@dataclass(frozen=True)
+class RelationshipInput:
+    contact: Contact
+    role: str = ""
+    counterpart: User | None = None
+    strength: int = 3
+    is_executive_sponsor: bool = False
+
+
+@transaction.atomic
+def relationship_save(
+    *,
+    actor: User,
+    plan: AccountPlan,
+    data: RelationshipInput,
+    entry: RelationshipEntry | None = None,
+) -> RelationshipEntry:
+    """Add or change a row of the relationship map. The contact is one of the account's;
+    marking a row executive sponsor unmarks the plan's previous one."""
+    _check_may_edit(actor, plan.account)
+    _check_user(actor, data.counterpart, "counterpart")
+    contact = data.contact
+    if contact is None or contact.account_id != plan.account_id or contact.deleted_at:
+        raise ValidationError({"contact": f"Choose a contact of {plan.account.name}."})
+    if not isinstance(data.strength, int) or not 1 <= data.strength <= 5:
+        raise ValidationError({"strength": "Rate the relationship from 1 to 5."})
+    others = RelationshipEntry.objects.filter(plan=plan).exclude(pk=entry.pk if entry else None)
+    if others.filter(contact=contact).exists():
+        raise ValidationError({"contact": f"{contact.full_name} is already on the map."})
+    if data.is_executive_sponsor and data.counterpart is None:
+        raise ValidationError(
+            {"counterpart": "Name our executive sponsor: the counterpart of theirs."}
+        )
+    if data.is_executive_sponsor:
+        others.filter(is_executive_sponsor=True).update(is_executive_sponsor=False)
+    return _save_item(
+        actor=actor,
+        plan=plan,
+        item=entry,
+        model=RelationshipEntry,
+        fields={**data.__dict__, "role": (data.role or "").strip()},
+        label="Relationship",
     )
 
 

@@ -19,6 +19,7 @@ from .forms import (
     PlanCreateForm,
     PlanSettingsForm,
     PromptForm,
+    RelationshipForm,
     RequestChangesForm,
     RiskForm,
 )
@@ -76,6 +77,8 @@ def _page(request, plan, *, status=200, **forms):
         "need_form": forms.get("need_form") or NeedForm(),
         "action_form": forms.get("action_form") or ActionForm(user=request.user, plan=plan),
         "risk_form": forms.get("risk_form") or RiskForm(user=request.user),
+        "relationship_form": forms.get("relationship_form")
+        or RelationshipForm(user=request.user, plan=plan),
         "changes_form": forms.get("changes_form") or RequestChangesForm(),
         "changes": selectors.changes_since_approval(plan),
         "revenue": selectors.account_revenue_figures(account=account, today=timezone.localdate()),
@@ -155,6 +158,12 @@ ITEM_FORMS = {
     "needs": ("need_form", NeedForm, services.NeedInput, services.account_need_save),
     "actions": ("action_form", ActionForm, services.ActionInput, services.account_action_save),
     "risks": ("risk_form", RiskForm, services.RiskInput, services.account_risk_save),
+    "relationships": (
+        "relationship_form",
+        RelationshipForm,
+        services.RelationshipInput,
+        services.relationship_save,
+    ),
 }
 
 
@@ -166,7 +175,7 @@ def plan_item_add(request, pk, kind):
     plan = selectors.get_account_plan_for_user(request.user, pk, for_write=True)
     form_name, form_class, input_class, save = ITEM_FORMS[kind]
     kwargs = {"user": request.user} if kind != "needs" else {}
-    if kind == "actions":
+    if kind in ("actions", "relationships"):
         kwargs["plan"] = plan
     form = form_class(request.POST, **kwargs)
     if form.is_valid():
@@ -184,6 +193,7 @@ ITEM_GETTERS = {
     "needs": selectors.get_account_need_for_user,
     "actions": selectors.get_account_action_for_user,
     "risks": selectors.get_account_risk_for_user,
+    "relationships": selectors.get_relationship_entry_for_user,
 }
 
 

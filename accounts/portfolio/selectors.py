@@ -3,7 +3,7 @@
 Figures from the processes above (revenue, pipeline, the last held call) arrive as
 annotations registered with `salesproc.registry.register_account_measure`."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -24,6 +24,14 @@ BASE_ORDERINGS = {
     "owner": F("owner__first_name").asc(),
     "-owner": F("owner__first_name").desc(),
 }
+PLAN_STATUSES = [
+    ("none", "No plan"),
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("changes_requested", "Changes requested"),
+    ("approved", "Approved"),
+    ("due_for_review", "Due for review"),
+]
 HEALTH_BUCKETS = [(low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)]
 
 
@@ -45,6 +53,23 @@ def _with_plan(queryset: QuerySet, *, today: date) -> QuerySet:
         plan_id=Subquery(latest.values("id")[:1]),
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
     )
+
+
+def _filter_plan_status(queryset: QuerySet, plan_status: str, *, today: date) -> QuerySet:
+    """On the latest plan's status; approved splits into current and due for review."""
+    from accounts.plans.selectors import plan_settings
+
+    review_due = today - timedelta(days=plan_settings().review_interval_days)
+    due = Q(plan_status_raw=AccountPlan.Status.APPROVED, plan_approved_at__date__lte=review_due)
+    if plan_status == "none":
+        return queryset.filter(plan_status_raw__isnull=True)
+    if plan_status == "due_for_review":
+        return queryset.filter(due)
+    if plan_status == "approved":
+        return queryset.filter(plan_status_raw=plan_status).exclude(due)
+    if plan_status in AccountPlan.Status.values:
+        return queryset.filter(plan_status_raw=plan_status)
+    return queryset
 
 
 def _with_measures(queryset: QuerySet, *, today: date) -> QuerySet:
@@ -69,6 +94,7 @@ def managed_accounts(
     search: str = "",
     band: str = "",
     status: str = "",
+    plan_status: str = "",
     ordering: str = "name",
 ) -> QuerySet:
     """Managed accounts `user` may see (only `account_manager`'s when given), each with its
@@ -88,7 +114,10 @@ def managed_accounts(
         queryset = queryset.filter(health__band=band)
     if status in Account.Status.values:
         queryset = queryset.filter(status=status)
-    queryset = _with_measures(_with_plan(queryset, today=today), today=today)
+    queryset = _with_plan(queryset, today=today)
+    if plan_status:
+        queryset = _filter_plan_status(queryset, plan_status, today=today)
+    queryset = _with_measures(queryset, today=today)
     order = orderings().get(ordering, BASE_ORDERINGS["name"])
     return queryset.order_by(order, "name", "id")
 
@@ -121,6 +150,26 @@ def accounts_at_risk(*, user: User, limit: int = 10) -> QuerySet:
         .filter(is_managed=True, health__band=Band.AT_RISK)
         .select_related("account_manager", "health")
         .order_by("health__score", "name", "id")[:limit]
+    )
+
+
+def plans_due_for_review(*, user: User, today: date, limit: int = 10) -> list[AccountPlan]:
+    """The latest plans of visible managed accounts approved longer ago than the review
+    interval, the longest overdue first (one query)."""
+    from accounts.plans.selectors import plan_settings
+
+    review_due = today - timedelta(days=plan_settings().review_interval_days)
+    latest = AccountPlan.objects.filter(account=OuterRef("account")).order_by("-period", "-id")
+    return list(
+        AccountPlan.objects.visible_to(user)
+        .filter(
+            account__is_managed=True,
+            status=AccountPlan.Status.APPROVED,
+            approved_at__date__lte=review_due,
+            pk=Subquery(latest.values("pk")[:1]),
+        )
+        .select_related("account", "account__account_manager")
+        .order_by("approved_at", "id")[:limit]
     )
 
 

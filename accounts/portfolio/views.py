@@ -42,6 +42,7 @@ def _list_context(request, queryset):
         "measures": measures,
         "bands": Band.choices,
         "statuses": Account.Status.choices,
+        "plan_statuses": selectors.PLAN_STATUSES,
     }
 
 
@@ -51,6 +52,7 @@ def _filters(request):
         "search": params.get("q", "").strip(),
         "band": params.get("band", ""),
         "status": params.get("status", ""),
+        "plan_status": params.get("plan", ""),
         "ordering": params.get("sort", "name"),
     }
 
@@ -92,6 +94,9 @@ def portfolio(request):
         band_chart=bar_chart(summary["bands"], title="Managed accounts by band"),
         at_risk=selectors.accounts_at_risk(user=request.user),
         by_manager=selectors.portfolio_by_manager(user=request.user),
+        due_for_review=selectors.plans_due_for_review(
+            user=request.user, today=timezone.localdate()
+        ),
     )
     return render(request, "accounts/portfolio/portfolio.html", context)
 

@@ -17,7 +17,8 @@ def test_the_health_endpoint_gives_score_band_signals_and_trend(rep, kam):
     account = AccountFactory(owner=rep, account_manager=kam, is_managed=True)
     health_recompute()
     body = api_for(kam).get(f"/api/v1/accounts/{account.pk}/health/").json()
-    assert (body["score"], body["band"]) == (65, "watch")
+    # no held call -25, no open pipeline -10, no contact engaged -10, no plan -10
+    assert (body["score"], body["band"]) == (45, "watch")
     calls = next(s for s in body["signals"] if s["key"] == "calls.last_held_call")
     assert (calls["value"], calls["points"], calls["label"]) == (
         None,
@@ -25,7 +26,7 @@ def test_the_health_endpoint_gives_score_band_signals_and_trend(rep, kam):
         "Days since the last held call",
     )
     assert body["trend"] == [
-        {"week": week_of(timezone.localdate()).isoformat(), "score": 65, "band": "watch"}
+        {"week": week_of(timezone.localdate()).isoformat(), "score": 45, "band": "watch"}
     ]
 
 
@@ -88,6 +89,9 @@ def test_the_settings_page_previews_and_saves(client, admin, rep, kam):
         "weight_deals.lost_recently": 15,
         "weight_accounts.plan_current": 10,
         "weight_accounts.overdue_actions": 10,
+        "weight_deals.open_pipeline": 10,
+        "weight_deals.renewals_due": 15,
+        "weight_calls.contacts_engaged": 10,
     }
     preview = client.post("/accounts/settings/health/", {**form, "preview": "1"})
     rows = {r["band"]: (r["now"], r["then"]) for r in preview.context["preview"]["rows"]}

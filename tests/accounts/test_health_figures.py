@@ -53,15 +53,20 @@ def test_it_scores_an_account_from_every_signal_by_hand(rep):
     #   revenue: (1 - 40/100) * 20 = 12 -> -12
     #   lost: 1 of 2 * 15 = 7.5 -> -8
     #   no account plan: -10; no overdue action: 0
+    #   no open pipeline: -10; no renewal due: 0; no contact engaged (the calls are
+    #   with the account, not a person): -10
     points = {s["key"]: (s["value"], s["points"]) for s in figure["signals"]}
     assert points == {
         "calls.last_held_call": (74, -18),
+        "calls.contacts_engaged": (None, -10),
         "deals.revenue_trend": ({"last": 40000.0, "before": 100000.0}, -12),
+        "deals.open_pipeline": (None, -10),
+        "deals.renewals_due": (None, 0),
         "deals.lost_recently": (1, -8),
         "accounts.plan_current": (None, -10),
         "accounts.overdue_actions": (None, 0),
     }
-    assert (figure["score"], figure["band"]) == (52, "watch")
+    assert (figure["score"], figure["band"]) == (32, "at_risk")
     reasons = [s["reason"] for s in figure["signals"]]
     assert "No held call for 74 days" in reasons
     assert "Won 40,000 in the last 12 months against 100,000 the 12 before" in reasons
@@ -70,9 +75,11 @@ def test_it_scores_an_account_from_every_signal_by_hand(rep):
 def test_an_account_with_no_history_loses_the_call_and_plan_signals(rep):
     account = AccountFactory(owner=rep, is_managed=True)
     figure = health_figures(account_ids=[account.pk], today=TODAY)[account.pk]
-    assert figure["score"] == 65
+    assert figure["score"] == 45
     assert [s["reason"] for s in figure["signals"] if s["points"]] == [
+        "No open pipeline",
         "No held call on record",
+        "No contact engaged in the last 90 days",
         "No account plan",
     ]
 
@@ -95,14 +102,15 @@ def test_the_recompute_stores_every_managed_account_in_batches_and_twice_the_sam
     AccountFactory(owner=rep)  # not managed: not scored
     for account in managed[:2]:
         held_call(account, 3)
-    # one query for the ids, then per batch of 2: settings, five signals (one reads the plan
-    # settings), the bands before, two upserts, the drops, and the savepoints
-    with django_assert_max_num_queries(1 + 3 * 13):
+    # one query for the ids, then per batch of 2: settings, eight signals (one reads the
+    # plan settings), the bands before, two upserts, the drops, and the savepoints
+    with django_assert_max_num_queries(1 + 3 * 16):
         assert health_recompute(today=TODAY, batch_size=2) == 5
     first = dict(AccountHealth.objects.values_list("account_id", "score"))
     health_recompute(today=TODAY, batch_size=2)
     assert dict(AccountHealth.objects.values_list("account_id", "score")) == first
-    assert first == {a.pk: (90 if i < 2 else 65) for i, a in enumerate(managed)}
+    # no plan -10, no open pipeline -10, no contact engaged -10; no held call -25
+    assert first == {a.pk: (70 if i < 2 else 45) for i, a in enumerate(managed)}
 
 
 def test_admin_weights_and_bands_change_the_score(rep, admin):
@@ -113,8 +121,9 @@ def test_admin_weights_and_bands_change_the_score(rep, admin):
         actor=admin, healthy_from=90, watch_from=60, weights={"calls.last_held_call": 40}
     )
     figure = health_figures(account_ids=[account.pk], today=TODAY)[account.pk]
-    # no held call: -40 (the admin's weight), no plan: -10
-    assert (figure["score"], figure["band"]) == (50, "at_risk")
+    # no held call: -40 (the admin's weight), no plan: -10, no open pipeline -10,
+    # no contact engaged -10
+    assert (figure["score"], figure["band"]) == (30, "at_risk")
 
 
 def test_bad_health_settings_are_refused_and_only_admins_change_them(rep, admin):
@@ -149,7 +158,7 @@ def test_a_drop_into_at_risk_notifies_the_account_manager_and_their_manager_once
     account = AccountFactory(owner=rep, is_managed=True, account_manager=kam, name="Acme")
     held_call(account, 3)
     with django_capture_on_commit_callbacks(execute=True):
-        health_recompute(today=TODAY)  # 90: healthy
+        health_recompute(today=TODAY)  # 70: healthy
     # later: two deals lost 10 days before, won revenue down to a tenth, calls stopped
     lost(account, -70)
     lost(account, -68)
@@ -160,7 +169,8 @@ def test_a_drop_into_at_risk_notifies_the_account_manager_and_their_manager_once
         health_recompute(today=later)
         health_recompute(today=later)  # still at risk: no second drop
     # 100 - 22 (83 days) - 18 (a tenth of the revenue) - 15 (two lost) - 10 (no plan)
-    assert AccountHealth.objects.get(account=account).score == 35
+    # - 10 (no open pipeline) - 10 (no contact engaged)
+    assert AccountHealth.objects.get(account=account).score == 15
     assert Event.objects.filter(name="account.health_at_risk").count() == 1
     assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == [
         "kim",
