@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from salesproc.events import record_event
+from salesproc.events import record_event, record_events_bulk
 from salesproc.handover import reassign_owned
 from salesproc.models import User
 from salesproc.services import apply_changes, check_owner
@@ -307,3 +307,40 @@ def contact_reassign_open(*, from_user: User, to_user: User, actor: User | None)
         actor=actor,
         event_name="contact.reassigned",
     )
+
+
+@transaction.atomic
+def account_owners_set(*, owners: dict[int, int], actor: User | None, reason: str) -> int:
+    """Give each account (id -> new owner's id) its new owner, set-wise: one UPDATE per new
+    owner and one `account.reassigned` event per account that actually changed hands.
+
+    For automated paths (a territory's rep becoming the owner); the caller has decided who
+    may own what. Accounts already owned by their new owner are left alone.
+    """
+    by_owner = {}
+    for account_id, owner_id in owners.items():
+        by_owner.setdefault(owner_id, []).append(account_id)
+    changed = 0
+    for owner_id, account_ids in by_owner.items():
+        moving = list(
+            Account.objects.filter(pk__in=account_ids)
+            .exclude(owner_id=owner_id)
+            .select_for_update(of=("self",))
+            .only("pk", "owner_id")
+        )
+        if not moving:
+            continue
+        before = {account.pk: account.owner_id for account in moving}
+        Account.objects.filter(pk__in=list(before)).update(owner_id=owner_id)
+        record_events_bulk(
+            subjects=moving,
+            name="account.reassigned",
+            actor=actor,
+            summary=reason,
+            data=lambda account, owner_id=owner_id, before=before: {
+                "from_owner": before[account.pk],
+                "to_owner": owner_id,
+            },
+        )
+        changed += len(moving)
+    return changed

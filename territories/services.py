@@ -14,6 +14,7 @@ from django.db.models import F, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Account
+from accounts.services import account_owners_set
 from salesproc.events import record_event, record_events_bulk
 from salesproc.models import User, users_visible_to
 
@@ -322,7 +323,7 @@ def account_pin(*, actor: User, account: Account, territory: Territory) -> Accou
         data={"from": before, "to": territory.pk},
         also=[territory],
     )
-    _follow_rep([account.pk])
+    _follow_rep([account.pk], actor=actor)
     return row
 
 
@@ -362,17 +363,18 @@ def territory_settings_update(*, actor: User, owner_follows_rep: bool) -> Territ
     return current
 
 
-def _follow_rep(account_ids):
-    """With the admin setting on, the territory's rep becomes each account's owner."""
+def _follow_rep(account_ids, *, actor=None):
+    """With the admin setting on, the territory's rep becomes each account's owner, through
+    the accounts service (set-wise, one `account.reassigned` event per account moved)."""
     if not TerritorySettings.current().owner_follows_rep or not account_ids:
         return 0
-    rep = AccountTerritory.objects.filter(account_id=OuterRef("pk")).values("territory__rep_id")
-    return (
-        Account.objects.filter(
-            pk__in=list(account_ids), territory_assignment__territory__rep__isnull=False
-        )
-        .exclude(owner_id=F("territory_assignment__territory__rep_id"))
-        .update(owner_id=Subquery(rep[:1]))
+    owners = dict(
+        AccountTerritory.objects.filter(
+            account_id__in=list(account_ids), territory__rep__isnull=False
+        ).values_list("account_id", "territory__rep_id")
+    )
+    return account_owners_set(
+        owners=owners, actor=actor, reason="Owner follows the territory's rep"
     )
 
 
@@ -415,7 +417,7 @@ def reassign_accounts(*, account_ids=None, id_range=None, actor=None, rules=None
         actor=actor,
         summary="Territory changed by the assignment rules",
     )
-    _follow_rep(moved_accounts)
+    _follow_rep(moved_accounts, actor=actor)
     return len(moving)
 
 

@@ -126,6 +126,10 @@ def test_the_owner_follows_the_rep_only_when_the_admin_says_so(
     other.refresh_from_db()
     assert other.owner == teammate
     assert TerritorySettings.current().owner_follows_rep is True
+    # the change of owner went through the accounts service and left a trace
+    moved = Event.objects.get(name="account.reassigned", object_id=other.pk)
+    assert moved.data == {"from_owner": rep.pk, "to_owner": teammate.pk}
+    assert not Event.objects.filter(name="account.reassigned", object_id=account.pk).exists()
 
 
 @pytest.mark.parametrize(
