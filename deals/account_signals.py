@@ -9,14 +9,18 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.models import Account
 from salesproc.registry import (
     AccountMeasure,
     HealthSignal,
+    PlanRevenue,
     register_account_measure,
     register_health_signal,
+    register_plan_revenue,
 )
 
 from .models import Deal
+from .selectors import account_product_gap
 
 LOST_WINDOW_DAYS = 90
 RENEWAL_WINDOW_DAYS = 90
@@ -165,7 +169,37 @@ def score_renewals_due(value, *, weight: int):
     )
 
 
+def plan_revenue(*, account_id: int, start: date | None, end: date | None) -> dict:
+    """Won revenue and renewals within an account plan's period, and the whitespace
+    (active products the account has not bought, as the account page's gap shows):
+    three queries, two when the period is unknown."""
+    _, not_bought = account_product_gap(account=Account(pk=account_id))
+    result = {"whitespace": [product.name for product in not_bought]}
+    if start is None or end is None:
+        return result
+    won = Deal.objects.filter(
+        account_id=account_id,
+        status=Deal.Status.WON,
+        closed_at__date__gte=start,
+        closed_at__date__lte=end,
+    ).aggregate(total=Sum("amount"))["total"]
+    renewals = (
+        Deal.objects.filter(
+            account_id=account_id,
+            deal_type=Deal.Type.RENEWAL,
+            expected_close_date__gte=start,
+            expected_close_date__lte=end,
+        )
+        .order_by("expected_close_date", "id")
+        .values("name", "amount", "expected_close_date", "status")
+    )
+    result["won"] = won or ZERO
+    result["renewals"] = list(renewals)
+    return result
+
+
 def register():
+    register_plan_revenue(PlanRevenue("deals.plan_revenue", plan_revenue, order=10))
     register_account_measure(
         AccountMeasure(
             "won_revenue_12m", "Won, 12 months", annotate_won_revenue, kind="money", order=10

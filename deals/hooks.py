@@ -13,7 +13,7 @@ from salesproc.registry import (
     register_widget,
 )
 
-from . import demo, selectors
+from . import account_demo, demo, selectors
 
 
 def my_open_deals_widget(request):
@@ -99,3 +99,4 @@ def register():
     ):
         register_settings_link(link)
     demo.register()
+    account_demo.register()  # a few key accounts slide into "at risk"

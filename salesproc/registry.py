@@ -200,6 +200,23 @@ class HandoffPrefill:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PlanRevenue:
+    """What a higher app knows about an account's money within an account plan's period.
+
+    compute(*, account_id, start, end) -> a dict with any of "won" (won revenue closed
+    between start and end, inclusive), "renewals" (a list of {"name", "amount",
+    "expected_close_date", "status"} for renewals expected in the period) and
+    "whitespace" (the names of active products the account has not bought yet), in a
+    fixed number of queries. start and end are None when the period is not a known one:
+    then only "whitespace" is given.
+    """
+
+    key: str
+    compute: Callable
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list = field(default_factory=list)
@@ -216,6 +233,7 @@ class Registry:
     contact_measures: list = field(default_factory=list)
     health_signals: list = field(default_factory=list)
     handoff_prefills: list = field(default_factory=list)
+    plan_revenues: list = field(default_factory=list)
 
 
 registry = Registry()
@@ -275,6 +293,14 @@ def register_handoff_prefill(prefill: HandoffPrefill):
 
 def handoff_prefills_for():
     return sorted(registry.handoff_prefills, key=lambda p: (p.order, p.key))
+
+
+def register_plan_revenue(source: PlanRevenue):
+    _replace(registry.plan_revenues, source, lambda s: s.key)
+
+
+def plan_revenues_for():
+    return sorted(registry.plan_revenues, key=lambda s: (s.order, s.key))
 
 
 def account_measures_for():

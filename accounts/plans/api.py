@@ -4,7 +4,7 @@ through the plan services (stale `version` 409, out-of-order steps 400, not your
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,8 +16,31 @@ from . import selectors, services
 from .models import AccountAction, AccountNeed, AccountPlan, AccountRisk, RelationshipEntry
 
 
+class PlanRenewalSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    expected_close_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
+class PlanRevenueSerializer(serializers.Serializer):
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    won_in_period = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    retention_target = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    growth_target = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    against_retention = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    against_growth = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    renewals = PlanRenewalSerializer(many=True)
+    whitespace = serializers.ListField(child=serializers.CharField())
+
+
 class AccountPlanSerializer(serializers.ModelSerializer):
     account = VisiblePrimaryKeyRelatedField(queryset=Account.objects.all())
+    revenue = serializers.SerializerMethodField(
+        help_text="Won revenue within the period against the targets, the renewals in the "
+        "period and the whitespace; on a single plan only (null in the list)."
+    )
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
     version = serializers.IntegerField(
         required=False, help_text="On PATCH: the version you edited (a stale one is 409)."
@@ -42,6 +65,7 @@ class AccountPlanSerializer(serializers.ModelSerializer):
             "approved_version",
             "created_at",
             "updated_at",
+            "revenue",
         ]
         validators = []  # one period per account: the service says so, with the account's name
         read_only_fields = [
@@ -55,6 +79,13 @@ class AccountPlanSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(PlanRevenueSerializer(allow_null=True))
+    def get_revenue(self, plan):
+        view = self.context.get("view")
+        if view is not None and getattr(view, "action", None) == "list":
+            return None
+        return PlanRevenueSerializer(selectors.plan_revenue(plan)).data
 
 
 class PlanUpdateSerializer(serializers.Serializer):

@@ -1,6 +1,8 @@
 """Reads for account plans: the access functions, the plan page, overdue actions."""
 
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -9,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Account
 from salesproc.access import get_visible_or_404
 from salesproc.models import User
-from salesproc.registry import account_measures_for, contact_measures_for
+from salesproc.registry import account_measures_for, contact_measures_for, plan_revenues_for
 
 from .models import (
     AccountAction,
@@ -222,6 +224,69 @@ def account_revenue_figures(*, account: Account, today: date) -> list[tuple[str,
         queryset = measure.annotate(queryset, today=today)
     row = queryset.values(*[m.key for m in measures]).first() or {}
     return [(m.label, row.get(m.key)) for m in measures]
+
+
+_PERIOD = re.compile(r"^(?:FY|CY)?\s*(\d{4})(?:\s*[-/ ]?\s*Q([1-4]))?$", re.IGNORECASE)
+_QUARTER_FIRST = re.compile(r"^Q([1-4])\s*[-/ ]?\s*(?:FY|CY)?\s*(\d{4})$", re.IGNORECASE)
+
+
+def plan_period_dates(period: str) -> tuple[date, date] | None:
+    """The first and last day of a plan's period: "FY2027" or "2027" is the year,
+    "2027-Q2", "FY2027 Q2" or "Q2 2027" a quarter; None for anything else."""
+    text = (period or "").strip()
+    match = _PERIOD.match(text)
+    if match:
+        year, quarter = int(match.group(1)), match.group(2)
+    else:
+        match = _QUARTER_FIRST.match(text)
+        if not match:
+            return None
+        year, quarter = int(match.group(2)), match.group(1)
+    if not 1900 <= year <= 9998:
+        return None
+    if quarter is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    first_month = 3 * (int(quarter) - 1) + 1
+    start = date(year, first_month, 1)
+    end = (
+        date(year + 1, 1, 1) if first_month == 10 else date(year, first_month + 3, 1)
+    ) - timedelta(days=1)
+    return start, end
+
+
+def plan_revenue(plan: AccountPlan) -> dict:
+    """The Revenue section: won revenue within the plan's period against the retention
+    and growth targets, the renewals falling in the period and the whitespace, from what
+    the other processes register. Figures are None when the period is not a known one."""
+    dates = plan_period_dates(plan.period)
+    start, end = dates or (None, None)
+    won, renewals, whitespace, known = Decimal("0"), [], [], False
+    for source in plan_revenues_for():
+        figures = source.compute(account_id=plan.account_id, start=start, end=end)
+        if "won" in figures:
+            won += figures["won"] or 0
+            known = True
+        renewals += figures.get("renewals", [])
+        whitespace += figures.get("whitespace", [])
+    won_in_period = won if (dates and known) else None
+    return {
+        "period_start": start,
+        "period_end": end,
+        "won_in_period": won_in_period,
+        "retention_target": plan.retention_target,
+        "growth_target": plan.growth_target,
+        "against_retention": _gap(won_in_period, plan.retention_target),
+        "against_growth": _gap(won_in_period, plan.growth_target),
+        "renewals": renewals,
+        "whitespace": sorted(set(whitespace)),
+    }
+
+
+def _gap(won, target):
+    """Won minus the target (negative: still missing), or None without both."""
+    if won is None or target is None:
+        return None
+    return won - target
 
 
 def plans_for_account(*, account: Account) -> QuerySet:

@@ -82,6 +82,7 @@ def _page(request, plan, *, status=200, **forms):
         "changes_form": forms.get("changes_form") or RequestChangesForm(),
         "changes": selectors.changes_since_approval(plan),
         "revenue": selectors.account_revenue_figures(account=account, today=timezone.localdate()),
+        "plan_revenue": selectors.plan_revenue(plan),
         "today": timezone.localdate(),
         **selectors.plan_page(plan),
     }

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.health.models import Band
+from accounts.health.models import Band, HealthSnapshot
 from accounts.models import Account
 from accounts.plans.models import AccountAction, AccountPlan
 from salesproc.models import User
@@ -19,6 +19,8 @@ BASE_ORDERINGS = {
     "-name": F("name").desc(),
     "health": F("health__score").asc(nulls_last=True),
     "-health": F("health__score").desc(nulls_last=True),
+    "trend": F("health_trend").asc(nulls_last=True),
+    "-trend": F("health_trend").desc(nulls_last=True),
     "overdue": F("overdue_actions").asc(),
     "-overdue": F("overdue_actions").desc(),
     "owner": F("owner__first_name").asc(),
@@ -53,6 +55,22 @@ def _with_plan(queryset: QuerySet, *, today: date) -> QuerySet:
         plan_id=Subquery(latest.values("id")[:1]),
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
     )
+
+
+TREND_WEEKS = 4
+
+
+def _with_trend(queryset: QuerySet, *, today: date) -> QuerySet:
+    """`health_before`: the score of the latest weekly snapshot at least four weeks old,
+    and `health_trend`: the score now minus it (None without both). A subquery."""
+    this_monday = today - timedelta(days=today.weekday())
+    before = HealthSnapshot.objects.filter(
+        account=OuterRef("pk"), week__lte=this_monday - timedelta(weeks=TREND_WEEKS)
+    ).order_by("-week")
+    queryset = queryset.annotate(
+        health_before=Subquery(before.values("score")[:1], output_field=IntegerField())
+    )
+    return queryset.annotate(health_trend=F("health__score") - F("health_before"))
 
 
 def _filter_plan_status(queryset: QuerySet, plan_status: str, *, today: date) -> QuerySet:
@@ -117,6 +135,7 @@ def managed_accounts(
     queryset = _with_plan(queryset, today=today)
     if plan_status:
         queryset = _filter_plan_status(queryset, plan_status, today=today)
+    queryset = _with_trend(queryset, today=today)
     queryset = _with_measures(queryset, today=today)
     order = orderings().get(ordering, BASE_ORDERINGS["name"])
     return queryset.order_by(order, "name", "id")
