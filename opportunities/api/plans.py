@@ -104,7 +104,59 @@ class OpportunityPlanViewSet(
         )
 
 
-class StakeholderSerializer(serializers.ModelSerializer):
+class FixedOnUpdateMixin:
+    """A part of a plan keeps its deal and whom it is about: change those by removing it
+    and adding another (the serializer says so on the field)."""
+
+    fixed_fields = ()
+    fixed_message = ""
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for name in self.fixed_fields:
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise DRFValidationError({name: self.fixed_message})
+        return attrs
+
+
+class DealPartViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ProcessViewSet,
+):
+    """A part of a deal's plan (a stakeholder, a competitor): visible with its deal, added,
+    changed and removed through its services; `editable` lists what a PATCH may change."""
+
+    related = ()
+    add_service = update_service = remove_service = None
+    instance_kwarg = ""
+    editable = ()
+
+    def get_queryset(self):
+        model = self.serializer_class.Meta.model
+        qs = model.objects.visible_to(self.request.user).select_related(*self.related)
+        return self._deal_filter(qs).order_by("id")
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).add_service(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        item, data = serializer.instance, serializer.validated_data
+        changes = {name: data.get(name, getattr(item, name)) for name in self.editable}
+        serializer.instance = type(self).update_service(
+            actor=self.request.user, **{self.instance_kwarg: item}, **changes
+        )
+
+    def perform_destroy(self, instance):
+        type(self).remove_service(actor=self.request.user, **{self.instance_kwarg: instance})
+
+
+class StakeholderSerializer(FixedOnUpdateMixin, serializers.ModelSerializer):
     deal = VisiblePrimaryKeyRelatedField(queryset=Deal.objects.all())
     contact = AccountContactField()
     contact_name = serializers.CharField(source="contact.full_name", read_only=True)
@@ -124,49 +176,21 @@ class StakeholderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
 
-    def validate(self, attrs):
-        if self.instance is not None:
-            for name in ("deal", "contact"):
-                if name in attrs and attrs[name] != getattr(self.instance, name):
-                    raise DRFValidationError({name: "Remove the stakeholder and add another."})
-        return attrs
+    fixed_fields = ("deal", "contact")
+    fixed_message = "Remove the stakeholder and add another."
 
 
-class StakeholderViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ProcessViewSet,
-):
+class StakeholderViewSet(DealPartViewSet):
     serializer_class = StakeholderSerializer
-
-    def get_queryset(self):
-        qs = Stakeholder.objects.visible_to(self.request.user).select_related("contact")
-        return self._deal_filter(qs).order_by("id")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.stakeholder_add(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        item, data = serializer.instance, serializer.validated_data
-        serializer.instance = services.stakeholder_update(
-            actor=self.request.user,
-            stakeholder=item,
-            buying_role=data.get("buying_role", item.buying_role),
-            stance=data.get("stance", item.stance),
-            influence=data.get("influence", item.influence),
-            cares_about=data.get("cares_about", item.cares_about),
-        )
-
-    def perform_destroy(self, instance):
-        services.stakeholder_remove(actor=self.request.user, stakeholder=instance)
+    related = ("contact",)
+    add_service = staticmethod(services.stakeholder_add)
+    update_service = staticmethod(services.stakeholder_update)
+    remove_service = staticmethod(services.stakeholder_remove)
+    instance_kwarg = "stakeholder"
+    editable = ("buying_role", "stance", "influence", "cares_about")
 
 
-class DealCompetitorSerializer(serializers.ModelSerializer):
+class DealCompetitorSerializer(FixedOnUpdateMixin, serializers.ModelSerializer):
     deal = VisiblePrimaryKeyRelatedField(queryset=Deal.objects.all())
     competitor_name = serializers.CharField(source="competitor.name", read_only=True)
 
@@ -183,46 +207,18 @@ class DealCompetitorSerializer(serializers.ModelSerializer):
             "positioning",
         ]
 
-    def validate(self, attrs):
-        if self.instance is not None:
-            for name in ("deal", "competitor"):
-                if name in attrs and attrs[name] != getattr(self.instance, name):
-                    raise DRFValidationError({name: "Remove this competitor and add another."})
-        return attrs
+    fixed_fields = ("deal", "competitor")
+    fixed_message = "Remove this competitor and add another."
 
 
-class DealCompetitorViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ProcessViewSet,
-):
+class DealCompetitorViewSet(DealPartViewSet):
     serializer_class = DealCompetitorSerializer
-
-    def get_queryset(self):
-        qs = DealCompetitor.objects.visible_to(self.request.user).select_related("competitor")
-        return self._deal_filter(qs).order_by("id")
-
-    def perform_create(self, serializer):
-        serializer.instance = services.deal_competitor_add(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        item, data = serializer.instance, serializer.validated_data
-        serializer.instance = services.deal_competitor_update(
-            actor=self.request.user,
-            deal_competitor=item,
-            status=data.get("status", item.status),
-            strengths=data.get("strengths", item.strengths),
-            weaknesses=data.get("weaknesses", item.weaknesses),
-            positioning=data.get("positioning", item.positioning),
-        )
-
-    def perform_destroy(self, instance):
-        services.deal_competitor_remove(actor=self.request.user, deal_competitor=instance)
+    related = ("competitor",)
+    add_service = staticmethod(services.deal_competitor_add)
+    update_service = staticmethod(services.deal_competitor_update)
+    remove_service = staticmethod(services.deal_competitor_remove)
+    instance_kwarg = "deal_competitor"
+    editable = ("status", "strengths", "weaknesses", "positioning")
 
 
 class PlanActionItemSerializer(serializers.ModelSerializer):
