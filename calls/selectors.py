@@ -55,9 +55,7 @@ def get_call_for_user(user, pk, *, for_write=False):
             ),
         )
     )
-    if for_write:
-        qs = qs.select_for_update(of=("self",))
-    return get_visible_or_404(qs, user, pk)
+    return get_visible_or_404(qs, user, pk, for_write=for_write)
 
 
 def planned_follow_up(call):
