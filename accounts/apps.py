@@ -131,3 +131,6 @@ class AccountsConfig(AppConfig):
                 order=11,
             )
         )
+        from . import record_types
+
+        record_types.register()

@@ -29,3 +29,6 @@ class CallsConfig(AppConfig):
                 order=40,
             )
         )
+        from . import record_types
+
+        record_types.register()

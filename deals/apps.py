@@ -36,3 +36,6 @@ class DealsConfig(AppConfig):
                 order=30,
             )
         )
+        from . import record_types
+
+        record_types.register()

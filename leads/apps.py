@@ -35,3 +35,6 @@ class LeadsConfig(AppConfig):
                 order=20,
             )
         )
+        from . import record_types
+
+        record_types.register()

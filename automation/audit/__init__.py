@@ -1,0 +1,1 @@
+"""The time audit: periods, time entries, the report and the automation candidates."""

@@ -1,0 +1,1 @@
+"""Email templates: sandboxed merge fields, preview, copy and send from a record."""

@@ -1,0 +1,1 @@
+"""Quotes and proposals: numbered, versioned, PDF, the customer's public link, approvals."""

@@ -1,0 +1,1 @@
+"""Scheduled reports: subscriptions to any registered report, sent by email with a CSV."""

@@ -1,0 +1,2 @@
+def register():
+    """Subscribe to events and register seams, from AutomationConfig.ready()."""

@@ -1,0 +1,1 @@
+"""Signed webhooks: subscriptions, deliveries from the events outbox, retries."""

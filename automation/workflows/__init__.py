@@ -1,0 +1,1 @@
+"""Workflow rules: a trigger, conditions and actions other apps provide; runs and their log."""

@@ -1,0 +1,20 @@
+"""The kinds of record this app registers for generic features (tasks, notes,
+search, templates): how each is named, found and linked."""
+
+from salesproc import processes
+from salesproc.registry import RecordType, register_record_type
+
+from .models import Lead
+
+
+def register():
+    register_record_type(
+        RecordType(
+            "lead",
+            "leads.Lead",
+            "Lead",
+            lambda user: Lead.objects.visible_to(user),
+            process=processes.LEADS,
+            order=30,
+        )
+    )

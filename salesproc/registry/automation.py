@@ -1,0 +1,140 @@
+"""What apps give automation: the events they record, the actions a workflow rule may
+take on their records, and the reports people can subscribe to and export."""
+
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ._store import _replace, registry
+
+
+@dataclass(frozen=True)
+class Param:
+    """One input of a workflow action or a report (a form field and an API key).
+
+    kind: "text", "int", "decimal", "bool", "date", "user", "team", "choice" (choices:
+    ((value, label), ...)), "record_type".
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    choices: tuple = ()
+    help: str = ""
+    default: object = None
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event the product records, registered by the app that records it.
+
+    name: "deal.won"; record: the RecordType of its subject ("deal"); example: an
+    example of its `data`, as the catalogue and the API docs show it.
+    """
+
+    name: str
+    description: str
+    record: str = ""
+    example: dict = field(default_factory=dict)
+
+
+def register_event_types(*types: EventType):
+    for item in types:
+        _replace(registry.event_types, item, lambda e: e.name)
+
+
+def event_types():
+    return sorted(registry.event_types, key=lambda e: e.name)
+
+
+def event_type(name):
+    for item in registry.event_types:
+        if item.name == name:
+            return item
+    return None
+
+
+def event_names_matching(pattern):
+    """The registered event names a trigger such as "deal.*" covers."""
+    return [e.name for e in event_types() if fnmatch.fnmatchcase(e.name, pattern)]
+
+
+@dataclass(frozen=True)
+class WorkflowAction:
+    """Something a workflow rule can do, provided by the app that owns the record;
+    automation calls `run`, which calls that app's services (never its models).
+
+    run(*, actor, event, subject, params, dry_run) -> a sentence saying what was done
+    (or, with dry_run, what would be done, writing nothing). subject is the event's
+    record as it is now (None if gone); actor is who the rule acts as. A
+    django ValidationError is a permanent failure (bad params, a refused change); any
+    other exception is retried.
+    records: the record types of events it applies to (empty: any event).
+    """
+
+    key: str  # "deals.create_deal"
+    label: str
+    run: Callable
+    params: tuple = ()  # Param, ...
+    records: tuple = ()
+    order: int = 100
+
+
+def register_workflow_action(action: WorkflowAction):
+    _replace(registry.workflow_actions, action, lambda a: a.key)
+
+
+def workflow_actions():
+    return sorted(registry.workflow_actions, key=lambda a: (a.order, a.key))
+
+
+def workflow_action(key):
+    for item in registry.workflow_actions:
+        if item.key == key:
+            return item
+    return None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report of the product, for scheduled sends and CSV exports.
+
+    rows(*, user, params) -> (columns, rows): a list of column headings and an iterable
+    of rows (lists), limited to what the user may see, computed in SQL (an iterator for
+    long reports, so an export streams). summary(*, user, params) -> a few rows for the
+    email's table (None: the first rows). url_name: the live page.
+    """
+
+    key: str  # "deals.pipeline"
+    title: str
+    rows: Callable
+    params: tuple = ()  # Param, ...
+    url_name: str = ""
+    process: str | None = None
+    manager_only: bool = False
+    summary: Callable | None = None
+    order: int = 100
+
+
+def register_report(report: Report):
+    _replace(registry.reports, report, lambda r: r.key)
+
+
+def reports_for(user=None):
+    items = sorted(registry.reports, key=lambda r: (r.order, r.key))
+    if user is None:
+        return items
+    return [
+        r
+        for r in items
+        if (r.process is None or user.runs(r.process))
+        and (not r.manager_only or user.is_manager or user.is_crm_admin)
+    ]
+
+
+def report(key):
+    for item in registry.reports:
+        if item.key == key:
+            return item
+    return None
