@@ -305,7 +305,8 @@ def coaching_dashboard(*, user, days=90, owner=None, today=None, top=10, people=
     weeks = sorted({row["week"] for row in weekly})
     series = {}
     for row in weekly:
-        series.setdefault(row["owner"], {})[row["week"]] = round(row["rating"], 2)
+        if row["rating"] is not None:  # a review imported without ratings
+            series.setdefault(row["owner"], {})[row["week"]] = round(row["rating"], 2)
     rating_series = [
         (names.get(pk, "?"), [values.get(w) for w in weeks])
         for pk, values in sorted(series.items(), key=lambda kv: names.get(kv[0], ""))
