@@ -187,6 +187,15 @@ class Call(SoftDeleteModel):
     def __str__(self):
         return f"{self.purpose} ({self.scheduled_at:%d %b %Y})"
 
+    @property
+    def channel_phrase(self):
+        """How the call is held, to follow its type: "Discovery in person", "Demo by video"."""
+        return {
+            self.Channel.PHONE: "by phone",
+            self.Channel.VIDEO: "by video",
+            self.Channel.IN_PERSON: "in person",
+        }.get(self.channel, "")
+
     def get_absolute_url(self):
         return reverse("calls:call_detail", args=[self.pk])
 

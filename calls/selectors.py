@@ -162,7 +162,7 @@ def agenda(*, user, days_ahead=14):
             mine.filter(status=Call.Status.REVIEWED)
             .filter(Q(acknowledged_at__isnull=True) | Q(reviewed_at__gte=now - timedelta(days=30)))
             .select_related("reviewer")
-            .order_by(F("acknowledged_at").desc(nulls_first=True), "-reviewed_at")[:8]
+            .order_by("-reviewed_at", "-id")[:8]
         ),
     }
 

@@ -23,6 +23,11 @@ def shell(request):
             matches = path == url if candidate == "/" else path.startswith(candidate)
             if candidate and matches and len(candidate) > best_length:
                 best, best_length = entry, len(candidate)
+    # a page outside its section's addresses names the section itself (a call's review
+    # page, /calls/12/review/, belongs to the review queue)
+    section = getattr(request, "nav_section", "")
+    if section:
+        best = next((entry for entry in items if entry["url_name"] == section), best)
     if best is not None:
         best["active"] = True
     return {

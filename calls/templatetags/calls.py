@@ -38,6 +38,8 @@ def hours(value):
     if value is None:
         return "—"
     value = float(value)
+    if value < 1 / 60:
+        return "under a minute"
     if value < 1:
         return f"{round(value * 60)} min"
     if value < 48:
@@ -52,6 +54,16 @@ def age(value):
         return ""
     delta = timezone.now() - value
     return hours(delta.total_seconds() / 3600)
+
+
+@register.filter
+def ago(value):
+    """How long ago, as a phrase: "just now", "3 h ago", "2 days ago"."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{age(value)} ago"
 
 
 @register.filter

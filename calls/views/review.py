@@ -25,6 +25,7 @@ def review_queue(request):
 @login_required
 @process_required("calls")
 def call_review(request, pk):
+    request.nav_section = "calls:review_queue"
     call = selectors.get_call_for_user(request.user, pk)
     try:
         services.require_reviewable(request.user, call)

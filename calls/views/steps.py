@@ -141,6 +141,10 @@ def call_log(request, pk):
         "calls/call_log.html",
         {
             "call": call,
+            # logging a call before its time is allowed (it was moved up), but said
+            "starts_in": call.scheduled_at - timezone.now()
+            if call.scheduled_at > timezone.now() + timedelta(minutes=15)
+            else None,
             "form": form,
             "question_formset": question_forms,
             "objection_formset": objection_forms,

@@ -69,6 +69,15 @@
     }
   });
 
+  // A question is one line of text that wraps: Enter goes to the next question.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches("textarea.grow-line")) { return; }
+    event.preventDefault();
+    var next = event.target.closest("[data-row]").nextElementSibling;
+    var field = next && next.querySelector("textarea, input[type=\"text\"]");
+    if (field) { field.focus(); }
+  });
+
   // Typing in the last row opens the next one, like a list on paper.
   document.addEventListener("input", function (event) {
     var list = event.target.closest("[data-rows]");
@@ -80,7 +89,7 @@
   var banks = banksNode ? JSON.parse(banksNode.textContent) : {};
   var questions = rowsOf("questions");
   if (questions) {
-    questions.querySelectorAll('[data-bank] input[name="question"]').forEach(function (input) {
+    questions.querySelectorAll('[data-bank] [name="question"]').forEach(function (input) {
       input.setAttribute("data-original", input.value);
     });
   }
@@ -91,7 +100,7 @@
     typeSelect.addEventListener("change", function () {
       // Replace the previous bank's questions the rep has not touched; keep their own.
       questions.querySelectorAll("[data-bank]").forEach(function (row) {
-        var input = row.querySelector('input[name="question"]');
+        var input = row.querySelector('[name="question"]');
         if (!input.value.trim() || input.value === input.getAttribute("data-original")) { row.remove(); }
       });
       var bank = banks[typeSelect.value];
@@ -100,7 +109,7 @@
         bank.questions.forEach(function (text) {
           var row = addRow("questions", { question: text }, first);
           row.setAttribute("data-bank", "1");
-          row.querySelector('input[name="question"]').setAttribute("data-original", text);
+          row.querySelector('[name="question"]').setAttribute("data-original", text);
         });
         if (minutes && minutes.value === minutes.getAttribute("data-original")) {
           minutes.value = bank.minutes;

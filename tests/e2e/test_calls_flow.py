@@ -56,7 +56,7 @@ def test_it_takes_a_call_from_plan_to_acknowledged_review(
     page.locator("#calls").get_by_role("link", name="Plan a call").click()
     expect(page.get_by_role("heading", name="Plan a call")).to_be_visible()
     expect(page.get_by_text("Jonas Schmidt, Crescent Media")).to_be_visible()
-    questions = page.locator('input[name="question"]')
+    questions = page.locator('[name="question"]')
     expect(questions.nth(0)).to_have_value("Who else decides?")
     expect(questions.nth(1)).to_have_value("Is there a budget?")
 
