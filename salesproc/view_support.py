@@ -61,10 +61,15 @@ def admin_required(view):
 
 
 def manager_required(view):
+    """View decorator: a manager's page (coaching, quotas...) tells anyone else it is a
+    manager's, rather than answering a bare 404."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not (request.user.is_manager or request.user.is_crm_admin):
-            raise Http404("Page not found")
+            return render(
+                request, "salesproc/for_managers.html", {"role": request.user.role}, status=403
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

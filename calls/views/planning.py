@@ -107,6 +107,8 @@ def call_plan(request):
     params = request.GET
     initial = {"scheduled_at": _next_slot()}
     fixed = [name for name in CallPlanForm.ABOUT if int_or_none(params.get(name))]
+    if not request.user.runs("leads"):  # a role without lead qualification plans no lead call
+        fixed = [name for name in fixed if name != "lead"]
     for name in fixed:
         initial[name] = int_or_none(params.get(name))
     probe = CallPlanForm(user=request.user, fixed=fixed)

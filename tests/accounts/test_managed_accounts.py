@@ -99,16 +99,17 @@ def test_the_management_page_shows_a_bad_account_manager_as_a_form_error(
 
 
 @pytest.mark.parametrize("persona", ["rep", "other_manager"])
-def test_the_management_page_is_a_404_for_a_rep_and_another_team(
+def test_the_management_page_is_refused_to_a_rep_and_another_team(
     client, request, persona, rep, kam
 ):
+    """A rep is told the page is a manager's (403); another team's manager gets a 404."""
     account = AccountFactory(owner=rep)
     client.force_login(request.getfixturevalue(persona))
     response = client.post(
         f"/accounts/companies/{account.pk}/management/",
         {"is_managed": "on", "account_manager": kam.pk},
     )
-    assert response.status_code == 404
+    assert response.status_code == (403 if persona == "rep" else 404)
     account.refresh_from_db()
     assert (account.is_managed, account.account_manager) == (False, None)
 

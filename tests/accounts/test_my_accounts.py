@@ -152,7 +152,7 @@ def test_the_portfolio_shows_the_teams_health_distribution_and_accounts_at_risk(
 
 def test_the_portfolio_is_a_404_for_a_rep(client, kam):
     client.force_login(kam)
-    assert client.get("/accounts/portfolio/").status_code == 404
+    assert client.get("/accounts/portfolio/").status_code == 403
 
 
 def test_the_account_page_shows_health_with_its_reasons(client, rep, kam):

@@ -368,8 +368,10 @@ def test_pages_of_call_management_are_gated_by_role(client, roles):
 
 def test_review_queue_and_coaching_are_for_managers(client, rep, manager):
     client.force_login(rep)
-    assert client.get("/calls/reviews/").status_code == 404
-    assert client.get("/calls/coaching/").status_code == 404
+    assert client.get("/calls/reviews/").status_code == 403
+    response = client.get("/calls/coaching/")
+    assert response.status_code == 403
+    assert "This page is for managers" in response.content.decode()
     client.force_login(manager)
     assert client.get("/calls/reviews/").status_code == 200
     assert client.get("/calls/coaching/").status_code == 200

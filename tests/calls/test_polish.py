@@ -62,3 +62,24 @@ def test_the_home_tiles_link_to_the_calls_they_count(client, rep):
     client.force_login(rep)
     page = client.get("/").content.decode()
     assert 'href="/calls/#to-debrief"' in page
+
+
+def test_a_role_without_lead_qualification_plans_no_call_about_a_lead(client, rep, roles):
+    from salesproc.models import SalesRole
+    from tests.factories import LeadFactory
+
+    lead = LeadFactory(owner=rep)
+    role = SalesRole.objects.create(name="Callers", slug="callers", processes=["calls"])
+    rep.role = role
+    rep.save()
+    client.force_login(rep)
+    page = client.get(f"/calls/plan/?lead={lead.pk}").content.decode()
+    assert lead.last_name not in page
+
+
+def test_without_debug_an_unknown_page_is_the_designed_404(client, rep, settings):
+    settings.DEBUG = False
+    client.force_login(rep)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We can't find that page" in response.content.decode()

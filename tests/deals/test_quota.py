@@ -248,7 +248,7 @@ def test_it_answers_400_to_a_duplicate_quota(api_as, manager, rep):
 @pytest.mark.django_db
 def test_it_shows_the_quota_grid_to_managers_only(client, rep, manager, teammate):
     client.force_login(rep)
-    assert client.get(reverse("deals:quota_admin")).status_code == 404
+    assert client.get(reverse("deals:quota_admin")).status_code == 403
     client.force_login(manager)
 
     response = client.get(reverse("deals:quota_admin"))

@@ -359,5 +359,5 @@ def test_it_renders_every_report_page_for_each_persona(request, client, rep, per
 
     for url_name in REPORT_PAGES:
         response = client.get(reverse(url_name))
-        expected = 404 if (url_name == "deals:quota_admin" and persona == "rep") else 200
+        expected = 403 if (url_name == "deals:quota_admin" and persona == "rep") else 200
         assert response.status_code == expected, url_name

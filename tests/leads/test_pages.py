@@ -417,7 +417,7 @@ def test_it_adds_and_retires_disqualification_reasons(client, admin):
 def test_it_shows_metrics_to_managers_only(client, manager, rep):
     LeadFactory(owner=rep, status="qualified")
     client.force_login(rep)
-    assert client.get("/leads/metrics/").status_code == 404
+    assert client.get("/leads/metrics/").status_code == 403
 
     client.force_login(manager)
     response = client.get("/leads/metrics/")

@@ -124,4 +124,4 @@ def test_coverage_of_another_team_is_refused(
     assert api_as(other_manager).get("/api/v1/reports/coverage/?rep=abc").status_code == 400
     assert api_as(teammate).get("/api/v1/reports/territory-balance/").status_code == 403
     client.force_login(teammate)
-    assert client.get(reverse("territories:balance")).status_code == 404
+    assert client.get(reverse("territories:balance")).status_code == 403
