@@ -162,8 +162,14 @@ class IntakeSubmitView(APIView):
             if form.redirect_url:
                 return HttpResponseRedirect(form.redirect_url, status=303)
             if _prefers_html(request):
+                # no thank-you page set: the note offers the way back to the visitor's page
+                referer = request.headers.get("Referer", "")
+                back = referer if referer.startswith(("https://", "http://")) else ""
                 return render(
-                    request._request, "leads/intake/thanks.html", {"form": form}, status=202
+                    request._request,
+                    "leads/intake/thanks.html",
+                    {"form": form, "back_url": back},
+                    status=202,
                 )
         return Response(
             {"id": submission.pk, "status": "received"}, status=status.HTTP_202_ACCEPTED

@@ -24,7 +24,7 @@ from salesproc.bulk import lock_emails
 from salesproc.events import acting_via, record_event
 from salesproc.models import Team, User
 from salesproc.processes import LEADS
-from salesproc.services import apply_changes
+from salesproc.services import apply_changes, notify
 
 from .models import HONEYPOT_FIELD, INTAKE_LEAD_FIELD_NAMES, IntakeForm, IntakeSubmission
 from .selectors import CLOSED_STATUSES, matching_team_lead
@@ -257,7 +257,14 @@ def _save_lead(*, form: IntakeForm, submission: IntakeSubmission, data: dict):
         return existing, IntakeSubmission.Outcome.ATTACHED, proposed
     owner = intake_next_owner(form=form)
     lead = lead_services.lead_create(actor=None, data={**data, "source": form.source}, owner=owner)
-    # lead_create answers the profile-rule criteria itself.
+    # lead_create answers the profile-rule criteria itself. The rep it went to hears of it.
+    notify(
+        recipient=owner,
+        text=f"New lead from the form {form.name}: {lead.full_name}"
+        + (f", {lead.company_name}" if lead.company_name else ""),
+        url=lead.get_absolute_url(),
+        key=f"intake-lead-{lead.pk}",
+    )
     return lead, IntakeSubmission.Outcome.CREATED, {}
 
 

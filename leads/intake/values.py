@@ -107,6 +107,7 @@ def clean_lead_values(raw: dict):
     A lead needs a last name and an email or a company.
     """
     data, problems = {}, []
+    too_long = set()
     for field, value in raw.items():
         text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
         if not text:
@@ -136,10 +137,20 @@ def clean_lead_values(raw: dict):
             continue
         limit = _MAX_LENGTHS.get(field)
         if limit and len(text) > limit:
-            problems.append(f"{FIELD_LABELS[field]} is longer than {limit} characters.")
+            problems.append(
+                f"{FIELD_LABELS[field]} has {len(text)} characters; at most {limit} fit."
+            )
+            too_long.add(field)
             continue
         data[field] = text
-    if not data.get("last_name"):
+    for field in ("first_name", "last_name"):  # also when they came from a full name
+        limit = _MAX_LENGTHS.get(field)
+        if field not in too_long and limit and len(data.get(field, "")) > limit:
+            problems.append(
+                f"{FIELD_LABELS[field]} has {len(data.pop(field))} characters; at most {limit} fit."
+            )
+            too_long.add(field)
+    if not data.get("last_name") and "last_name" not in too_long:  # said once, above
         problems.append("Last name is missing.")
     if not data.get("email") and not data.get("company_name"):
         problems.append("Needs an email or a company.")

@@ -193,6 +193,8 @@ def lead_convert(request, pk):
                 f"Converted: account {lead.converted_account.name}, contact "
                 f"{lead.converted_contact.full_name} and deal {lead.converted_deal.name}.",
             )
+            if lead.converted_deal_id and request.user.runs("deals"):
+                return redirect(lead.converted_deal)  # the rep works the deal next
         return redirect(lead)
     if lead.status == Lead.Status.CONVERTED:
         return redirect(lead)

@@ -93,6 +93,11 @@ def test_it_gives_new_leads_to_the_team_in_turn(
     assert owners == [rep, teammate, rep]
     form.refresh_from_db()
     assert form.last_owner == rep
+    # and each rep hears of the leads that came to them
+    from salesproc.models import Notification
+
+    assert Notification.objects.filter(recipient=rep, text__contains="New lead").count() == 2
+    assert Notification.objects.filter(recipient=teammate, text__contains="Person1").count() == 1
 
 
 def test_it_accepts_a_browser_form_post_and_redirects_to_the_thank_you_page(
@@ -123,6 +128,23 @@ def test_it_shows_a_thank_you_note_to_a_browser_without_a_redirect(client, form)
     )
     assert response.status_code == 202
     assert b"Thank you" in response.content
+
+
+def test_the_thank_you_note_leads_back_to_the_visitors_page(client, form):
+    response = client.post(
+        url_for(form),
+        data={"last_name": "Curie", "email": "marie@radium.test"},
+        HTTP_ACCEPT="text/html",
+        HTTP_REFERER="https://www.example.test/contact-us",
+    )
+    assert b'href="https://www.example.test/contact-us"' in response.content
+    sneaky = client.post(
+        url_for(form),
+        data={"last_name": "Curie", "email": "marie@radium.test"},
+        HTTP_ACCEPT="text/html",
+        HTTP_REFERER="javascript:alert(1)",
+    )
+    assert b"javascript:" not in sneaky.content
 
 
 def test_it_drops_a_filled_honeypot_silently(client, form, django_capture_on_commit_callbacks):

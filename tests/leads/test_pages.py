@@ -281,7 +281,9 @@ def test_it_converts_from_the_page(client, rep):
     assert preview.status_code == 200
     assert b"Prospecting" in preview.content
     assert response.status_code == 302
-    assert Lead.objects.get(pk=lead.pk).status == "converted"
+    converted = Lead.objects.get(pk=lead.pk)
+    assert converted.status == "converted"
+    assert response["Location"] == converted.converted_deal.get_absolute_url()  # work it next
 
 
 def test_it_explains_why_an_unqualified_lead_cannot_be_converted(client, rep):
