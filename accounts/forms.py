@@ -16,6 +16,8 @@ def assignable_users(user, current=None):
 
 
 class AccountForm(forms.ModelForm):
+    # a rep types the address; the map position is for whoever maps territories
+    more_fields = ("latitude", "longitude")
     website = forms.URLField(max_length=300, required=False, assume_scheme="https", label="Website")
     confirm_duplicate = forms.BooleanField(
         required=False, label="Yes, create it even though the domain is already in the CRM"
@@ -24,7 +26,11 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = Account
         fields = ACCOUNT_FIELDS
-        help_texts = {"domain": "Filled from the website when left blank."}
+        help_texts = {
+            "domain": "Filled from the website when left blank.",
+            "latitude": "Decimal degrees, for the territory map: 51.5072",
+            "longitude": "Decimal degrees, negative west of Greenwich: -0.1276",
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

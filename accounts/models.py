@@ -92,6 +92,20 @@ class Account(SoftDeleteModel):
     def __str__(self):
         return self.name
 
+    @property
+    def address_line(self):
+        """ "Munich 80331, Bavaria, Germany"; parts left empty are left out, commas too."""
+        place = " ".join(part for part in (self.city, self.postcode) if part)
+        return ", ".join(part for part in (place, self.region, self.country) if part)
+
+    @property
+    def position_label(self):
+        """The map position in degrees and compass points: "51.51° N, 0.13° W"."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        lat, lon = float(self.latitude), float(self.longitude)
+        return f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
+
     def get_absolute_url(self):
         return reverse("accounts:account_detail", args=[self.pk])
 

@@ -54,6 +54,7 @@ def _check_duplicates(*, field, record, value, visible, hidden, action):
             field,
             f"{article} {record} with the {field} {value} already exists ({names}). "
             f"Confirm to {action} anyway.",
+            links=[(str(match), match.get_absolute_url()) for match in visible],
         )
     if hidden:
         raise _duplicate(
@@ -63,9 +64,12 @@ def _check_duplicates(*, field, record, value, visible, hidden, action):
         )
 
 
-def _duplicate(field, message):
-    """A duplicate warning: the form offers to confirm, the API to send allow_duplicate."""
-    return ValidationError({field: ValidationError(message, code="duplicate")})
+def _duplicate(field, message, links=()):
+    """A duplicate warning: the form offers to confirm, the API to send allow_duplicate.
+    links: (name, url) of the matches the actor may see, for the form to link to."""
+    return ValidationError(
+        {field: ValidationError(message, code="duplicate", params={"links": list(links)})}
+    )
 
 
 def _check_account_manager(*, actor, account_manager):

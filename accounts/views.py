@@ -90,10 +90,17 @@ def _save_form(request, form, create, update=None):
         return update(data, allow)
     except ValidationError as exc:
         apply_errors(form, exc)
-        if getattr(exc, "error_dict", None) and any(
-            e.code == "duplicate" for errs in exc.error_dict.values() for e in errs
-        ):
+        duplicates = [
+            e
+            for errs in (getattr(exc, "error_dict", None) or {}).values()
+            for e in errs
+            if e.code == "duplicate"
+        ]
+        if duplicates:
             form.show_duplicate_confirm = True
+            form.duplicate_links = [
+                link for e in duplicates for link in (e.params or {}).get("links", ())
+            ]
         return None
 
 

@@ -75,3 +75,13 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def email_breaks(value):
+    """An email address that may wrap after its "@" and before its dots, never mid-word."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    text = escape(value or "")
+    return mark_safe(text.replace("@", "@<wbr>").replace(".", "<wbr>."))
