@@ -51,11 +51,15 @@ EVENT_TYPES = (
         QUOTE_DATA,
     ),
     EventType(
-        "quote.approved", "The manager approved a quote's discount.", "deal",
+        "quote.approved",
+        "The manager approved a quote's discount.",
+        "deal",
         {**QUOTE_DATA, "note": ""},
     ),
     EventType(
-        "quote.rejected", "The manager rejected a quote's discount, with a note.", "deal",
+        "quote.rejected",
+        "The manager rejected a quote's discount, with a note.",
+        "deal",
         {**QUOTE_DATA, "note": "Keep it under 15%"},
     ),
     EventType(

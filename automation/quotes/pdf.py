@@ -11,8 +11,17 @@ from fpdf import FPDF
 
 from .services import company_settings
 
-REPLACEMENTS = {"\u20ac": "EUR", "\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
-                "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u2022": "-"}
+REPLACEMENTS = {
+    "\u20ac": "EUR",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2026": "...",
+    "\u2022": "-",
+}
 
 
 def latin1(text) -> str:
@@ -50,9 +59,7 @@ class QuotePDF(FPDF):
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(110)
-        self.cell(
-            0, 5, latin1(f"{self.quote.label} - page {self.page_no()}/{{nb}}"), align="R"
-        )
+        self.cell(0, 5, latin1(f"{self.quote.label} - page {self.page_no()}/{{nb}}"), align="R")
         self.set_text_color(0)
 
 
@@ -98,8 +105,13 @@ def _header(pdf, quote, company, logo):
     pdf.ln(3)
 
 
-COLUMNS = (("Description", 84, "L"), ("Qty", 16, "R"), ("Unit price", 28, "R"),
-           ("Disc. %", 16, "R"), ("Total", 34, "R"))
+COLUMNS = (
+    ("Description", 84, "L"),
+    ("Qty", 16, "R"),
+    ("Unit price", 28, "R"),
+    ("Disc. %", 16, "R"),
+    ("Total", 34, "R"),
+)
 
 
 def _lines(pdf, quote, lines):
@@ -140,8 +152,15 @@ def _totals(pdf, quote):
     pdf.set_font("Helvetica", "B", 11)
     pdf.set_x(pdf.l_margin + 100)
     pdf.cell(44, 8, "Total", border="T", align="R")
-    pdf.cell(34, 8, latin1(amount(quote.total, quote.currency)), border="T", align="R",
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        34,
+        8,
+        latin1(amount(quote.total, quote.currency)),
+        border="T",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_font("Helvetica", size=9)
 
 

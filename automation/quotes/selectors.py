@@ -13,9 +13,7 @@ def get_quote_for_user(user, pk, *, for_write=False) -> Quote:
 
 def quotes_for_deal(*, deal):
     """The deal's quotes, latest versions first (a page shows them; one query)."""
-    return list(
-        Quote.objects.filter(deal=deal).order_by("-is_latest", "-number", "-version")[:50]
-    )
+    return list(Quote.objects.filter(deal=deal).order_by("-is_latest", "-number", "-version")[:50])
 
 
 def quote_list(*, user, status="", approval="", search=""):

@@ -1,8 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from automation.quotes.models import CompanySettings, Quote
 from salesproc.access import get_visible_or_404
-
-from ..models import CompanySettings, Quote
 
 
 def company_settings() -> CompanySettings:
@@ -20,9 +19,7 @@ def lock_quote(*, actor, quote) -> Quote:
 
 def require_editable(quote):
     if not quote.is_latest:
-        raise ValidationError(
-            f"{quote.label} was replaced by a newer version and is read-only."
-        )
+        raise ValidationError(f"{quote.label} was replaced by a newer version and is read-only.")
     if quote.status != Quote.Status.DRAFT:
         raise ValidationError(
             f"{quote.label} is {quote.get_status_display().lower()}: only a draft can be "

@@ -3,27 +3,22 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from automation.quotes.models import Quote
 from salesproc.models import User
 from salesproc.services import notify
 
-from ..models import Quote
+from . import totals as money
 from ._common import company_settings, lock_quote, require_approver, require_editable
 from .quotes import _event
 
 
 def needs_approval(quote: Quote) -> bool:
     threshold = company_settings().approval_threshold
-    return _effective_discount(quote) > threshold
-
-
-def _effective_discount(quote):
-    if not quote.list_total:
-        return 0
-    return (quote.list_total - quote.net_total) * 100 / quote.list_total
+    return money.effective_discount(quote) > threshold
 
 
 def approval_state(quote: Quote) -> str:
-    """"" (not needed), "needed", "pending", "approved" or "rejected", for pages and API."""
+    """ "" (not needed), "needed", "pending", "approved" or "rejected", for pages and API."""
     if quote.approval:
         return quote.approval
     return "needed" if needs_approval(quote) else ""

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
+from automation.quotes.models import TermsTemplate
 from salesproc.events import record_event
 from salesproc.services import apply_changes
 
-from ..models import TermsTemplate
 from ._common import company_settings
 
 COMPANY_FIELDS = (
@@ -66,8 +66,11 @@ def company_settings_update(*, actor, data: dict, logo=None, remove_logo=False):
     row.save()
     if changes:
         record_event(
-            subject=row, name="quote.settings_changed", actor=actor,
-            summary="Quote settings changed", data={"changes": changes},
+            subject=row,
+            name="quote.settings_changed",
+            actor=actor,
+            summary="Quote settings changed",
+            data={"changes": changes},
         )
     return row
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import QuoteCounter
+from automation.quotes.models import QuoteCounter
 
 
 def next_quote_number(*, year=None) -> str:

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Quote
+from automation.quotes.models import Quote
+
 from .quotes import _event
 
 
@@ -59,9 +60,7 @@ def quote_accept(*, token: str, name: str, agreed: bool, ip: str | None) -> Quot
     quote.accepted_name = name[:200]
     quote.decided_at = timezone.now()
     quote.decided_ip = ip or None
-    quote.save(
-        update_fields=["status", "accepted_name", "decided_at", "decided_ip", "updated_at"]
-    )
+    quote.save(update_fields=["status", "accepted_name", "decided_at", "decided_ip", "updated_at"])
     _event(quote, "quote.accepted", None, f"Quote {quote.label} accepted by {quote.accepted_name}")
     notify_owner(quote, f"{quote.label} was accepted by {quote.accepted_name}.")
     return quote
@@ -77,9 +76,7 @@ def quote_decline(*, token: str, reason: str, ip: str | None) -> Quote:
     quote.decline_reason = reason[:2000]
     quote.decided_at = timezone.now()
     quote.decided_ip = ip or None
-    quote.save(
-        update_fields=["status", "decline_reason", "decided_at", "decided_ip", "updated_at"]
-    )
+    quote.save(update_fields=["status", "decline_reason", "decided_at", "decided_ip", "updated_at"])
     _event(quote, "quote.declined", None, f"Quote {quote.label} declined", reason=reason[:300])
     notify_owner(quote, f"{quote.label} was declined: {reason[:200]}")
     return quote

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from automation.quotes.models import Quote, QuoteLine, TermsTemplate
 from deals.models import Deal, LineItem
 from salesproc.access import get_visible_or_404
 from salesproc.events import record_event
 
-from ..models import Quote, QuoteLine, TermsTemplate
 from . import totals as money
 from ._common import company_settings, lock_quote, require_editable
 from .numbering import next_quote_number
@@ -134,7 +134,7 @@ def quote_update(*, actor, quote: Quote, data: dict, lines=None, expected=None) 
     template = data.get("terms_template")
     if template is not None and "terms" not in data:
         data = {**data, "terms": template.body}
-    before_discount = quote.discount_percent
+    before_discount = money.effective_discount(quote)
     for field in HEADER_FIELDS:
         if field in data:
             value = data[field]
@@ -143,10 +143,8 @@ def quote_update(*, actor, quote: Quote, data: dict, lines=None, expected=None) 
     result = _write_lines(quote, lines if lines is not None else lines_of(quote))
     if expected:
         money.check_expected(result, expected)
-    if quote.approval and (
-        quote.discount_percent != before_discount or lines is not None
-    ):
-        # An approval covers the prices it saw; a changed discount asks again.
+    if quote.approval and money.effective_discount(quote) != before_discount:
+        # An approval covers the discount it saw; a changed discount asks again.
         quote.approval = Quote.Approval.NONE
         quote.approval_by = None
     quote.save()

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Quote
+from automation.quotes.models import Quote
+
 from . import totals as money
 from ._common import lock_quote, require_editable
 from .approvals import needs_approval
@@ -64,7 +65,7 @@ def quote_send(*, actor, quote: Quote, to: str = "", message: str = "") -> Quote
 
 
 def _enqueue_email(quote_id, actor_id, message):
-    from ..tasks import send_quote_email_task
+    from automation.quotes.tasks import send_quote_email_task
 
     try:
         send_quote_email_task.delay(quote_id, actor_id, message)
@@ -74,9 +75,8 @@ def _enqueue_email(quote_id, actor_id, message):
 
 def email_quote(*, quote_id, actor_id=None, message=""):
     """Send the quote's email once (the emailed_at claim); called by the task."""
+    from automation.quotes.pdf import render_quote_pdf
     from salesproc.models import User
-
-    from ..pdf import render_quote_pdf
 
     now = timezone.now()
     claimed = Quote.objects.filter(

@@ -44,6 +44,13 @@ class Totals:
         return {field: getattr(self, field) for field in TOTAL_FIELDS}
 
 
+def effective_discount(quote) -> Decimal:
+    """The share of list price a stored quote gives away (line and quote discounts)."""
+    if not quote.list_total:
+        return Decimal("0")
+    return money((quote.list_total - quote.net_total) * HUNDRED / quote.list_total)
+
+
 def _percent(value, field):
     try:
         value = Decimal(value)
@@ -75,9 +82,7 @@ def compute(*, lines, discount_percent, tax_rate) -> Totals:
         if unit_price is None or Decimal(unit_price) < 0:
             errors["unit_price"] = "The unit price can't be negative."
         if errors:
-            raise ValidationError(
-                {"lines": f"Line {index + 1}: " + " ".join(errors.values())}
-            )
+            raise ValidationError({"lines": f"Line {index + 1}: " + " ".join(errors.values())})
         line_discount = _percent(get("discount_percent") or 0, "lines")
         line_totals.append(
             line_total(quantity=quantity, unit_price=unit_price, discount_percent=line_discount)
