@@ -50,7 +50,6 @@ class QuoteLineForm(forms.Form):
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         required=False,
-        initial=Decimal("0"),
     )
     product_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

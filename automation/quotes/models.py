@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,7 +163,8 @@ class Quote(models.Model):
                 fields=["number"], condition=Q(is_latest=True), name="one_latest_quote_version"
             ),
             models.CheckConstraint(
-                condition=Q(total=models.F("net_total") + models.F("tax_amount")),
+                # rounded: SQLite compares decimals as floats
+                condition=Q(total=Round(models.F("net_total") + models.F("tax_amount"), 2)),
                 name="quote_total_adds_up",
             ),
         ]
