@@ -11,127 +11,345 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('deals', '0002_deal_soft_delete'),
+        ("deals", "0002_deal_soft_delete"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompanySettings',
+            name="CompanySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200)),
-                ('address', models.TextField(blank=True, help_text='As printed under the name, one line each.')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('logo', models.ImageField(blank=True, upload_to='quotes/logo/')),
-                ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('20.00'), help_text="Percent added to every new quote's net total.", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('approval_threshold', models.DecimalField(decimal_places=2, default=Decimal('15.00'), help_text="A quote discounted by more than this (percent of list) needs the manager's approval before it is sent.", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('validity_days', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)])),
-                ('default_currency', models.CharField(default='EUR', max_length=3)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200)),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True, help_text="As printed under the name, one line each."
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("logo", models.ImageField(blank=True, upload_to="quotes/logo/")),
+                (
+                    "tax_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("20.00"),
+                        help_text="Percent added to every new quote's net total.",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "approval_threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("15.00"),
+                        help_text="A quote discounted by more than this (percent of list) needs the manager's approval before it is sent.",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "validity_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                    ),
+                ),
+                ("default_currency", models.CharField(default="EUR", max_length=3)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'company settings',
+                "verbose_name_plural": "company settings",
             },
         ),
         migrations.CreateModel(
-            name='QuoteCounter',
+            name="QuoteCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='TermsTemplate',
+            name="TermsTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('body', models.TextField()),
-                ('is_default', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("body", models.TextField()),
+                ("is_default", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(db_index=True, max_length=20)),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('is_latest', models.BooleanField(default=True, help_text='False once a newer version replaced this one (read-only).')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('expired', 'Expired')], db_index=True, default='draft', max_length=10)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('currency', models.CharField(default='EUR', max_length=3)),
-                ('discount_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('tax_rate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('valid_until', models.DateField()),
-                ('terms', models.TextField(blank=True)),
-                ('cover_letter', models.TextField(blank=True)),
-                ('list_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('subtotal', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('discount_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('net_total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('tax_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('approval', models.CharField(blank=True, choices=[('', 'Not requested'), ('pending', 'Awaiting approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='', max_length=10)),
-                ('approval_note', models.TextField(blank=True)),
-                ('token', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_to', models.EmailField(blank=True, max_length=254)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_name', models.CharField(blank=True, max_length=200)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approval_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='deals.deal')),
-                ('terms_template', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='automation.termstemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(db_index=True, max_length=20)),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "is_latest",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False once a newer version replaced this one (read-only).",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("currency", models.CharField(default="EUR", max_length=3)),
+                (
+                    "discount_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                ("valid_until", models.DateField()),
+                ("terms", models.TextField(blank=True)),
+                ("cover_letter", models.TextField(blank=True)),
+                (
+                    "list_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "subtotal",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "discount_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "net_total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "tax_amount",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "approval",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not requested"),
+                            ("pending", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("approval_note", models.TextField(blank=True)),
+                ("token", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_to", models.EmailField(blank=True, max_length=254)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_name", models.CharField(blank=True, max_length=200)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approval_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotes",
+                        to="deals.deal",
+                    ),
+                ),
+                (
+                    "terms_template",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="automation.termstemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='QuoteLine',
+            name="QuoteLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.CharField(max_length=300)),
-                ('quantity', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=10)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('discount_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))])),
-                ('total', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14)),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deals.product')),
-                ('quote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='automation.quote')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.CharField(max_length=300)),
+                (
+                    "quantity",
+                    models.DecimalField(decimal_places=2, default=Decimal("1"), max_digits=10),
+                ),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "discount_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=14),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="deals.product",
+                    ),
+                ),
+                (
+                    "quote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="automation.quote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='quote',
-            index=models.Index(fields=['status', 'valid_until'], name='automation__status_6784b9_idx'),
+            model_name="quote",
+            index=models.Index(
+                fields=["status", "valid_until"], name="automation__status_6784b9_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('number', 'version'), name='unique_quote_version'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(
+                fields=("number", "version"), name="unique_quote_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_latest', True)), fields=('number',), name='one_latest_quote_version'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_latest", True)),
+                fields=("number",),
+                name="one_latest_quote_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.CheckConstraint(condition=models.Q(('total', django.db.models.functions.math.Round(django.db.models.expressions.CombinedExpression(models.F('net_total'), '+', models.F('tax_amount')), 2))), name='quote_total_adds_up'),
+            model_name="quote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total",
+                        django.db.models.functions.math.Round(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("net_total"), "+", models.F("tax_amount")
+                            ),
+                            2,
+                        ),
+                    )
+                ),
+                name="quote_total_adds_up",
+            ),
         ),
     ]

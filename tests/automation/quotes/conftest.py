@@ -46,7 +46,10 @@ def _deal_with_lines(owner, pipeline, name):
     support = ProductFactory(name="Support plan", unit_price=Decimal("49.99"))
     line_item_add(actor=owner, deal=deal, product=widget, quantity=Decimal("10"))
     line_item_add(
-        actor=owner, deal=deal, product=support, quantity=Decimal("3"),
+        actor=owner,
+        deal=deal,
+        product=support,
+        quantity=Decimal("3"),
         discount_percent=Decimal("10"),
     )
     deal.refresh_from_db()

@@ -93,8 +93,12 @@ def test_an_admin_can_approve(rep, admin, discounted):
 
 def test_approval_threshold_counts_line_discounts_too(rep, quote):
     lines = [
-        {"description": "Widget", "quantity": 1, "unit_price": Decimal("100"),
-         "discount_percent": Decimal("30")}
+        {
+            "description": "Widget",
+            "quantity": 1,
+            "unit_price": Decimal("100"),
+            "discount_percent": Decimal("30"),
+        }
     ]
     services.quote_update(actor=rep, quote=quote, data={}, lines=lines)
     assert services.approval_state(reload(quote)) == "needed"

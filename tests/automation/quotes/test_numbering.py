@@ -43,9 +43,7 @@ def test_a_revision_keeps_the_number(rep, sent_quote):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twelve_reps_creating_quotes_at_once_get_twelve_consecutive_numbers(
-    rep, pipeline, company
-):
+def test_twelve_reps_creating_quotes_at_once_get_twelve_consecutive_numbers(rep, pipeline, company):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
     deals = [DealFactory(owner=rep, pipeline=pipeline) for _ in range(12)]

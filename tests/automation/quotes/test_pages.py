@@ -59,8 +59,12 @@ def test_the_editor_saves_lines_and_header(client, rep, quote):
     data = line_post(
         [
             {"description": "Setup", "quantity": "1", "unit_price": "500", "discount_percent": "0"},
-            {"description": "Licence", "quantity": "4", "unit_price": "99.5",
-             "discount_percent": "5"},
+            {
+                "description": "Licence",
+                "quantity": "4",
+                "unit_price": "99.5",
+                "discount_percent": "5",
+            },
             {"description": "", "quantity": "", "unit_price": "", "discount_percent": ""},
         ]
     )
@@ -69,7 +73,9 @@ def test_the_editor_saves_lines_and_header(client, rep, quote):
     quote = reload(quote)
     assert list(quote.lines.values_list("description", flat=True)) == ["Setup", "Licence"]
     assert (quote.subtotal, quote.total, quote.terms) == (
-        Decimal("878.10"), Decimal("1053.72"), "Net 30"
+        Decimal("878.10"),
+        Decimal("1053.72"),
+        "Net 30",
     )
 
 
@@ -159,7 +165,10 @@ def test_another_teams_rep_gets_404_and_nothing_changes(client, other_rep, quote
     assert response.status_code == 404
     after = reload(quote)
     assert (after.status, after.approval, after.total, after.updated_at) == (
-        before.status, before.approval, before.total, before.updated_at
+        before.status,
+        before.approval,
+        before.total,
+        before.updated_at,
     )
     assert Quote.objects.count() == 1
 
@@ -185,9 +194,22 @@ def test_quote_pages_run_a_bounded_number_of_queries(
     client, rep, deal, quote, rows, django_assert_max_num_queries
 ):
     lines = list(quote.lines.all())
-    fields = {f: getattr(quote, f) for f in (
-        "deal_id", "currency", "tax_rate", "valid_until", "list_total", "subtotal",
-        "discount_amount", "net_total", "tax_amount", "total", "status")}
+    fields = {
+        f: getattr(quote, f)
+        for f in (
+            "deal_id",
+            "currency",
+            "tax_rate",
+            "valid_until",
+            "list_total",
+            "subtotal",
+            "discount_amount",
+            "net_total",
+            "tax_amount",
+            "total",
+            "status",
+        )
+    }
     made = Quote.objects.bulk_create(
         [Quote(number=f"Q-2099-{n:04d}", **fields) for n in range(rows)]
     )
@@ -237,8 +259,8 @@ def test_admin_settings_page_saves_and_validates(client, admin, rep, company):
 def test_terms_templates_are_admin_managed_and_fill_the_quote(client, admin, rep, quote):
     client.force_login(admin)
     response = client.post(
-        u("terms_new"), {"name": "Standard", "body": "Payment in 30 days.", "is_default": "on",
-                         "is_active": "on"}
+        u("terms_new"),
+        {"name": "Standard", "body": "Payment in 30 days.", "is_default": "on", "is_active": "on"},
     )
     assert response.status_code == 302
     template = TermsTemplate.objects.get()

@@ -66,9 +66,7 @@ def test_a_fifty_line_quote_runs_over_pages_with_every_line(rep, quote):
     assert all(f"Item number {n}" in text for n in range(1, 51))
 
 
-def test_sending_emails_the_pdf_and_opens_the_link(
-    rep, quote, django_capture_on_commit_callbacks
-):
+def test_sending_emails_the_pdf_and_opens_the_link(rep, quote, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.quote_send(actor=rep, quote=quote, message="Here is our offer.")
     quote = reload(quote)
