@@ -21,7 +21,7 @@ class QuoteForm(forms.ModelForm):
             "cover_letter",
         ]
         widgets = {
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "terms": forms.Textarea(attrs={"rows": 5}),
             "cover_letter": forms.Textarea(attrs={"rows": 6}),
         }
@@ -40,11 +40,27 @@ class QuoteForm(forms.ModelForm):
         """The services validate and save; the form only shapes input."""
 
 
+NUMBER = {"class": "num-input"}
+
+
 class QuoteLineForm(forms.Form):
-    description = forms.CharField(max_length=300)
-    quantity = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    unit_price = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    description = forms.CharField(
+        max_length=300, widget=forms.TextInput(attrs={"class": "line-description"})
+    )
+    quantity = forms.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.NumberInput(attrs={**NUMBER, "step": "0.01"}),
+    )
+    unit_price = forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs={**NUMBER, "step": "0.01"}),
+    )
     discount_percent = forms.DecimalField(
+        widget=forms.NumberInput(attrs={"class": "num-input short", "step": "0.01"}),
         max_digits=5,
         decimal_places=2,
         min_value=Decimal("0"),

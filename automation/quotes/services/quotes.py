@@ -132,8 +132,8 @@ def quote_update(*, actor, quote: Quote, data: dict, lines=None, expected=None) 
     quote = lock_quote(actor=actor, quote=quote)
     require_editable(quote)
     template = data.get("terms_template")
-    if template is not None and "terms" not in data:
-        data = {**data, "terms": template.body}
+    if template is not None and (template.pk != quote.terms_template_id or "terms" not in data):
+        data = {**data, "terms": template.body}  # a newly chosen template brings its text
     before_discount = money.effective_discount(quote)
     for field in HEADER_FIELDS:
         if field in data:

@@ -40,7 +40,7 @@ def _limited(request):
 
 def _robots(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer makes the Origin null: CSRF refuses
     return response
 
 
