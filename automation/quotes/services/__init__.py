@@ -14,7 +14,14 @@ from .configuration import (
     terms_template_update,
 )
 from .numbering import next_quote_number
-from .public import link_refusal, quote_accept, quote_decline, quote_for_token, quotes_expire_due
+from .public import (
+    link_expired,
+    link_refusal,
+    quote_accept,
+    quote_decline,
+    quote_for_token,
+    quotes_expire_due,
+)
 from .quotes import lines_of, quote_create, quote_revise, quote_update
 from .sending import default_recipient, email_quote, public_url, quote_send
 
@@ -26,6 +33,7 @@ __all__ = [
     "default_recipient",
     "email_quote",
     "lines_of",
+    "link_expired",
     "link_refusal",
     "needs_approval",
     "next_quote_number",

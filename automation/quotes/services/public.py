@@ -21,13 +21,20 @@ def quote_for_token(token: str):
     )
 
 
+def link_expired(quote) -> bool:
+    """Expired (or past its date, before the daily task marks it); decided quotes are not."""
+    if quote.status in (Quote.Status.ACCEPTED, Quote.Status.DECLINED):
+        return False
+    return quote.status == Quote.Status.EXPIRED or quote.valid_until < timezone.localdate()
+
+
 def link_refusal(quote) -> str:
     """Why a link can't be used to decide ("" when it can)."""
     if quote.status == Quote.Status.ACCEPTED:
         return "This quote has already been accepted. Thank you."
     if quote.status == Quote.Status.DECLINED:
         return "This quote was declined."
-    if quote.status == Quote.Status.EXPIRED or quote.valid_until < timezone.localdate():
+    if link_expired(quote):
         return f"This quote expired on {quote.valid_until:%d %b %Y}. Ask us for a new one."
     if quote.status != Quote.Status.SENT:
         return "This quote is not open for a decision."

@@ -98,12 +98,17 @@ def public_quote(request, token):
                 "lines": list(quote.lines.all()),
                 "company": services.company_settings(),
                 "refusal": refusal,
+                "pdf_allowed": _pdf_allowed(quote),
                 "accept_form": accept_form,
                 "decline_form": decline_form,
             },
             status=status,
         )
     )
+
+
+def _pdf_allowed(quote):
+    return not services.link_expired(quote)
 
 
 @never_cache
@@ -116,9 +121,7 @@ def public_quote_pdf(request, token):
         return _robots(
             _refused(request, "Link not valid", "This quote link is not valid any more.", 404)
         )
-    if quote.status == quote.Status.EXPIRED or services.link_refusal(quote).startswith(
-        "This quote expired"
-    ):
+    if not _pdf_allowed(quote):
         return _robots(_refused(request, "Quote expired", services.link_refusal(quote), 410))
     response = HttpResponse(render_quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quote.number}-v{quote.version}.pdf"'

@@ -22,10 +22,9 @@ def test_it_numbers_quotes_in_sequence_per_year(rep, deal):
 
 def test_it_gives_a_number_back_when_the_quote_is_not_saved(rep, deal):
     # Given a quote creation that fails after taking a number
-    with pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.quote_create(actor=rep, deal=deal)
-            raise RuntimeError("rolled back")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.quote_create(actor=rep, deal=deal)
+        raise RuntimeError("rolled back")
     # Then the next quote gets that number: no gap
     quote = services.quote_create(actor=rep, deal=deal)
     assert quote.number.endswith("-0001")
