@@ -102,7 +102,7 @@ def quotes_expire_due(*, today=None) -> int:
     due = list(
         Quote.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("deal")
-        .filter(status=Quote.Status.SENT, valid_until__lt=today)
+        .filter(status=Quote.Status.SENT, is_latest=True, valid_until__lt=today)
     )
     for quote in due:
         quote.status = Quote.Status.EXPIRED

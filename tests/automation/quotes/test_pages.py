@@ -270,3 +270,14 @@ def test_terms_templates_are_admin_managed_and_fill_the_quote(client, admin, rep
     client.force_login(rep)
     assert client.post(u("terms_edit", template.pk), {"name": "x", "body": "y"}).status_code == 404
     assert TermsTemplate.objects.get().name == "Standard"
+
+
+def test_a_role_without_sales_automation_is_told_so(client, roles, north, deal, quote):
+    from tests.factories import RoleFactory, UserFactory
+
+    role = RoleFactory(slug="calls-only", processes=["calls", "deals"])
+    caller = UserFactory(username="caller", role=role, team=north)
+    client.force_login(caller)
+    assert client.get(u("quote_list")).status_code == 403
+    assert client.post(u("quote_create", deal.pk)).status_code == 403
+    assert Quote.objects.count() == 1

@@ -164,3 +164,61 @@ def test_the_link_is_rate_limited(client, sent_quote, settings):
     assert int(response["Retry-After"]) > 0
     # another address is not limited
     assert client.get(url(sent_quote), REMOTE_ADDR="198.51.100.7").status_code == 200
+
+
+def test_the_public_page_runs_a_bounded_number_of_queries(
+    client, rep, sent_quote, django_assert_max_num_queries
+):
+    from automation.quotes.models import QuoteLine
+
+    QuoteLine.objects.bulk_create(
+        QuoteLine(quote=sent_quote, description=f"Line {n}", quantity=1, unit_price=0, total=0)
+        for n in range(200)
+    )
+    with django_assert_max_num_queries(4):
+        assert client.get(url(sent_quote)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_acceptances_at_once_make_one(rep, pipeline, company):
+    import threading
+
+    from django.db import connection
+
+    from .conftest import _deal_with_lines
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises them)")
+    deal = _deal_with_lines(rep, pipeline, "Race")
+    quote = services.quote_send(actor=rep, quote=services.quote_create(actor=rep, deal=deal))
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def accept(n):
+        try:
+            barrier.wait(timeout=10)
+            services.quote_accept(token=quote.token, name=f"Buyer {n}", agreed=True, ip=None)
+            outcomes.append("accepted")
+        except Exception as exc:  # the refusals, surfaced below
+            outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["ValidationError"] * 5 + ["accepted"]
+    assert Event.objects.filter(name="quote.accepted").count() == 1
+
+
+def test_the_daily_task_expires_through_celery(sent_quote):
+    from automation.quotes.tasks import expire_quotes_task
+
+    Quote.objects.filter(pk=sent_quote.pk).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    assert expire_quotes_task.delay().get() == 1
+    assert reload(sent_quote).status == Quote.Status.EXPIRED
+    assert Event.objects.filter(name="quote.expired", object_id=sent_quote.pk).count() == 1
