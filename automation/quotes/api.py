@@ -129,12 +129,12 @@ class QuoteUpdateSerializer(QuoteSerializer):
     deal = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class SendSerializer(serializers.Serializer):
+class QuoteSendSerializer(serializers.Serializer):
     to = serializers.EmailField(required=False, help_text="Defaults to the deal's primary contact.")
     message = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoteSerializer(serializers.Serializer):
+class QuoteDecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -233,13 +233,13 @@ class QuoteViewSet(
         response["Content-Disposition"] = f'inline; filename="{quote.number}-v{quote.version}.pdf"'
         return response
 
-    @extend_schema(request=SendSerializer, responses={200: QuoteSerializer})
+    @extend_schema(request=QuoteSendSerializer, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         """Send the draft: email with the PDF, the public link opens (400 if approval is
         needed and not given, or the totals don't add up)."""
         quote = self.get_object()
-        body = SendSerializer(data=request.data)
+        body = QuoteSendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         quote = services.quote_send(
             actor=request.user,
@@ -258,18 +258,18 @@ class QuoteViewSet(
 
     def _decision(self, request, run):
         quote = self.get_object()
-        body = NoteSerializer(data=request.data)
+        body = QuoteDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(run(actor=request.user, quote=quote, note=body.validated_data["note"]))
 
-    @extend_schema(request=NoteSerializer, responses={200: QuoteSerializer})
+    @extend_schema(request=QuoteDecisionSerializer, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"], url_path="request-approval")
     def request_approval(self, request, pk=None):
         """Ask the manager to approve a discount above the threshold."""
         return self._decision(request, services.quote_request_approval)
 
     @extend_schema(
-        request=NoteSerializer,
+        request=QuoteDecisionSerializer,
         responses={200: QuoteSerializer, 403: OpenApiResponse(description="Not the approver.")},
     )
     @action(detail=True, methods=["post"])
@@ -277,7 +277,7 @@ class QuoteViewSet(
         """The deal owner's manager (or an admin) approves the pending discount."""
         return self._decision(request, services.quote_approve)
 
-    @extend_schema(request=NoteSerializer, responses={200: QuoteSerializer})
+    @extend_schema(request=QuoteDecisionSerializer, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """The manager rejects the pending discount; a note saying why is required."""
