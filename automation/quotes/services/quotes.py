@@ -143,8 +143,12 @@ def quote_update(*, actor, quote: Quote, data: dict, lines=None, expected=None) 
     result = _write_lines(quote, lines if lines is not None else lines_of(quote))
     if expected:
         money.check_expected(result, expected)
-    if quote.approval and money.effective_discount(quote) != before_discount:
-        # An approval covers the discount it saw; a changed discount asks again.
+    after_discount = money.effective_discount(quote)
+    if (quote.approval == Quote.Approval.APPROVED and after_discount > before_discount) or (
+        quote.approval in (Quote.Approval.PENDING, Quote.Approval.REJECTED)
+        and after_discount != before_discount
+    ):
+        # An approval covers the discount it saw (or less); a new discount asks again.
         quote.approval = Quote.Approval.NONE
         quote.approval_by = None
     quote.save()

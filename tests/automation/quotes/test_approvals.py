@@ -102,3 +102,14 @@ def test_approval_threshold_counts_line_discounts_too(rep, quote):
     ]
     services.quote_update(actor=rep, quote=quote, data={}, lines=lines)
     assert services.approval_state(reload(quote)) == "needed"
+
+
+def test_an_approval_covers_a_smaller_discount_but_not_a_larger_one(rep, manager, discounted):
+    services.quote_request_approval(actor=rep, quote=discounted)
+    services.quote_approve(actor=manager, quote=discounted)
+    services.quote_update(actor=rep, quote=discounted, data={"discount_percent": Decimal("18")})
+    assert reload(discounted).approval == Quote.Approval.APPROVED
+    services.quote_update(actor=rep, quote=discounted, data={"discount_percent": Decimal("25")})
+    assert services.approval_state(reload(discounted)) == "needed"
+    with pytest.raises(ValidationError):
+        services.quote_send(actor=rep, quote=discounted)
