@@ -39,6 +39,10 @@ app.conf.beat_schedule = {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),
     },
+    "expire-quotes-daily": {
+        "task": "automation.quotes.tasks.expire_quotes_task",
+        "schedule": crontab(minute=10, hour=0),
+    },
 }
 
 # With the broker down or unreachable, a web request that enqueues a task must not hang:

@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "LeadStatusEnum": "leads.models.Lead.Status",
         "CallStatusEnum": "calls.models.Call.Status",
         "PlanItemLevelEnum": "accounts.plans.models.Priority",
+        "QuoteStatusEnum": "automation.quotes.models.Quote.Status",
+        "QuoteApprovalEnum": "automation.quotes.models.Quote.Approval",
     },
 }
 
