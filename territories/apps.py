@@ -6,6 +6,9 @@ class TerritoriesConfig(AppConfig):
     verbose_name = "Territory management"
 
     def ready(self):
+        from . import event_types
+
+        event_types.register()  # the event catalogue: every name this app records
         from salesproc import events
         from salesproc.registry import (
             NavItem,
