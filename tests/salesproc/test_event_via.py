@@ -92,7 +92,7 @@ def test_it_masks_passwords_tokens_and_secrets_at_any_depth(rep):
     }
 
     event = record_event(subject=account, name="account.updated", actor=rep, data=data)
-    bulk = record_events_bulk(subjects=[account], name="account.bulk", data=lambda a: data)
+    bulk = record_events_bulk(subjects=[account], name="account.updated", data=lambda a: data)
 
     expected = {
         "password": MASK,
