@@ -56,12 +56,16 @@ def create_action_item(*, actor, event, subject, params, dry_run):
         raise ValidationError({"plan": f"{account.name} has no account plan for the item."})
     description = from_event(params.get("description"), event).strip()[:300] or event.summary
     due = timezone.localdate() + timedelta(days=int(params.get("days") or 0))
+    # The plan is its account manager's: the item is theirs, written as them.
+    manager = account.account_manager if account.account_manager_id else actor
+    if not manager.is_active:
+        raise ValidationError({"plan": f"{manager} is no longer active."})
     if dry_run:
-        return f"Would add “{description}” due {due:%d %b %Y} to the plan {plan}"
+        return f"Would add “{description}” for {manager.display_name}, due {due:%d %b %Y}, to {plan}"
     item = account_action_save(
-        actor=actor,
+        actor=manager,
         plan=plan,
-        data=ActionInput(description=description, owner=actor, due_date=due),
+        data=ActionInput(description=description, owner=manager, due_date=due),
     )
     return f"Added the action item “{item.description}” due {due:%d %b %Y} to {plan}"
 
