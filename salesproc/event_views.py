@@ -73,7 +73,7 @@ def event_catalogue(request):
             "name": item.name,
             "description": item.description,
             "record": record_type(item.record).label if record_type(item.record) else "",
-            "example": json.dumps(item.example, indent=2, sort_keys=True),
+            "example": json.dumps(item.example, sort_keys=True),
         }
         for item in event_types()
     ]
