@@ -61,7 +61,9 @@ def create_action_item(*, actor, event, subject, params, dry_run):
     if not manager.is_active:
         raise ValidationError({"plan": f"{manager} is no longer active."})
     if dry_run:
-        return f"Would add “{description}” for {manager.display_name}, due {due:%d %b %Y}, to {plan}"
+        return (
+            f"Would add “{description}” for {manager.display_name}, due {due:%d %b %Y}, to {plan}"
+        )
     item = account_action_save(
         actor=manager,
         plan=plan,

@@ -9,6 +9,9 @@ class TerritoriesConfig(AppConfig):
         from . import event_types
 
         event_types.register()  # the event catalogue: every name this app records
+        from . import workflow_actions
+
+        workflow_actions.register()  # what workflow rules may do with this app's records
         from salesproc import events
         from salesproc.registry import (
             NavItem,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Contact
+from accounts.models import Account, Contact
 from accounts.plans.models import AccountAction, AccountPlan
 from accounts.services import account_update
 from deals.models import Deal
@@ -31,8 +31,12 @@ def test_create_a_contact_on_the_account_for_its_owner(rep):
     account = AccountFactory(owner=rep)
     event = Event(name="account.updated", data={"email": "ann@acme.test"}, pk=5)
     text = run(
-        "accounts.create_contact", subject=account, event=event,
-        first_name="Ann", last_name="Lee", email="{data.email}",
+        "accounts.create_contact",
+        subject=account,
+        event=event,
+        first_name="Ann",
+        last_name="Lee",
+        email="{data.email}",
     )
     contact = Contact.objects.get(email="ann@acme.test")
     assert (contact.account, contact.owner, contact.full_name) == (account, rep, "Ann Lee")
@@ -104,8 +108,7 @@ def test_set_the_lead_status(rep):
     run("leads.set_status", subject=lead, status="working")
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.WORKING
     lead = Lead.objects.get(pk=lead.pk)
-    assert "Would set" in run("leads.set_status", subject=lead, status="disqualified",
-                              dry_run=True)
+    assert "Would set" in run("leads.set_status", subject=lead, status="disqualified", dry_run=True)
     with pytest.raises(ValidationError):
         run("leads.set_status", subject=lead, status="disqualified", reason="")
     run("leads.set_status", subject=lead, status="disqualified", reason="No budget")
@@ -168,17 +171,63 @@ def test_notify_the_owner_the_manager_or_a_teammate_never_another_team(
     account = AccountFactory(owner=rep, name="Acme")
     account_update(actor=rep, account=account, data={"industry": "Retail"})
     event = Event.objects.filter(name="account.updated").latest("id")
-    run("salesproc.notify", subject=account, event=event, recipient="owner",
-        message="{record}: {summary}")
+    run(
+        "salesproc.notify",
+        subject=account,
+        event=event,
+        recipient="owner",
+        message="{record}: {summary}",
+    )
     run("salesproc.notify", subject=account, event=event, recipient="manager", message="Look")
-    run("salesproc.notify", subject=account, event=event, recipient="user",
-        user=teammate.pk, message="For you")
+    run(
+        "salesproc.notify",
+        subject=account,
+        event=event,
+        recipient="user",
+        user=teammate.pk,
+        message="For you",
+    )
     assert Notification.objects.get(recipient=rep).text.startswith("Acme: ")
     assert Notification.objects.get(recipient=manager).text == "Look"
     assert Notification.objects.get(recipient=teammate).text == "For you"
     with pytest.raises(ValidationError):
-        run("salesproc.notify", subject=account, event=event, recipient="user",
-            user=other_rep.pk, message="Leak")
+        run(
+            "salesproc.notify",
+            subject=account,
+            event=event,
+            recipient="user",
+            user=other_rep.pk,
+            message="Leak",
+        )
     assert not Notification.objects.filter(recipient=other_rep).exists()
-    assert "Would notify" in run("salesproc.notify", subject=account, event=event,
-                                 recipient="owner", message="x", dry_run=True)
+    assert "Would notify" in run(
+        "salesproc.notify",
+        subject=account,
+        event=event,
+        recipient="owner",
+        message="x",
+        dry_run=True,
+    )
+
+
+def test_assign_the_territorys_rep_within_the_team_only(rep, teammate, other_rep, north, south):
+    from territories.models import AccountTerritory
+    from tests.territories.factories import TerritoryFactory
+
+    account = AccountFactory(owner=rep, name="Acme")
+    with pytest.raises(ValidationError, match="no territory"):
+        run("territories.assign_territory_rep", subject=account)
+    territory = TerritoryFactory(name="North-West", rep=teammate, team=north)
+    AccountTerritory.objects.create(account=account, territory=territory)
+    assert "Would give" in run("territories.assign_territory_rep", subject=account, dry_run=True)
+    assert Account.objects.get(pk=account.pk).owner == rep
+    run("territories.assign_territory_rep", subject=account)
+    assert Account.objects.get(pk=account.pk).owner == teammate
+    # A territory whose rep is in another team: the account stays.
+    mine = AccountFactory(owner=rep)
+    AccountTerritory.objects.create(
+        account=mine, territory=TerritoryFactory(name="South-East", rep=other_rep, team=south)
+    )
+    with pytest.raises(ValidationError, match="another team"):
+        run("territories.assign_territory_rep", subject=mine)
+    assert Account.objects.get(pk=mine.pk).owner == rep

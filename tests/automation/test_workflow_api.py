@@ -41,8 +41,11 @@ def test_an_admin_creates_edits_tests_and_reads_the_log(admin, rep):
     assert Call.objects.count() == calls_before  # nothing written
 
     WorkflowRun.objects.create(
-        rule_id=rule_id, event=Event.objects.get(name="call.completed"), status="failed",
-        error="Boom", traceback="Traceback (most recent call last): ...",
+        rule_id=rule_id,
+        event=Event.objects.get(name="call.completed"),
+        status="failed",
+        error="Boom",
+        traceback="Traceback (most recent call last): ...",
     )
     runs = api.get(f"/api/v1/workflow-runs/?rule={rule_id}").json()
     assert runs["count"] == 1 and runs["results"][0]["traceback"].startswith("Traceback")
@@ -62,7 +65,10 @@ def test_a_rep_or_manager_gets_403_on_the_collections_and_404_on_an_id(who, requ
     assert api.get("/api/v1/workflow-runs/").status_code == 403
     assert api.get("/api/v1/events/catalogue/").status_code == 403
     assert api.get(f"/api/v1/workflows/{rule.pk}/").status_code == 404
-    assert api.patch(f"/api/v1/workflows/{rule.pk}/", {"active": True}, format="json").status_code == 404
+    assert (
+        api.patch(f"/api/v1/workflows/{rule.pk}/", {"active": True}, format="json").status_code
+        == 404
+    )
     assert api.post(f"/api/v1/workflows/{rule.pk}/test/", {}, format="json").status_code == 404
     assert api.delete(f"/api/v1/workflows/{rule.pk}/").status_code == 404
     assert api.get(f"/api/v1/workflow-runs/{run.pk}/").status_code == 404

@@ -57,16 +57,28 @@ def test_an_admin_builds_a_rule_in_the_form(client, admin):
     # Edit: an "is one of" condition, a second action; removing needs the empty choice.
     response = client.post(
         BASE + f"{rule.pk}/edit/",
-        form(**{"cond-1-field": "duration_minutes", "cond-1-op": "in", "cond-1-value": "30, 45",
-                "match": "any"}),
+        form(
+            **{
+                "cond-1-field": "duration_minutes",
+                "cond-1-op": "in",
+                "cond-1-value": "30, 45",
+                "match": "any",
+            }
+        ),
     )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.version == 2 and rule.match == "any"
-    assert rule.conditions[1] == {"source": "data", "field": "duration_minutes", "op": "in",
-                                  "value": ["30", "45"]}
+    assert rule.conditions[1] == {
+        "source": "data",
+        "field": "duration_minutes",
+        "op": "in",
+        "value": ["30", "45"],
+    }
     history = client.get(BASE + f"{rule.pk}/history/").content.decode()
-    assert "Version 2" in history and "Version 1" in history and "Changed match, conditions" in history
+    assert (
+        "Version 2" in history and "Version 1" in history and "Changed match, conditions" in history
+    )
 
 
 def test_bad_input_shows_the_errors_and_saves_nothing(client, admin):
@@ -123,8 +135,15 @@ def test_reps_and_managers_get_404_on_every_page(client, rep, manager):
     rule = WorkflowRule.objects.get(example_key="follow_up_call")
     for user in (rep, manager):
         client.force_login(user)
-        for path in ("", "new/", f"{rule.pk}/", f"{rule.pk}/edit/", f"{rule.pk}/history/",
-                     f"{rule.pk}/runs/", f"{rule.pk}/test/"):
+        for path in (
+            "",
+            "new/",
+            f"{rule.pk}/",
+            f"{rule.pk}/edit/",
+            f"{rule.pk}/history/",
+            f"{rule.pk}/runs/",
+            f"{rule.pk}/test/",
+        ):
             assert client.get(BASE + path).status_code == 404, path
         assert client.post(BASE + f"{rule.pk}/switch/", {"active": "on"}).status_code == 404
         assert client.post(BASE + f"{rule.pk}/delete/").status_code == 404
@@ -135,8 +154,10 @@ def test_reps_and_managers_get_404_on_every_page(client, rep, manager):
 def _runs(rule, count):
     ct = ContentType.objects.get_for_model(Event)
     events = Event.objects.bulk_create(
-        [Event(content_type=ct, object_id=1, name="call.completed", summary=f"E{n}")
-         for n in range(count)]
+        [
+            Event(content_type=ct, object_id=1, name="call.completed", summary=f"E{n}")
+            for n in range(count)
+        ]
     )
     WorkflowRun.objects.bulk_create(
         [WorkflowRun(rule=rule, event=e, status="skipped", reason="No") for e in events]
@@ -158,8 +179,15 @@ def test_the_pages_run_a_bounded_number_of_queries(
     _runs(rule, rows)
     _rules(rows)
     run = WorkflowRun.objects.filter(rule=rule).first()
-    for path in (BASE, f"{BASE}{rule.pk}/", f"{BASE}{rule.pk}/runs/", f"{BASE}{rule.pk}/history/",
-                 f"{BASE}runs/{run.pk}/", f"{BASE}{rule.pk}/edit/", "/settings/events/catalogue/"):
+    for path in (
+        BASE,
+        f"{BASE}{rule.pk}/",
+        f"{BASE}{rule.pk}/runs/",
+        f"{BASE}{rule.pk}/history/",
+        f"{BASE}runs/{run.pk}/",
+        f"{BASE}{rule.pk}/edit/",
+        "/settings/events/catalogue/",
+    ):
         with django_assert_max_num_queries(12):
             assert client.get(path).status_code == 200
     with django_assert_max_num_queries(12):
@@ -171,7 +199,12 @@ def test_the_run_page_shows_the_traceback_to_an_admin(client, admin):
     rule = WorkflowRule.objects.get(example_key="follow_up_call")
     ct = ContentType.objects.get_for_model(Event)
     event = Event.objects.create(content_type=ct, object_id=1, name="call.completed")
-    run = WorkflowRun.objects.create(rule=rule, event=event, status="failed", error="Boom",
-                                     traceback="Traceback (most recent call last): here")
+    run = WorkflowRun.objects.create(
+        rule=rule,
+        event=event,
+        status="failed",
+        error="Boom",
+        traceback="Traceback (most recent call last): here",
+    )
     page = client.get(f"{BASE}runs/{run.pk}/").content.decode()
     assert "Boom" in page and "most recent call last" in page

@@ -202,20 +202,26 @@ def test_a_dry_run_writes_nothing(rep, admin, make_rule, django_capture_on_commi
     call = plan(rep)
     complete(call, next_steps="Send the proposal")
     event = Event.objects.get(name="call.completed")
-    counts = (Call.objects.count(), Event.objects.count(), WorkflowRun.objects.count(),
-              Notification.objects.count())
+    counts = (
+        Call.objects.count(),
+        Event.objects.count(),
+        WorkflowRun.objects.count(),
+        Notification.objects.count(),
+    )
     outcome = services.rule_test(actor=admin, rule=rule)
     assert outcome["event"] == event.pk and outcome["matched"]
     assert outcome["actions"][0]["result"].startswith("Would plan the follow-up")
-    after = (Call.objects.count(), Event.objects.count(), WorkflowRun.objects.count(),
-             Notification.objects.count())
+    after = (
+        Call.objects.count(),
+        Event.objects.count(),
+        WorkflowRun.objects.count(),
+        Notification.objects.count(),
+    )
     assert after == counts
 
 
 @pytest.mark.django_db
-def test_the_test_picks_only_among_the_last_fifty_events_of_its_trigger(
-    rep, admin, make_rule
-):
+def test_the_test_picks_only_among_the_last_fifty_events_of_its_trigger(rep, admin, make_rule):
     rule = make_rule("call.completed", FOLLOW_UP, NEXT_STEPS, active=False)
     with pytest.raises(ValidationError) as none_yet:
         services.rule_test(actor=admin, rule=rule)

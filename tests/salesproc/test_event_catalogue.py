@@ -20,11 +20,27 @@ from salesproc.models import Event
 from salesproc.registry import event_types
 from tests.factories import AccountFactory
 
-APPS = ("salesproc", "accounts", "deals", "leads", "calls", "opportunities", "territories",
-        "automation")
+APPS = (
+    "salesproc",
+    "accounts",
+    "deals",
+    "leads",
+    "calls",
+    "opportunities",
+    "territories",
+    "automation",
+)
 # Functions that pass their name argument on to record_event (the apps' own helpers).
-RECORDERS = {"record_event", "record_events_bulk", "deal_event", "config_event", "_event",
-             "_rule_event", "save_config_changes", "_save_named"}
+RECORDERS = {
+    "record_event",
+    "record_events_bulk",
+    "deal_event",
+    "config_event",
+    "_event",
+    "_rule_event",
+    "save_config_changes",
+    "_save_named",
+}
 
 
 def _names(node):
