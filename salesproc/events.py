@@ -154,13 +154,15 @@ def mask_sensitive(value):
     return value
 
 
-def subscribe(pattern, key, handler, *, atomic=True):
+def subscribe(pattern, key, handler, *, atomic=True, wants=None):
     """Register handler(event) for event names matching pattern (fnmatch, e.g. 'deal.*').
 
     atomic=False for a handler that calls out over the network: it then runs with no
-    database transaction open.
+    database transaction open. wants(name) -> bool, for a subscriber whose interest is
+    data (workflow rules' triggers): asked when an event is dispatched, so an event no
+    one wants gets no delivery row for it.
     """
-    _subscribers[key] = (pattern, handler, atomic)
+    _subscribers[key] = (pattern, handler, atomic, wants)
 
 
 def unsubscribe(key):
@@ -170,8 +172,8 @@ def unsubscribe(key):
 def subscribers_for(name):
     return [
         (key, handler)
-        for key, (pattern, handler, _atomic) in sorted(_subscribers.items())
-        if fnmatch.fnmatchcase(name, pattern)
+        for key, (pattern, handler, _atomic, wants) in sorted(_subscribers.items())
+        if fnmatch.fnmatchcase(name, pattern) and (wants is None or wants(name))
     ]
 
 

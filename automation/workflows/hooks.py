@@ -14,10 +14,12 @@ def register():
     """Subscribe to events and register seams, from AutomationConfig.ready()."""
     from . import demo, engine
 
-    # Every event: a rule's trigger is data (deal.*), known only when the event comes.
+    # Any event an active rule's trigger covers (the triggers are data: `wants` asks).
     # atomic=False: each run commits on its own (its claim, then its actions with its
     # outcome), and an action that calls out (a webhook) runs outside a transaction.
-    events.subscribe("*", engine.SUBSCRIBER_KEY, engine.handle_event, atomic=False)
+    events.subscribe(
+        "*", engine.SUBSCRIBER_KEY, engine.handle_event, atomic=False, wants=engine.wants
+    )
     register_settings_link(
         SettingsLink(
             "Workflows",

@@ -82,7 +82,7 @@ def test_anonymous_gets_no_rules(client, api):
 
 
 @pytest.mark.parametrize(
-    "change, field",
+    ("change", "field"),
     [
         ({"name": ""}, "name"),
         ({"trigger": "nothing.matches"}, "trigger"),

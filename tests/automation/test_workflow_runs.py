@@ -229,3 +229,15 @@ def test_the_test_picks_only_among_the_last_fifty_events_of_its_trigger(rep, adm
     other = Event.objects.create(content_type_id=1, object_id=1, name="deal.won")
     with pytest.raises(ValidationError):
         services.rule_test(actor=admin, rule=rule, event_id=other.pk)
+
+
+@pytest.mark.django_db
+def test_an_event_no_active_rule_waits_for_gets_no_delivery_for_automation(rep, make_rule):
+    make_rule("call.completed", FOLLOW_UP, NEXT_STEPS)
+    make_rule("account.*", [{"action": "salesproc.notify", "params": {}}], active=False)
+    account_update(actor=rep, account=AccountFactory(owner=rep), data={"industry": "Retail"})
+    event = Event.objects.filter(name="account.updated").latest("id")
+    events.dispatch_event(event.pk)
+    assert not EventDelivery.objects.filter(event=event, subscriber=engine.SUBSCRIBER_KEY).exists()
+    assert not WorkflowRun.objects.filter(event=event).exists()
+    assert [key for key, _ in events.subscribers_for("call.completed")] == [engine.SUBSCRIBER_KEY]

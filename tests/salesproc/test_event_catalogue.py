@@ -72,9 +72,9 @@ def recorded_names():
                         keyword.arg == "name" and called in RECORDERS
                     ):
                         found += [(n, path, node.lineno) for n in _names(keyword.value)]
-                if called in {"deal_event", "config_event", "_event", "_rule_event"}:
-                    if len(node.args) > 1:
-                        found += [(n, path, node.lineno) for n in _names(node.args[1])]
+                helper = called in {"deal_event", "config_event", "_event", "_rule_event"}
+                if helper and len(node.args) > 1:
+                    found += [(n, path, node.lineno) for n in _names(node.args[1])]
     return [(n, p, line) for n, p, line in found if "." in n]
 
 
