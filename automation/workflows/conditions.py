@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import models
 
+from salesproc.events import SENSITIVE_KEY_PARTS
+
 OPERATORS = {
     "equals": "equals",
     "not": "is not",
@@ -24,8 +26,15 @@ SOURCES = {"data": "Event data", "record": "Record field"}
 MISSING = object()
 
 
+def is_sensitive(path):
+    """A password, token or secret is never read by a rule (nor shown in its log)."""
+    return any(part in str(path).lower() for part in SENSITIVE_KEY_PARTS)
+
+
 def lookup(root, path):
     """The value at a dotted path of a dict or an object; MISSING when there is none."""
+    if is_sensitive(path):
+        return MISSING
     value = root
     for part in str(path).split("."):
         if value is None or value is MISSING:

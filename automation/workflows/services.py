@@ -9,7 +9,7 @@ from salesproc.models import Event, User
 from salesproc.registry import event_names_matching, event_type, workflow_action
 
 from . import engine
-from .conditions import NO_VALUE, OPERATORS, SOURCES
+from .conditions import NO_VALUE, OPERATORS, SOURCES, is_sensitive
 from .models import WorkflowRule, WorkflowRuleVersion
 
 FIELDS = ("name", "description", "trigger", "match", "conditions", "actions", "active")
@@ -89,6 +89,8 @@ def clean_rule_data(data):
             problems.append(f"Condition {position}: the source is data or record.")
         if not field or field.startswith("_") or "._" in field or "__" in field:
             problems.append(f"Condition {position}: name the field (e.g. amount, stage.name).")
+        elif is_sensitive(field):
+            problems.append(f"Condition {position}: a rule cannot read {field}.")
         if op not in OPERATORS:
             problems.append(f"Condition {position}: choose one of {', '.join(OPERATORS)}.")
         if op not in NO_VALUE and op in OPERATORS and value in (None, "", []):

@@ -94,6 +94,10 @@ def test_anonymous_gets_no_rules(client, api):
         ({"conditions": [{"source": "record", "field": "amount", "op": "gt"}]}, "conditions"),
         ({"conditions": [{"source": "record", "field": "_state", "op": "empty"}]}, "conditions"),
         ({"conditions": [{"source": "elsewhere", "field": "x", "op": "empty"}]}, "conditions"),
+        (
+            {"conditions": [{"source": "record", "field": "owner.password", "op": "empty"}]},
+            "conditions",
+        ),
         ({"conditions": [{"field": "x", "op": "like", "value": 1}]}, "conditions"),
     ],
 )

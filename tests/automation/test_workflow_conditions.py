@@ -88,6 +88,9 @@ def test_record_fields_are_read_as_they_are_now(rep):
     assert holds("empty", "", source="record", field="_state", subject=deal)
     assert holds("empty", "", source="record", field="delete", subject=deal)
     assert holds("empty", "", source="record", field="contacts", subject=deal)
+    # never a password, token or secret
+    assert holds("empty", "", source="record", field="owner.password", subject=deal)
+    assert not holds("not_empty", "", source="record", field="owner.password", subject=deal)
 
 
 def test_all_and_any():
