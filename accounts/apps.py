@@ -6,6 +6,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and contacts"
 
     def ready(self):
+        from . import event_types
+
+        event_types.register()  # the event catalogue: every name this app records
+        from . import workflow_actions
+
+        workflow_actions.register()  # what workflow rules may do with this app's records
         from salesproc.registry import (
             NavItem,
             OwnedRecords,

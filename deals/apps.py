@@ -6,6 +6,12 @@ class DealsConfig(AppConfig):
     verbose_name = "Deal management"
 
     def ready(self):
+        from . import event_types
+
+        event_types.register()  # the event catalogue: every name this app records
+        from . import workflow_actions
+
+        workflow_actions.register()  # what workflow rules may do with this app's records
         # imported here, as Django wants: the app registry is ready only now
         from salesproc import events
         from salesproc.registry import (

@@ -5,6 +5,9 @@ class OpportunitiesConfig(AppConfig):
     name = "opportunities"
 
     def ready(self):
+        from . import event_types
+
+        event_types.register()  # the event catalogue: every name this app records
         from . import hooks
 
         hooks.register()  # nav, widgets, panel, settings, demo, stage gate, subscribers

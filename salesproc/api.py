@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.functional import lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -375,3 +376,62 @@ def register(router):
     router.register("roles", RoleViewSet, basename="role")
     router.register("teams", TeamViewSet, basename="team")
     router.register("handovers", HandoverViewSet, basename="handover")
+
+
+class EventTypeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField()
+    record = serializers.CharField(help_text="The record type of its subject, if it is one.")
+    example = serializers.DictField(help_text="An example of the event's data.")
+
+
+class IsCrmAdmin(IsAuthenticated):
+    message = "Only an admin reads the event catalogue."
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.is_crm_admin
+
+
+def _catalogue_description():
+    """The API docs' list of events, read from the registry when the schema is built."""
+    import json
+
+    from .registry import event_types
+
+    lines = [
+        "Every event salesproc records, registered by the app that records it: the "
+        "names a workflow rule's trigger (or a webhook's event patterns) match. Admins only.",
+        "",
+        "| Event | Record | What happened | Example data |",
+        "|---|---|---|---|",
+    ]
+    for item in event_types():
+        example = json.dumps(item.example, sort_keys=True).replace("|", "\\|")
+        lines.append(f"| `{item.name}` | {item.record or '–'} | {item.description} | `{example}` |")
+    return "\n".join(lines)
+
+
+@extend_schema(
+    responses={200: EventTypeSerializer(many=True)},
+    description=lazy(_catalogue_description, str)(),
+    summary="The event catalogue",
+)
+@api_view(["GET"])
+@permission_classes([IsCrmAdmin])
+def event_catalogue(request):
+    from .registry import event_types
+
+    return Response(
+        EventTypeSerializer(
+            [
+                {
+                    "name": e.name,
+                    "description": e.description,
+                    "record": e.record,
+                    "example": e.example,
+                }
+                for e in event_types()
+            ],
+            many=True,
+        ).data
+    )

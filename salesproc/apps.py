@@ -6,6 +6,12 @@ class SalesprocConfig(AppConfig):
     verbose_name = "salesproc core"
 
     def ready(self):
+        from . import event_types
+
+        event_types.register()  # the event catalogue: every name this app records
+        from . import workflow_actions
+
+        workflow_actions.register()  # what workflow rules may do with this app's records
         from . import handover  # noqa: F401  (registers its Celery task in every process)
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 
@@ -26,6 +32,14 @@ class SalesprocConfig(AppConfig):
         )
         register_settings_link(
             SettingsLink("People and teams", "team_list", "Teams, managers and roles.", order=20)
+        )
+        register_settings_link(
+            SettingsLink(
+                "Events",
+                "event_catalogue",
+                "Every event salesproc records, with an example of its data.",
+                order=89,
+            )
         )
         register_settings_link(
             SettingsLink(

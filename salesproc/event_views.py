@@ -1,5 +1,7 @@
 """Settings -> Event deliveries: what subscribers are retrying or have given up on."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -58,3 +60,21 @@ def event_delivery_retry(request, pk):
     else:
         messages.info(request, "That delivery is not given up on: nothing to retry.")
     return redirect("event_deliveries")
+
+
+@login_required
+@admin_required
+def event_catalogue(request):
+    """Settings -> Events: every event the product records, with an example of its data."""
+    from .registry import event_types, record_type
+
+    items = [
+        {
+            "name": item.name,
+            "description": item.description,
+            "record": record_type(item.record).label if record_type(item.record) else "",
+            "example": json.dumps(item.example, sort_keys=True),
+        }
+        for item in event_types()
+    ]
+    return render(request, "salesproc/event_catalogue.html", {"items": items})

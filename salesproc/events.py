@@ -71,6 +71,52 @@ def current_via():
     return _acting_via.get()
 
 
+# How many workflow rule runs led to the events recorded now: 0 for what a person or a
+# job did, 1 for an event a rule's action caused, 2 for one caused by a rule reacting to
+# that... Stored on each Event (chain_depth), so automation can stop a loop.
+_chain_depth = contextvars.ContextVar("salesproc_chain_depth", default=0)
+
+
+@contextmanager
+def caused_by_rule(depth):
+    """Events recorded inside this block were caused by a rule reacting to an event of
+    chain depth `depth - 1`."""
+    token = _chain_depth.set(depth)
+    try:
+        yield
+    finally:
+        _chain_depth.reset(token)
+
+
+def current_chain_depth():
+    return _chain_depth.get()
+
+
+class UnregisteredEvent(Exception):
+    """A service recorded an event name that is not in the event catalogue."""
+
+
+def check_registered(name):
+    """Every event name must be registered (salesproc.registry.register_event_types).
+
+    With settings.EVENT_CATALOGUE_STRICT (the test suite, DEBUG) an unknown name raises,
+    so a test that runs the service fails; otherwise it is logged and recorded anyway
+    (a production server never loses an event over its description).
+    """
+    from django.conf import settings
+
+    from .registry import event_type
+
+    if event_type(name) is not None:
+        return
+    if getattr(settings, "EVENT_CATALOGUE_STRICT", False):
+        raise UnregisteredEvent(
+            f"The event {name!r} is not registered: add an EventType for it to the "
+            "event_types.py of the app that records it."
+        )
+    log.warning("event %r is not in the event catalogue", name)
+
+
 def set_via(channel):
     """Mark the rest of the current request as coming through `channel` (token auth).
 
@@ -108,13 +154,15 @@ def mask_sensitive(value):
     return value
 
 
-def subscribe(pattern, key, handler, *, atomic=True):
+def subscribe(pattern, key, handler, *, atomic=True, wants=None):
     """Register handler(event) for event names matching pattern (fnmatch, e.g. 'deal.*').
 
     atomic=False for a handler that calls out over the network: it then runs with no
-    database transaction open.
+    database transaction open. wants(name) -> bool, for a subscriber whose interest is
+    data (workflow rules' triggers): asked when an event is dispatched, so an event no
+    one wants gets no delivery row for it.
     """
-    _subscribers[key] = (pattern, handler, atomic)
+    _subscribers[key] = (pattern, handler, atomic, wants)
 
 
 def unsubscribe(key):
@@ -124,8 +172,8 @@ def unsubscribe(key):
 def subscribers_for(name):
     return [
         (key, handler)
-        for key, (pattern, handler, _atomic) in sorted(_subscribers.items())
-        if fnmatch.fnmatchcase(name, pattern)
+        for key, (pattern, handler, _atomic, wants) in sorted(_subscribers.items())
+        if fnmatch.fnmatchcase(name, pattern) and (wants is None or wants(name))
     ]
 
 
@@ -139,12 +187,14 @@ def record_event(*, subject, name, actor=None, summary="", data=None, also=()):
 
     `also` lists other records whose timeline should show this event.
     """
+    check_registered(name)
     event = Event.objects.create(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
         name=name,
         actor=actor if actor is not None and actor.is_authenticated else None,
         via=current_via(),
+        chain_depth=current_chain_depth(),
         summary=summary[:300],
         data=mask_sensitive(data or {}),
     )
@@ -169,9 +219,11 @@ def record_events_bulk(*, subjects, name, actor=None, summary="", data=None):
     subjects = [s for s in subjects if s.pk is not None]
     if not subjects:
         return []
+    check_registered(name)
     ct = ContentType.objects.get_for_model(subjects[0])
     actor = actor if actor is not None and actor.is_authenticated else None
     via = current_via()
+    depth = current_chain_depth()
     created = Event.objects.bulk_create(
         [
             Event(
@@ -180,6 +232,7 @@ def record_events_bulk(*, subjects, name, actor=None, summary="", data=None):
                 name=name,
                 actor=actor,
                 via=via,
+                chain_depth=depth,
                 summary=summary[:300],
                 data=mask_sensitive(data(s) if callable(data) else (data or {})),
             )

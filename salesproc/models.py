@@ -196,6 +196,9 @@ class Event(models.Model):
     )
     summary = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    chain_depth = models.PositiveSmallIntegerField(
+        default=0, help_text="How many workflow rule runs led to it (0: a person or a job)."
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     dispatched_at = models.DateTimeField(
         null=True, blank=True, help_text="Every subscriber has had it (or was given up on)."

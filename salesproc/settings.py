@@ -185,6 +185,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
+# An event name a service records must be in the event catalogue (salesproc.registry
+# .register_event_types); when strict (DEBUG, and always in the test suite) an unknown name
+# raises instead of only logging a warning.
+EVENT_CATALOGUE_STRICT = env_bool("EVENT_CATALOGUE_STRICT", DEBUG)
 CELERY_BEAT_SCHEDULE = {}  # apps add their schedules in salesproc/celery.py
 
 # Email

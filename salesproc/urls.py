@@ -39,6 +39,7 @@ api_urls = [
     path("auth/token/", core_api.obtain_token, name="api_token"),
     path("recycle-bin/", core_api.recycle_bin_list, name="api_recycle_bin"),
     path("recycle-bin/restore/", core_api.recycle_bin_restore, name="api_recycle_bin_restore"),
+    path("events/catalogue/", core_api.event_catalogue, name="api_event_catalogue"),
     *getattr(accounts.api, "extra_urls", []),
     *getattr(leads.api, "extra_urls", []),
     *getattr(deals.api, "extra_urls", []),
@@ -94,6 +95,7 @@ urlpatterns = [
     path("settings/users/<int:pk>/", views.user_edit, name="user_edit"),
     path("settings/users/<int:pk>/assign/", views.user_assign, name="user_assign"),
     path("settings/events/", event_views.event_delivery_list, name="event_deliveries"),
+    path("settings/events/catalogue/", event_views.event_catalogue, name="event_catalogue"),
     path(
         "settings/events/<int:pk>/retry/",
         event_views.event_delivery_retry,

@@ -49,6 +49,12 @@ def _eager_celery(settings):
     return
 
 
+@pytest.fixture(autouse=True)
+def _strict_event_catalogue(settings):
+    """A service that records an event name missing from the catalogue fails its test."""
+    settings.EVENT_CATALOGUE_STRICT = True
+
+
 @pytest.fixture
 def roles(db):
     return ensure_default_roles()

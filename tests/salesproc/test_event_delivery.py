@@ -332,7 +332,7 @@ def test_the_deliveries_page_lists_problems_in_a_constant_number_of_queries(
     client, rep, admin, django_assert_max_num_queries
 ):
     for n in range(12):
-        event = events.record_event(subject=rep, name="user.touched", summary=f"Touch {n}")
+        event = events.record_event(subject=rep, name="login.unlocked", summary=f"Touch {n}")
         EventDelivery.objects.create(
             event=event,
             subscriber=f"tests.hook{n}",

@@ -57,7 +57,7 @@ def test_work_outside_a_request_says_system_and_a_marked_block_says_so(rep, clie
     outside = account_services.account_create(actor=rep, data={"name": "Outside"})
     with acting_via("import"):
         imported = account_services.account_create(actor=rep, data={"name": "Imported"})
-        bulk = record_events_bulk(subjects=[outside], name="account.touched", actor=rep)
+        bulk = record_events_bulk(subjects=[outside], name="account.updated", actor=rep)
 
     assert _created(outside).via == "system"
     assert _created(imported).via == "import"
@@ -91,8 +91,8 @@ def test_it_masks_passwords_tokens_and_secrets_at_any_depth(rep):
         "hooks": [{"Client_Secret": "s3cret", "url": "https://example.test"}],
     }
 
-    event = record_event(subject=account, name="account.touched", actor=rep, data=data)
-    bulk = record_events_bulk(subjects=[account], name="account.bulk", data=lambda a: data)
+    event = record_event(subject=account, name="account.updated", actor=rep, data=data)
+    bulk = record_events_bulk(subjects=[account], name="account.updated", data=lambda a: data)
 
     expected = {
         "password": MASK,

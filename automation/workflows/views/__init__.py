@@ -1,0 +1,1 @@
+"""Settings -> Workflows: the rules, their editor, history, run log and test."""
