@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Account, Contact
+from salesproc.currencies import CURRENCY_CHOICES, default_currency
 from salesproc.models import users_visible_to
 
 from .models import Deal, LostReason, Pipeline, Product, Stage
@@ -38,7 +39,7 @@ class DealForm(forms.Form):
     amount = forms.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, initial=0
     )
-    currency = forms.CharField(max_length=3, initial="EUR")
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, initial=default_currency)
     expected_close_date = forms.DateField(required=False, widget=DateInput())
     forecast_category = forms.ChoiceField(choices=OPEN_CATEGORY_CHOICES)
     owner = forms.ModelChoiceField(queryset=None, empty_label=None)

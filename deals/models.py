@@ -6,6 +6,7 @@ from django.db.models import ExpressionWrapper, F, Value
 from django.urls import reverse
 from django.utils import timezone
 
+from salesproc.currencies import CURRENCY_CHOICES, default_currency
 from salesproc.models import OwnedQuerySet
 from salesproc.softdelete import SoftDeleteModel, SoftDeleteQuerySet, alive_manager, all_manager
 
@@ -148,7 +149,7 @@ class Deal(SoftDeleteModel):
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
     deal_type = models.CharField(max_length=20, choices=Type.choices, default=Type.NEW_BUSINESS)
     amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default=default_currency)
     expected_close_date = models.DateField(null=True, blank=True, db_index=True)
     forecast_category = models.CharField(
         max_length=20, choices=ForecastCategory.choices, default=ForecastCategory.PIPELINE

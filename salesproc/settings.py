@@ -199,6 +199,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "salesproc <crm@localhost>")
+# The organisation's currency: deals start in it and every amount without its own shows it.
+DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "EUR")
 
 # Security: strict whenever DEBUG is off.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

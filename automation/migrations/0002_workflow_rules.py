@@ -17,7 +17,6 @@ def ship_examples(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("automation", "0001_quotes"),
         ("salesproc", "0005_event_chain_depth"),

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from deals.fields import DEAL_FIELDS
 from deals.models import Deal, LineItem, Pipeline, Stage, StageChange
+from salesproc.currencies import clean_currency
 from salesproc.events import record_event
 from salesproc.handover import reassign_owned
 from salesproc.models import User
@@ -72,7 +73,7 @@ def deal_create(
     pipeline: Pipeline | None = None,
     stage: Stage | None = None,
     amount: Decimal | None = None,
-    currency: str = "EUR",
+    currency: str = "",
     expected_close_date=None,
     primary_contact=None,
     contacts=(),
@@ -113,7 +114,7 @@ def deal_create(
         pipeline=pipeline,
         stage=stage,
         amount=money(amount if amount is not None else 0, "amount"),
-        currency=(currency or "EUR").upper(),
+        currency=clean_currency(currency),
         expected_close_date=expected_close_date,
         primary_contact=primary_contact,
         deal_type=deal_type,
@@ -172,7 +173,7 @@ def deal_update(*, actor: User, deal: Deal, version: int, data: dict) -> Deal:
             )
         _open_category(data["forecast_category"])
     if "currency" in data:
-        data["currency"] = (data["currency"] or "").upper()
+        data["currency"] = clean_currency(data["currency"])
     if "name" in data:
         data["name"] = (data["name"] or "").strip()
     account = data.get("account", deal.account)

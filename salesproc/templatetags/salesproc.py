@@ -3,6 +3,8 @@ from urllib.parse import urlencode
 from django import template
 from django.template.loader import get_template
 
+from salesproc.currencies import default_currency
+
 register = template.Library()
 
 
@@ -52,14 +54,15 @@ def render_panel(context, panel):
 
 @register.filter
 def money(value, currency=""):
+    """ "EUR 12,000": an amount with its currency (the organisation's default unless the
+    record says another), so no figure on a board, dashboard or home reads bare."""
     if value is None or value == "":
         return "—"
     try:
         number = float(value)
     except (TypeError, ValueError):
         return value
-    text = f"{number:,.0f}"
-    return f"{currency} {text}".strip() if currency else text
+    return f"{currency or default_currency()} {number:,.0f}"
 
 
 @register.filter

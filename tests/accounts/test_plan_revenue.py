@@ -107,8 +107,8 @@ def test_the_plan_page_shows_the_revenue_section(client, kam, plan, figures):
     client.force_login(kam)
     page = client.get(f"/accounts/plans/{plan.pk}/").content.decode()
     section = page[page.index('id="plan-revenue"') :]
-    assert "<dt>Won in the period</dt><dd>55,000</dd>" in section
-    assert "55,000 of 50,000" in section
+    assert "<dt>Won in the period</dt><dd>EUR 55,000</dd>" in section
+    assert "EUR 55,000 of EUR 50,000" in section
     assert "55,000 of 80,000" in section
     assert "(-25,000)" in section
     assert "Acme renewal 2027: 40,000" in section

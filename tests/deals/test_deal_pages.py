@@ -546,3 +546,35 @@ def test_it_shows_my_open_deals_on_the_home_page(client, rep, pipeline):
     )
     assert [d.name for d in context["next_closes"]] == ["Soonest", "Later"]
     assert "My open deals" in response.content.decode()
+
+
+def test_a_deal_is_in_a_listed_currency_and_amounts_show_it(client, rep):
+    from deals.models import Deal
+    from tests.factories import AccountFactory, PipelineFactory
+
+    pipeline = PipelineFactory()
+    account = AccountFactory(owner=rep)
+    client.force_login(rep)
+    form = client.get("/deals/new/").content.decode()
+    assert '<option value="USD">USD – US dollar</option>' in form
+    bad = client.post(
+        "/deals/new/",
+        {"name": "Odd money", "account": account.pk, "currency": "XYZ", "amount": "10"},
+    )
+    assert bad.status_code == 200 and not Deal.objects.filter(name="Odd money").exists()
+    client.post(
+        "/deals/new/",
+        {
+            "name": "Dollar deal",
+            "account": account.pk,
+            "currency": "USD",
+            "amount": "12000",
+            "deal_type": "new_business",
+            "pipeline": pipeline.pk,
+            "forecast_category": "pipeline",
+            "owner": rep.pk,
+        },
+    )
+    deal = Deal.objects.get(name="Dollar deal")
+    assert deal.currency == "USD"
+    assert "USD 12,000" in client.get("/deals/board/").content.decode()
