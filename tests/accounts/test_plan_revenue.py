@@ -111,7 +111,7 @@ def test_the_plan_page_shows_the_revenue_section(client, kam, plan, figures):
     assert "EUR 55,000 of EUR 50,000" in section
     assert "EUR 55,000 of EUR 80,000" in section
     assert "(EUR -25,000)" in section
-    assert "Acme renewal 2027: 40,000" in section
+    assert "Acme renewal 2027: EUR 40,000" in section
     assert "Acme renewal 2028" not in section
     assert "<li>Analytics</li>" in section
     assert "<li>CRM</li>" not in section
