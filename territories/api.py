@@ -433,7 +433,17 @@ class PatternVisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PatternVisit
-        fields = ["account", "day", "order", "tier", "expected_return", "distance_km", "call"]
+        fields = [
+            "account",
+            "day",
+            "order",
+            "tier",
+            "expected_return",
+            "distance_km",
+            "call",
+            "status",
+        ]
+        read_only_fields = fields
 
 
 class PatternWeekSerializer(serializers.Serializer):

@@ -86,4 +86,8 @@ class TerritoriesConfig(AppConfig):
             events.subscribe(
                 name, f"territories.assign_{name.split('.')[1]}", services.assign_account_on_event
             )
+        # Held and cancelled calls update the call pattern they were planned from.
+        from .patterns.services import pattern_visit_follow_call
+
+        events.subscribe("call.*", "territories.pattern_follows_calls", pattern_visit_follow_call)
         demo.register()

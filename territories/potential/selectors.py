@@ -14,7 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from deals.models import Deal
@@ -41,33 +41,62 @@ def _sum_of(deals):
     )
 
 
-def with_potential(accounts, *, now=None):
-    """Annotate band_value, won_12m, open_pipeline, override_value, override_reason and
-    potential (the override, or the sum of the other three)."""
-    now = now or timezone.now()
+def band_value():
+    """The yearly value of the most specific band that fits the account (a subquery on
+    the small band table): the industry's own before any industry, then the band with
+    the higher lower bound, employees before revenue."""
+    employees = (
+        Q(basis=PotentialBand.Basis.EMPLOYEES)
+        & (Q(employees_min__isnull=True) | Q(employees_min__lte=OuterRef("employee_count")))
+        & (Q(employees_max__isnull=True) | Q(employees_max__gte=OuterRef("employee_count")))
+    )
+    revenue = (
+        Q(basis=PotentialBand.Basis.REVENUE)
+        & (Q(revenue_min__isnull=True) | Q(revenue_min__lte=OuterRef("annual_revenue")))
+        & (Q(revenue_max__isnull=True) | Q(revenue_max__gte=OuterRef("annual_revenue")))
+    )
     band = (
         PotentialBand.objects.filter(
-            Q(industry="") | Q(industry__iexact=OuterRef("industry")),
-            Q(employees_min__isnull=True) | Q(employees_min__lte=OuterRef("employee_count")),
-            Q(employees_max__isnull=True) | Q(employees_max__gte=OuterRef("employee_count")),
+            Q(industry="") | Q(industry__iexact=OuterRef("industry")), employees | revenue
         )
-        # The most specific band: an industry's own before "any industry".
-        .annotate(_any=Case(When(industry="", then=Value(1)), default=Value(0)))
-        .order_by("_any", Lower("industry"), "-employees_min", "pk")
+        .annotate(
+            _any=Case(When(industry="", then=Value(1)), default=Value(0)),
+            _revenue=Case(When(basis=PotentialBand.Basis.REVENUE, then=Value(1)), default=Value(0)),
+        )
+        .order_by(
+            "_any",
+            F("employees_min").desc(nulls_last=True),
+            F("revenue_min").desc(nulls_last=True),
+            "_revenue",
+            "pk",
+        )
         .values("yearly_value")[:1]
     )
+    return Coalesce(Subquery(band, output_field=MONEY), ZERO)
+
+
+def potential_parts(*, now=None):
+    """The parts of the potential as expressions on an account queryset, each one
+    subquery: band_value, won_12m, open_pipeline, override_value, override_reason."""
+    now = now or timezone.now()
     won = Deal.objects.filter(
         account_id=OuterRef("pk"), status=Deal.Status.WON, closed_at__gte=now - timedelta(days=365)
     )
     pipeline = Deal.objects.filter(account_id=OuterRef("pk"), status=Deal.Status.OPEN)
     override = PotentialOverride.objects.filter(account_id=OuterRef("pk"))
-    return accounts.annotate(
-        band_value=Coalesce(Subquery(band, output_field=MONEY), ZERO),
-        won_12m=_sum_of(won),
-        open_pipeline=_sum_of(pipeline),
-        override_value=Subquery(override.values("value")[:1], output_field=MONEY),
-        override_reason=Subquery(override.values("reason")[:1]),
-    ).annotate(
+    return {
+        "band_value": band_value(),
+        "won_12m": _sum_of(won),
+        "open_pipeline": _sum_of(pipeline),
+        "override_value": Subquery(override.values("value")[:1], output_field=MONEY),
+        "override_reason": Subquery(override.values("reason")[:1]),
+    }
+
+
+def with_potential(accounts, *, now=None):
+    """Annotate band_value, won_12m, open_pipeline, override_value, override_reason and
+    potential (the override, or the sum of the other three)."""
+    return accounts.annotate(**potential_parts(now=now)).annotate(
         potential=Coalesce(
             F("override_value"),
             F("band_value") + F("won_12m") + F("open_pipeline"),
