@@ -59,7 +59,8 @@ class TerritoriesConfig(AppConfig):
             SettingsLink(
                 "Territories",
                 "territories:settings",
-                "Whether an account's owner follows its territory's rep.",
+                "Whether an account's owner follows its territory's rep; the territory "
+                "plan's questions.",
                 order=60,
             )
         )
@@ -69,6 +70,14 @@ class TerritoriesConfig(AppConfig):
                 "territories:tier_policies",
                 "How accounts fall into tiers A to D and the attention each tier deserves.",
                 order=61,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Potential model",
+                "territories:potential_bands",
+                "What an account is worth a year, by industry and size (employees or revenue).",
+                order=62,
             )
         )
         register_panel(

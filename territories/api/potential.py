@@ -16,7 +16,7 @@ from salesproc.api_support import (
     IsCrmAdminOrReadOnly,
     RunsProcess,
 )
-from territories.models import TierPolicy
+from territories.models import PotentialBand, TierPolicy
 from territories.potential import selectors as potential_selectors
 from territories.potential import services as potential_services
 
@@ -112,6 +112,13 @@ class TierPolicySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["tier"]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["plan_max_visits"] = serializers.IntegerField(
+            required=False, allow_null=True, help_text="How far a territory plan may raise it."
+        )
+        return fields
+
 
 class TierPolicyViewSet(
     viewsets.mixins.ListModelMixin,
@@ -133,8 +140,72 @@ class TierPolicyViewSet(
         )
 
 
+class PotentialBandSerializer(serializers.ModelSerializer):
+    """A band of the potential model; `basis` says which bounds count (employees_* or
+    revenue_*); the others are ignored and answered null."""
+
+    employees_min = serializers.IntegerField(required=False, allow_null=True)
+    employees_max = serializers.IntegerField(required=False, allow_null=True)
+    revenue_min = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True, coerce_to_string=False
+    )
+    revenue_max = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True, coerce_to_string=False
+    )
+    yearly_value = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+
+    class Meta:
+        model = PotentialBand
+        fields = [
+            "id",
+            "industry",
+            "basis",
+            "employees_min",
+            "employees_max",
+            "revenue_min",
+            "revenue_max",
+            "yearly_value",
+        ]
+
+    def to_input(self, instance=None) -> dict:
+        data = self.validated_data
+        values = {}
+        for name in self.Meta.fields[1:]:
+            if name in data:
+                values[name] = data[name]
+            elif instance is not None:
+                values[name] = getattr(instance, name)
+        return values
+
+
+class PotentialBandViewSet(viewsets.ModelViewSet):
+    """The potential model's bands: everyone reads them, admins change them (overlapping
+    bands of one industry and basis, or negative values, answer 400)."""
+
+    serializer_class = PotentialBandSerializer
+    permission_classes = [IsAuthenticated, RunsProcess, IsCrmAdminOrReadOnly]
+    process = "territories"
+    queryset = PotentialBand.objects.order_by("industry", "basis", "employees_min", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = potential_services.potential_band_save(
+            actor=self.request.user, **serializer.to_input()
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = potential_services.potential_band_save(
+            actor=self.request.user,
+            band=serializer.instance,
+            **serializer.to_input(serializer.instance),
+        )
+
+    def perform_destroy(self, instance):
+        potential_services.potential_band_delete(actor=self.request.user, band=instance)
+
+
 def register(router):
     router.register(
         r"accounts/(?P<account_id>\d+)/potential", PotentialViewSet, basename="account-potential"
     )
     router.register("tier-policies", TierPolicyViewSet, basename="tier-policy")
+    router.register("potential-bands", PotentialBandViewSet, basename="potential-band")

@@ -114,6 +114,10 @@ def tier_policy_update(*, actor: User, tier: str, **values) -> TierPolicy:
             if value not in TierPolicy.Channel.values:
                 errors[field] = "Choose in person, video or phone."
                 continue
+        elif field == "plan_max_visits":
+            if value is not None and (not isinstance(value, int) or not 0 <= value <= 180):
+                errors[field] = "Enter a whole number from 0 to 180, or leave it blank."
+                continue
         elif field in POLICY_LIMITS:
             low, high = POLICY_LIMITS[field]
             if not isinstance(value, int) or not low <= value <= high:
@@ -122,6 +126,12 @@ def tier_policy_update(*, actor: User, tier: str, **values) -> TierPolicy:
         else:
             raise ValidationError({field: "Not part of a tier policy."})
         setattr(policy, field, value)
+    if (
+        not errors
+        and policy.plan_max_visits is not None
+        and policy.plan_max_visits < policy.visits_per_period
+    ):
+        errors["plan_max_visits"] = "A plan may not ask fewer visits than the policy itself."
     if not errors:
         from .selectors import policies
 

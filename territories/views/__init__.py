@@ -5,7 +5,7 @@ from .patterns import pattern_detail, pattern_plan
 from .plans import plan_create, plan_detail
 from .potential import potential_override
 from .rules import rule_create, rule_delete, rule_edit, run_detail
-from .settings import territory_settings, tier_policies
+from .settings import potential_bands, territory_settings, tier_policies
 from .territories import (
     account_pin,
     account_unpin,
@@ -24,6 +24,7 @@ __all__ = [
     "pattern_plan",
     "plan_create",
     "plan_detail",
+    "potential_bands",
     "potential_override",
     "rule_create",
     "rule_delete",

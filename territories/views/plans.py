@@ -96,7 +96,7 @@ def plan_detail(request, pk):
             errors = exc.messages
             status = 400
     settings_row = TerritorySettings.current()
-    minimum = {p.tier: p.visits_per_period for p in potential_selectors.policies()}
+    limits = {p.tier: plan_services.target_limits(p) for p in potential_selectors.policies()}
     return render(
         request,
         "territories/plan_detail.html",
@@ -106,8 +106,8 @@ def plan_detail(request, pk):
             "errors": errors,
             "questions": settings_row,
             "targets": [
-                (tier, plan.tier_targets.get(tier, minimum.get(tier, 0)), minimum.get(tier, 0))
-                for tier in sorted(minimum)
+                (tier, plan.tier_targets.get(tier, low), low, high)
+                for tier, (low, high) in sorted(limits.items())
             ],
             "editable": plan.status in plan_services.EDITABLE
             and plan_services.may_write(request.user, plan.territory),

@@ -5,17 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from salesproc.view_support import admin_required
 from salesproc.views import apply_errors
 from territories import services
 from territories.forms import (
+    PotentialBandForm,
     SettingsForm,
     TierModeForm,
     TierPolicyForm,
 )
-from territories.models import TerritorySettings
+from territories.models import PotentialBand, TerritorySettings
 from territories.potential import selectors as potential_selectors
 from territories.potential import services as potential_services
 
@@ -25,17 +27,58 @@ PROCESS = "territories"
 @login_required
 @admin_required
 def territory_settings(request):
+    """Whether the owner follows the rep, and the territory plan's three questions."""
     current = TerritorySettings.current()
     form = SettingsForm(
-        request.POST or None, initial={"owner_follows_rep": current.owner_follows_rep}
+        request.POST or None,
+        initial={name: getattr(current, name) for name in SettingsForm.base_fields},
     )
     if request.method == "POST" and form.is_valid():
-        services.territory_settings_update(
-            actor=request.user, owner_follows_rep=form.cleaned_data["owner_follows_rep"]
-        )
-        messages.success(request, "Territory settings saved.")
-        return redirect("territories:settings")
-    return render(request, "territories/settings.html", {"form": form})
+        try:
+            services.territory_settings_update(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Territory settings saved.")
+            return redirect("territories:settings")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "territories/settings.html", {"form": form}, status=status)
+
+
+@login_required
+@admin_required
+def potential_bands(request):
+    """The potential model: a yearly value per industry and size band (employees or
+    annual revenue). One form adds a band or (?band=id) changes one; rows delete."""
+    bands = list(PotentialBand.objects.order_by("industry", "basis", "employees_min", "id"))
+    editing = None
+    band_id = request.POST.get("band") or request.GET.get("band")
+    if band_id:
+        editing = next((b for b in bands if str(b.pk) == str(band_id)), None)
+        if editing is None:
+            raise Http404("Page not found")
+    if request.method == "POST" and "delete" in request.POST and editing is not None:
+        potential_services.potential_band_delete(actor=request.user, band=editing)
+        messages.success(request, "Band removed.")
+        return redirect("territories:potential_bands")
+    form = PotentialBandForm(
+        request.POST or None,
+        initial=PotentialBandForm.initial_for(editing) if editing else {"basis": "employees"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            potential_services.potential_band_save(
+                actor=request.user, band=editing, **form.to_input()
+            )
+            messages.success(request, "Band saved.")
+            return redirect("territories:potential_bands")
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+    return render(
+        request,
+        "territories/potential_bands.html",
+        {"bands": bands, "form": form, "editing": editing},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
