@@ -43,9 +43,7 @@ def test_the_demo_gives_rep2_a_territory_to_plan_and_a_plan_to_review():
     assert yorkshire.rep.runs("territories")
     accounts = north_west.assignments.select_related("account")
     assert 50 <= accounts.count() <= 70
-    assert all(
-        53 < a.account.latitude < 54.2 and -3.1 < a.account.longitude < -2 for a in accounts
-    )
+    assert all(53 < a.account.latitude < 54.2 and -3.1 < a.account.longitude < -2 for a in accounts)
     assert RepBase.objects.filter(rep=north_west.rep).exists()
     assert TierPolicy.objects.count() == 4
     assert PotentialBand.objects.filter(basis="revenue").exists()
