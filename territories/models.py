@@ -284,7 +284,10 @@ class PotentialBand(models.Model):
         unit = "revenue" if self.basis == self.Basis.REVENUE else "employees"
         if low is None and high is None:
             return f"any {unit}"
-        fmt = (lambda v: f"{v:,.0f}") if self.basis == self.Basis.REVENUE else str
+
+        def fmt(value):
+            return f"{value:,.2f}".removesuffix(".00")
+
         low_text = fmt(low) if low is not None else "0"
         high_text = fmt(high) if high is not None else "any"
         return f"{low_text}–{high_text} {unit}"
