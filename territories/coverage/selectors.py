@@ -20,6 +20,7 @@ from territories.potential.table import window_days
 
 HELD = [Call.Status.COMPLETED, Call.Status.DEBRIEFED, Call.Status.REVIEWED]
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
+MAP_MAX_DOTS = 2000
 TIER_COLOURS = {"A": "#1f7a4d", "B": "#3358d4", "C": "#c77d12", "D": "#8a94a6"}
 
 
@@ -114,13 +115,16 @@ def coverage_map(*, user, territories):
     """SVG dots: accounts by latitude/longitude, coloured by tier, sized by potential,
     and each rep's base. Projected here (equirectangular, corrected for latitude)."""
     sql, params = table.tiered_accounts(territory_ids=[t.pk for t in territories], user=user)
+    found = table.run(
+        "SELECT c.id, c.name, c.latitude, c.longitude, c.tier, c.potential, "
+        f"COUNT(*) OVER () AS placed FROM ({sql}) c "
+        "WHERE c.visible AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL "
+        "ORDER BY c.potential DESC, c.id LIMIT %s",
+        [*params, MAP_MAX_DOTS],
+    )
     rows = [
         (r["id"], r["name"], r["latitude"], r["longitude"], r["tier"], table.money(r["potential"]))
-        for r in table.run(
-            f"SELECT c.id, c.name, c.latitude, c.longitude, c.tier, c.potential FROM ({sql}) c "
-            "WHERE c.visible AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL",
-            params,
-        )
+        for r in found
     ]
     from territories.models import RepBase
 
@@ -135,14 +139,16 @@ def coverage_map(*, user, territories):
     if not points:
         return None
     lats, lons = [p[0] for p in points], [p[1] for p in points]
-    mid = radians((min(lats) + max(lats)) / 2)
-    span_x = max((max(lons) - min(lons)) * cos(mid), 0.01)
-    span_y = max(max(lats) - min(lats), 0.01)
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    mid = radians((south + north) / 2)
+    span_x = max((east - west) * cos(mid), 0.01)
+    span_y = max(north - south, 0.01)
     scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
+    x_scale = cos(mid) * scale  # the bounds once, not per dot (50,000 dots)
 
     def project(lat, lon):
-        x = MAP_PAD + (lon - min(lons)) * cos(mid) * scale
-        y = MAP_HEIGHT - MAP_PAD - (lat - min(lats)) * scale
+        x = MAP_PAD + (lon - west) * x_scale
+        y = MAP_HEIGHT - MAP_PAD - (lat - south) * scale
         return round(x, 1), round(y, 1)
 
     top = max((float(r[5] or 0) for r in rows), default=0) or 1
@@ -168,6 +174,8 @@ def coverage_map(*, user, territories):
         "dots": dots,
         "bases": [_base_marker(b, project) for b in bases],
         "legend": list(TIER_COLOURS.items()),
+        # A big scope shows its biggest accounts: a page of 50,000 dots helps nobody.
+        "hidden": (found[0]["placed"] - len(found)) if found else 0,
     }
 
 

@@ -133,10 +133,10 @@ def test_the_report_table_tiers_accounts_like_the_account_pages(
 ):
     """The set-wise table of the reports and `with_tier` (account pages, patterns, plans)
     give every account the same potential and tier, in both tier modes, ties included."""
-    from tests.factories import DealFactory
     from territories.models import PotentialOverride, TerritorySettings
     from territories.potential import table
     from territories.potential.selectors import with_tier
+    from tests.factories import DealFactory
 
     TerritorySettings.objects.update_or_create(pk=1, defaults={"tier_mode": mode})
     PotentialBand.objects.create(industry="", yearly_value=Decimal("8000"))
