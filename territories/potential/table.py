@@ -19,7 +19,7 @@ covered (1 when visited within the tier's window), visible (the user may see it)
 from datetime import UTC, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, DateTimeField, Exists, F, Max, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -119,8 +119,14 @@ def tiered_accounts(*, territory_ids, user=None, now=None, tier_policies=None, m
 
 
 def run(sql, params):
-    """Rows of a query over the derived table, as dicts."""
-    with connection.cursor() as cursor:
+    """Rows of a query over the derived table, as dicts.
+
+    On PostgreSQL without JIT: the subqueries per account make the planner's cost look
+    high enough to compile the query, which costs seconds and saves nothing here
+    (measured at 50,000 accounts: 3.6 s of compiling for 2.4 s of work)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
