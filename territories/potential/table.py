@@ -124,7 +124,7 @@ def run(sql, params):
     On PostgreSQL without JIT: the subqueries per account make the planner's cost look
     high enough to compile the query, which costs seconds and saves nothing here
     (measured at 50,000 accounts: 3.6 s of compiling for 2.4 s of work)."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
