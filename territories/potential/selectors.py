@@ -41,38 +41,45 @@ def _sum_of(deals):
     )
 
 
+def _specificity(band):
+    """Most specific first: the industry's own before any industry, then the higher lower
+    bound (employees, then revenue; an open one last), employees before revenue."""
+
+    def lower(value):
+        return (0, -value) if value is not None else (1, 0)
+
+    return (
+        1 if band.industry == "" else 0,
+        lower(band.employees_min),
+        lower(band.revenue_min),
+        1 if band.basis == PotentialBand.Basis.REVENUE else 0,
+        band.pk,
+    )
+
+
 def band_value():
-    """The yearly value of the most specific band that fits the account (a subquery on
-    the small band table): the industry's own before any industry, then the band with
-    the higher lower bound, employees before revenue."""
-    employees = (
-        Q(basis=PotentialBand.Basis.EMPLOYEES)
-        & (Q(employees_min__isnull=True) | Q(employees_min__lte=OuterRef("employee_count")))
-        & (Q(employees_max__isnull=True) | Q(employees_max__gte=OuterRef("employee_count")))
-    )
-    revenue = (
-        Q(basis=PotentialBand.Basis.REVENUE)
-        & (Q(revenue_min__isnull=True) | Q(revenue_min__lte=OuterRef("annual_revenue")))
-        & (Q(revenue_max__isnull=True) | Q(revenue_max__gte=OuterRef("annual_revenue")))
-    )
-    band = (
-        PotentialBand.objects.filter(
-            Q(industry="") | Q(industry__iexact=OuterRef("industry")), employees | revenue
+    """The yearly value of the most specific band that fits the account, as one CASE over
+    the admin's bands (read once: a few dozen rows), so that no subquery runs per account:
+    the first band in `_specificity` order whose industry and size bounds fit."""
+    whens = []
+    for band in sorted(PotentialBand.objects.all(), key=_specificity):
+        condition = Q()
+        if band.industry:
+            condition &= Q(industry__iexact=band.industry)
+        size = "annual_revenue" if band.basis == PotentialBand.Basis.REVENUE else "employee_count"
+        low, high = band.bounds
+        if low is not None:
+            condition &= Q(**{f"{size}__gte": low})
+        if high is not None:
+            condition &= Q(**{f"{size}__lte": high})
+        whens.append(
+            When(
+                condition or Q(pk__isnull=False), then=Value(band.yearly_value, output_field=MONEY)
+            )
         )
-        .annotate(
-            _any=Case(When(industry="", then=Value(1)), default=Value(0)),
-            _revenue=Case(When(basis=PotentialBand.Basis.REVENUE, then=Value(1)), default=Value(0)),
-        )
-        .order_by(
-            "_any",
-            F("employees_min").desc(nulls_last=True),
-            F("revenue_min").desc(nulls_last=True),
-            "_revenue",
-            "pk",
-        )
-        .values("yearly_value")[:1]
-    )
-    return Coalesce(Subquery(band, output_field=MONEY), ZERO)
+    if not whens:
+        return ZERO
+    return Case(*whens, default=ZERO, output_field=MONEY)
 
 
 def potential_parts(*, now=None):
