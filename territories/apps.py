@@ -65,7 +65,8 @@ class TerritoriesConfig(AppConfig):
             SettingsLink(
                 "Territories",
                 "territories:settings",
-                "Whether an account's owner follows its territory's rep.",
+                "Whether an account's owner follows its territory's rep; the territory "
+                "plan's questions.",
                 order=60,
             )
         )
@@ -75,6 +76,14 @@ class TerritoriesConfig(AppConfig):
                 "territories:tier_policies",
                 "How accounts fall into tiers A to D and the attention each tier deserves.",
                 order=61,
+            )
+        )
+        register_settings_link(
+            SettingsLink(
+                "Potential model",
+                "territories:potential_bands",
+                "What an account is worth a year, by industry and size (employees or revenue).",
+                order=62,
             )
         )
         register_panel(
@@ -92,4 +101,8 @@ class TerritoriesConfig(AppConfig):
             events.subscribe(
                 name, f"territories.assign_{name.split('.')[1]}", services.assign_account_on_event
             )
+        # Held and cancelled calls update the call pattern they were planned from.
+        from .patterns.services import pattern_visit_follow_call
+
+        events.subscribe("call.*", "territories.pattern_follows_calls", pattern_visit_follow_call)
         demo.register()

@@ -71,6 +71,7 @@ def _accounts(owner, places, count, region, rnd):
                 "owner": owner,
                 "industry": rnd.choice(INDUSTRIES),
                 "employee_count": rnd.choice([15, 40, 80, 150, 300, 650, 1200, 2500]),
+                "annual_revenue": Decimal(rnd.choice([800, 2500, 6000, 15000, 40000])) * 1000,
                 "country": "United Kingdom",
                 "region": region,
                 "city": city,
@@ -123,6 +124,21 @@ def seed_territories(*, stdout=None):
         ):
             PotentialBand.objects.create(industry=industry, employees_max=249, yearly_value=small)
             PotentialBand.objects.create(industry=industry, employees_min=250, yearly_value=large)
+    if not PotentialBand.objects.filter(basis=PotentialBand.Basis.REVENUE).exists():
+        # Logistics and retail are sized by revenue, not headcount.
+        for industry in ("Logistics", "Retail"):
+            for low, high, value in (
+                (None, Decimal("4999999.99"), Decimal("7000")),
+                (Decimal("5000000"), Decimal("24999999.99"), Decimal("40000")),
+                (Decimal("25000000"), None, Decimal("110000")),
+            ):
+                PotentialBand.objects.create(
+                    industry=industry,
+                    basis=PotentialBand.Basis.REVENUE,
+                    revenue_min=low,
+                    revenue_max=high,
+                    yearly_value=value,
+                )
     moved = reassign_accounts()
     for rep, label, lat, lon in (
         (rep2, "Manchester office", "53.480800", "-2.242600"),

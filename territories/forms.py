@@ -6,7 +6,7 @@ from accounts.models import Account
 from salesproc.models import users_visible_to
 
 from .inputs import RULE_LIST_FIELDS, RuleInput, TerritoryInput
-from .models import Territory, TerritorySettings, TierPolicy
+from .models import PotentialBand, Territory, TerritorySettings, TierPolicy
 
 LIST_HELP = "Separate several with commas; blank asks nothing."
 
@@ -115,6 +115,75 @@ class SettingsForm(forms.Form):
         label="The account owner follows the territory's rep",
         help_text="When an account moves into a territory with a rep, that rep becomes its owner.",
     )
+    plan_question_accounts = forms.CharField(
+        max_length=300,
+        label="Territory plan, question 1",
+        help_text="Answered by the plan's top accounts by potential, each with the rep's note.",
+        widget=forms.TextInput(attrs={"wide": True}),
+    )
+    plan_question_attention = forms.CharField(
+        max_length=300,
+        label="Territory plan, question 2",
+        help_text="Answered by the tier targets (within the tier policies' limits).",
+        widget=forms.TextInput(attrs={"wide": True}),
+    )
+    plan_question_service = forms.CharField(
+        max_length=300,
+        label="Territory plan, question 3",
+        help_text="Answered in text, with a coverage target.",
+        widget=forms.TextInput(attrs={"wide": True}),
+    )
+
+
+class PotentialBandForm(forms.Form):
+    """One band of the potential model; "from"/"up to" are employees or revenue by basis."""
+
+    industry = forms.CharField(max_length=100, required=False, help_text="Blank: any industry.")
+    basis = forms.ChoiceField(label="Size by", choices=PotentialBand.Basis.choices)
+    size_min = forms.DecimalField(label="From", required=False, max_digits=16, decimal_places=2)
+    size_max = forms.DecimalField(
+        label="Up to", required=False, max_digits=16, decimal_places=2, help_text="Blank: no limit."
+    )
+    yearly_value = forms.DecimalField(label="Yearly value", max_digits=14, decimal_places=2)
+
+    @classmethod
+    def initial_for(cls, band):
+        low, high = band.bounds
+        return {
+            "industry": band.industry,
+            "basis": band.basis,
+            "size_min": low,
+            "size_max": high,
+            "yearly_value": band.yearly_value,
+        }
+
+    def to_input(self) -> dict:
+        data = self.cleaned_data
+        prefix = "revenue" if data["basis"] == PotentialBand.Basis.REVENUE else "employees"
+        return {
+            "industry": data["industry"],
+            "basis": data["basis"],
+            f"{prefix}_min": data["size_min"],
+            f"{prefix}_max": data["size_max"],
+            "yearly_value": data["yearly_value"],
+        }
+
+    def add_service_errors(self, exc):
+        """The service names the bound fields by basis; they show on from/up to."""
+        from django.core.exceptions import ValidationError
+
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        names = {
+            "employees_min": "size_min",
+            "revenue_min": "size_min",
+            "employees_max": "size_max",
+            "revenue_max": "size_max",
+        }
+        for field, errors in exc.error_dict.items():
+            target = names.get(field, field)
+            self.add_error(target if target in self.fields else None, ValidationError(errors))
 
 
 class OverrideForm(forms.Form):
@@ -133,6 +202,13 @@ class TierPolicyForm(forms.Form):
     period_weeks = forms.IntegerField(label="Every (weeks)", min_value=1, max_value=52)
     channel = forms.ChoiceField(choices=TierPolicy.Channel.choices)
     min_gap_days = forms.IntegerField(label="Minimum gap (days)", min_value=0, max_value=365)
+    plan_max_visits = forms.IntegerField(
+        label="Plans may ask up to (visits)",
+        min_value=0,
+        max_value=180,
+        required=False,
+        help_text="How far a territory plan may raise the visits. Blank: three times the policy's.",
+    )
     response_p = forms.DecimalField(
         label="Return of the first visit (p)",
         max_digits=4,

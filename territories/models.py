@@ -252,20 +252,48 @@ class Tier(models.TextChoices):
 
 class PotentialBand(models.Model):
     """The admin's potential model: what an account of this industry and size is worth a
-    year. A blank industry is any industry; the most specific band that fits is used."""
+    year. The size is measured by employees or by annual revenue (the band's `basis`);
+    a blank bound is open, a blank industry is any industry. The most specific band that
+    fits is used: the industry's own before "any industry", then the higher lower bound
+    (employees before revenue). Bands of one industry and basis may not overlap."""
+
+    class Basis(models.TextChoices):
+        EMPLOYEES = "employees", "Employees"
+        REVENUE = "revenue", "Annual revenue"
 
     industry = models.CharField(max_length=100, blank=True)
+    basis = models.CharField(max_length=10, choices=Basis.choices, default=Basis.EMPLOYEES)
     employees_min = models.PositiveIntegerField(null=True, blank=True)
     employees_max = models.PositiveIntegerField(null=True, blank=True)
+    revenue_min = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    revenue_max = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     yearly_value = models.DecimalField(max_digits=14, decimal_places=2)
 
     class Meta:
-        ordering = ["industry", "employees_min", "id"]
+        ordering = ["industry", "basis", "employees_min", "revenue_min", "id"]
+
+    @property
+    def bounds(self):
+        if self.basis == self.Basis.REVENUE:
+            return self.revenue_min, self.revenue_max
+        return self.employees_min, self.employees_max
+
+    @property
+    def size(self) -> str:
+        low, high = self.bounds
+        unit = "revenue" if self.basis == self.Basis.REVENUE else "employees"
+        if low is None and high is None:
+            return f"any {unit}"
+
+        def fmt(value):
+            return f"{value:,.2f}".removesuffix(".00")
+
+        low_text = fmt(low) if low is not None else "0"
+        high_text = fmt(high) if high is not None else "any"
+        return f"{low_text}–{high_text} {unit}"
 
     def __str__(self):
-        low = self.employees_min if self.employees_min is not None else 0
-        high = self.employees_max if self.employees_max is not None else "any"
-        return f"{self.industry or 'Any industry'}, {low}–{high} employees: {self.yearly_value}"
+        return f"{self.industry or 'Any industry'}, {self.size}: {self.yearly_value}"
 
 
 class PotentialOverride(models.Model):
@@ -305,6 +333,10 @@ class TierPolicy(models.Model):
     period_weeks = models.PositiveSmallIntegerField(default=4)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_PERSON)
     min_gap_days = models.PositiveSmallIntegerField(default=7)
+    # How far a territory plan may raise the visits (rep or manager; the admin's ceiling).
+    plan_max_visits = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Blank: three times the policy's visits."
+    )
     # The response model: the k-th visit in a period is worth potential x p x r^(k-1).
     response_p = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.100"))
     response_r = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.600"))
@@ -377,6 +409,17 @@ class CallPattern(models.Model):
 
 
 class PatternVisit(models.Model):
+    """One proposed visit. Accepting its week plans its call; what then happens to the call
+    updates the visit (an event subscriber): held, or cancelled (also a no-show or a
+    deleted call), which puts the account back among those that need a visit: accepting
+    the week again plans a new call for it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled: needs a visit"
+
     pattern = models.ForeignKey(CallPattern, on_delete=models.CASCADE, related_name="visits")
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
     week = models.PositiveSmallIntegerField()  # 1..weeks
@@ -388,6 +431,7 @@ class PatternVisit(models.Model):
     call = models.OneToOneField(
         "calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
 
     class Meta:
         ordering = ["week", "day", "order"]

@@ -354,13 +354,36 @@ def account_unpin(*, actor: User, account: Account) -> AccountTerritory | None:
 
 
 @transaction.atomic
-def territory_settings_update(*, actor: User, owner_follows_rep: bool) -> TerritorySettings:
+def territory_settings_update(
+    *, actor: User, owner_follows_rep: bool | None = None, **questions
+) -> TerritorySettings:
+    """The admin's settings: whether the owner follows the rep, and the wording of the
+    territory plan's three questions (plan_question_accounts/_attention/_service)."""
     if not actor.is_crm_admin:
         raise ValidationError("Only an admin can change territory settings.")
-    current, _ = TerritorySettings.objects.get_or_create(pk=1)
-    current.owner_follows_rep = owner_follows_rep
-    current.save(update_fields=["owner_follows_rep"])
+    current, _ = TerritorySettings.objects.select_for_update().get_or_create(pk=1)
+    fields = []
+    if owner_follows_rep is not None:
+        current.owner_follows_rep = bool(owner_follows_rep)
+        fields.append("owner_follows_rep")
+    errors = {}
+    for name, value in questions.items():
+        if name not in PLAN_QUESTIONS:
+            raise ValidationError({name: "Not a territory setting."})
+        value = (value or "").strip()
+        if not value:
+            errors[name] = "Write the question the plan asks."
+        elif len(value) > 300:
+            errors[name] = "Keep the question under 300 characters."
+        setattr(current, name, value)
+        fields.append(name)
+    if errors:
+        raise ValidationError(errors)
+    current.save(update_fields=fields or None)
     return current
+
+
+PLAN_QUESTIONS = ("plan_question_accounts", "plan_question_attention", "plan_question_service")
 
 
 def _follow_rep(account_ids, *, actor=None):

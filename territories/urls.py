@@ -22,6 +22,7 @@ urlpatterns = [
     path("coverage/", views.coverage_report, name="coverage"),
     path("balance/", views.territory_balance, name="balance"),
     path("tiers/", views.tier_policies, name="tier_policies"),
+    path("potential-model/", views.potential_bands, name="potential_bands"),
     path("accounts/<int:pk>/potential/", views.potential_override, name="potential_override"),
     path("accounts/<int:pk>/unpin/", views.account_unpin, name="account_unpin"),
 ]

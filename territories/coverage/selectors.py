@@ -2,95 +2,53 @@
 aggregated in SQL: accounts per tier visited within their policy window, the overdue
 accounts, potential covered, visits held against the pattern, and a map."""
 
-from datetime import timedelta
-from math import ceil, cos, radians, sqrt
+from decimal import Decimal
+from math import cos, radians, sqrt
 
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
-    IntegerField,
-    Max,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Account
 from calls.models import Call
 from territories.models import CallPattern, PatternVisit, Territory
-from territories.potential.selectors import MONEY, ZERO, policies, with_tier
+from territories.potential import table
+from territories.potential.selectors import ZERO, policies
+from territories.potential.table import window_days
 
 HELD = [Call.Status.COMPLETED, Call.Status.DEBRIEFED, Call.Status.REVIEWED]
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
+MAP_MAX_DOTS = 2000
 TIER_COLOURS = {"A": "#1f7a4d", "B": "#3358d4", "C": "#c77d12", "D": "#8a94a6"}
-
-
-def window_days(policy) -> int:
-    """The policy window: how long an account of the tier may go between visits."""
-    return ceil(policy.period_weeks * 7 / max(1, policy.visits_per_period))
-
-
-def _covered_accounts(accounts, *, territory_ids, now):
-    tier_policies = policies()
-    last_held = (
-        Call.objects.filter(account_id=OuterRef("pk"), status__in=HELD, scheduled_at__lte=now)
-        .order_by()
-        .values("account_id")
-        .annotate(last=Max("scheduled_at"))
-        .values("last")[:1]
-    )
-    accounts = with_tier(accounts, tier_policies=tier_policies, territory_ids=territory_ids)
-    accounts = accounts.annotate(last_held=Subquery(last_held, output_field=DateTimeField()))
-    covered = Case(
-        *[
-            When(
-                Q(tier=p.tier, last_held__gte=now - timedelta(days=window_days(p))),
-                then=Value(1),
-            )
-            for p in tier_policies
-        ],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return accounts.annotate(covered=covered), tier_policies
 
 
 def coverage(*, user, territories, now=None, overdue_limit=25):
     """Per tier: accounts, visited within the window (count and %), potential and
     potential covered; the most valuable overdue accounts; visits held against the
-    latest pattern of each territory's rep."""
+    latest pattern of each territory's rep. Set-wise: one aggregate over the derived
+    table of `potential.table`, one query for the overdue rows, one for their accounts."""
     now = now or timezone.now()
-    territory_ids = [t.pk for t in territories]
-    accounts = Account.objects.visible_to(user).filter(
-        territory_assignment__territory_id__in=territory_ids
+    tier_policies = policies()
+    sql, params = table.tiered_accounts(
+        territory_ids=[t.pk for t in territories], user=user, now=now, tier_policies=tier_policies
     )
-    accounts, tier_policies = _covered_accounts(accounts, territory_ids=territory_ids, now=now)
     rows = {
         row["tier"]: row
-        for row in accounts.order_by()
-        .values("tier")
-        .annotate(
-            accounts=Count("id"),
-            visited=Sum("covered"),
-            potential_total=Coalesce(Sum("potential"), ZERO, output_field=MONEY),
-            potential_covered=Coalesce(
-                Sum(Case(When(covered=1, then="potential"), default=ZERO, output_field=MONEY)),
-                ZERO,
-                output_field=MONEY,
-            ),
+        for row in table.run(
+            "SELECT c.tier, COUNT(*) AS accounts, SUM(c.covered) AS visited, "
+            "SUM(c.potential) AS potential_total, "
+            "SUM(CASE WHEN c.covered = 1 THEN c.potential ELSE 0 END) AS potential_covered "
+            f"FROM ({sql}) c WHERE c.visible GROUP BY c.tier",
+            params,
         )
     }
     tiers = []
     for policy in tier_policies:
         row = rows.get(policy.tier, {})
         count = row.get("accounts", 0)
-        visited = row.get("visited", 0) or 0
+        visited = int(row.get("visited") or 0)
         tiers.append(
             {
                 "tier": policy.tier,
@@ -98,21 +56,27 @@ def coverage(*, user, territories, now=None, overdue_limit=25):
                 "accounts": count,
                 "visited": visited,
                 "percent": round(100 * visited / count) if count else None,
-                "potential": row.get("potential_total", ZERO.value),
-                "potential_covered": row.get("potential_covered", ZERO.value),
+                "potential": table.money(row.get("potential_total")),
+                "potential_covered": table.money(row.get("potential_covered")),
             }
         )
     windows = {p.tier: window_days(p) for p in tier_policies}
+    late = table.run(
+        f"SELECT c.id, c.potential, c.tier, c.last_held FROM ({sql}) c "
+        "WHERE c.visible AND c.covered = 0 ORDER BY c.potential DESC, c.name, c.id LIMIT %s",
+        [*params, int(overdue_limit)],
+    )
+    accounts = Account.objects.select_related("owner").in_bulk([row["id"] for row in late])
     overdue = []
-    for account in (
-        accounts.filter(covered=0)
-        .select_related("owner")
-        .order_by("-potential", "name")[:overdue_limit]
-    ):
-        if account.last_held is None:
-            account.days_overdue = None
-        else:
-            account.days_overdue = (now - account.last_held).days - windows[account.tier]
+    for row in late:
+        account = accounts[row["id"]]
+        account.potential, account.tier = table.money(row["potential"]), row["tier"]
+        account.last_held = table.moment(row["last_held"])
+        account.days_overdue = (
+            None
+            if account.last_held is None
+            else (now - account.last_held).days - windows[account.tier]
+        )
         overdue.append(account)
     total = sum(t["potential"] for t in tiers)
     covered = sum(t["potential_covered"] for t in tiers)
@@ -141,10 +105,8 @@ def _pattern_progress(territories, now):
     started_weeks = max(0, (timezone.localdate(now) - latest.starts_on).days // 7 + 1)
     tallies = PatternVisit.objects.filter(pattern=latest, week__lte=started_weeks).aggregate(
         due=Count("id"),
-        held=Count("id", filter=Q(call__status__in=HELD)),
-        cancelled=Count(
-            "id", filter=Q(call__status__in=[Call.Status.CANCELLED, Call.Status.RESCHEDULED])
-        ),
+        held=Count("id", filter=Q(status=PatternVisit.Status.HELD)),
+        cancelled=Count("id", filter=Q(status=PatternVisit.Status.CANCELLED)),
     )
     return {"pattern": latest, "weeks_started": min(started_weeks, latest.weeks), **tallies}
 
@@ -152,17 +114,18 @@ def _pattern_progress(territories, now):
 def coverage_map(*, user, territories):
     """SVG dots: accounts by latitude/longitude, coloured by tier, sized by potential,
     and each rep's base. Projected here (equirectangular, corrected for latitude)."""
-    territory_ids = [t.pk for t in territories]
-    rows = list(
-        with_tier(
-            Account.objects.visible_to(user).filter(
-                territory_assignment__territory_id__in=territory_ids,
-                latitude__isnull=False,
-                longitude__isnull=False,
-            ),
-            territory_ids=territory_ids,
-        ).values_list("pk", "name", "latitude", "longitude", "tier", "potential")
+    sql, params = table.tiered_accounts(territory_ids=[t.pk for t in territories], user=user)
+    found = table.run(
+        "SELECT c.id, c.name, c.latitude, c.longitude, c.tier, c.potential, "
+        f"COUNT(*) OVER () AS placed FROM ({sql}) c "
+        "WHERE c.visible AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL "
+        "ORDER BY c.potential DESC, c.id LIMIT %s",
+        [*params, MAP_MAX_DOTS],
     )
+    rows = [
+        (r["id"], r["name"], r["latitude"], r["longitude"], r["tier"], table.money(r["potential"]))
+        for r in found
+    ]
     from territories.models import RepBase
 
     bases = list(
@@ -176,14 +139,16 @@ def coverage_map(*, user, territories):
     if not points:
         return None
     lats, lons = [p[0] for p in points], [p[1] for p in points]
-    mid = radians((min(lats) + max(lats)) / 2)
-    span_x = max((max(lons) - min(lons)) * cos(mid), 0.01)
-    span_y = max(max(lats) - min(lats), 0.01)
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    mid = radians((south + north) / 2)
+    span_x = max((east - west) * cos(mid), 0.01)
+    span_y = max(north - south, 0.01)
     scale = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
+    x_scale = cos(mid) * scale  # the bounds once, not per dot (50,000 dots)
 
     def project(lat, lon):
-        x = MAP_PAD + (lon - min(lons)) * cos(mid) * scale
-        y = MAP_HEIGHT - MAP_PAD - (lat - min(lats)) * scale
+        x = MAP_PAD + (lon - west) * x_scale
+        y = MAP_HEIGHT - MAP_PAD - (lat - south) * scale
         return round(x, 1), round(y, 1)
 
     top = max((float(r[5] or 0) for r in rows), default=0) or 1
@@ -209,6 +174,8 @@ def coverage_map(*, user, territories):
         "dots": dots,
         "bases": [_base_marker(b, project) for b in bases],
         "legend": list(TIER_COLOURS.items()),
+        # A big scope shows its biggest accounts: a page of 50,000 dots helps nobody.
+        "hidden": (found[0]["placed"] - len(found)) if found else 0,
     }
 
 
@@ -225,33 +192,23 @@ def territory_balance(*, user):
     )
     if not territories:
         return []
-    ids = [t.pk for t in territories]
     tier_policies = policies()
-    per_four_weeks = Case(
-        *[
-            When(
-                tier=p.tier,
-                then=Value(p.visits_per_period * 4 / p.period_weeks),
-            )
-            for p in tier_policies
-        ],
-        default=Value(0.0),
+    per_four_weeks = {p.tier: p.visits_per_period * 4 / p.period_weeks for p in tier_policies}
+    sql, params = table.tiered_accounts(
+        territory_ids=[t.pk for t in territories], tier_policies=tier_policies
     )
-    rows = {
-        row["territory_assignment__territory_id"]: row
-        for row in with_tier(
-            Account.objects.filter(territory_assignment__territory_id__in=ids),
-            tier_policies=tier_policies,
-            territory_ids=ids,
+    rows = {}
+    for row in table.run(
+        "SELECT c.territory_id, c.tier, COUNT(*) AS accounts, SUM(c.potential) AS potential "
+        f"FROM ({sql}) c GROUP BY c.territory_id, c.tier",
+        params,
+    ):
+        total = rows.setdefault(
+            row["territory_id"], {"accounts": 0, "potential_total": Decimal(0), "required": 0}
         )
-        .order_by()
-        .values("territory_assignment__territory_id")
-        .annotate(
-            accounts=Count("id"),
-            potential_total=Coalesce(Sum("potential"), ZERO, output_field=MONEY),
-            required=Sum(per_four_weeks),
-        )
-    }
+        total["accounts"] += row["accounts"]
+        total["potential_total"] += table.money(row["potential"])
+        total["required"] += row["accounts"] * per_four_weeks.get(row["tier"], 0)
     capacity = {
         pattern.rep_id: pattern.visits_per_day * pattern.working_days * 4
         for pattern in CallPattern.objects.filter(

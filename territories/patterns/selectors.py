@@ -4,13 +4,10 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
-from calls.models import Call
 from salesproc.access import get_visible_or_404
 from territories.models import CallPattern, PatternVisit
 
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-HELD = [Call.Status.COMPLETED, Call.Status.DEBRIEFED, Call.Status.REVIEWED]
-CANCELLED = [Call.Status.CANCELLED, Call.Status.RESCHEDULED]
 
 
 def get_call_pattern_for_user(user, pk, *, for_write=False) -> CallPattern:
@@ -20,8 +17,9 @@ def get_call_pattern_for_user(user, pk, *, for_write=False) -> CallPattern:
 
 
 def pattern_layout(pattern: CallPattern):
-    """Weeks, each with its days and their visits (account, call status), in 1 query,
-    plus the held/cancelled tallies: held and cancelled calls update the pattern."""
+    """Weeks, each with its days and their visits (account, call, status), in 1 query,
+    plus the tallies: held and cancelled calls update the visits' status (a subscriber),
+    and a cancelled visit needs a visit again (`needs_visit`)."""
     visits = list(
         PatternVisit.objects.filter(pattern=pattern)
         .select_related("account", "call")
@@ -43,16 +41,25 @@ def pattern_layout(pattern: CallPattern):
                 "days": days,
                 "visits": week_visits,
                 "km": sum(v.distance_km for v in week_visits),
-                "accepted": bool(week_visits) and all(v.call_id for v in week_visits),
+                "accepted": bool(week_visits)
+                and all(
+                    v.status in (PatternVisit.Status.PLANNED, PatternVisit.Status.HELD)
+                    for v in week_visits
+                ),
+                "needs_visit": [
+                    v for v in week_visits if v.status == PatternVisit.Status.CANCELLED
+                ],
                 "expected_return": sum(v.expected_return for v in week_visits),
             }
         )
+    held, cancelled = PatternVisit.Status.HELD, PatternVisit.Status.CANCELLED
     tallies = PatternVisit.objects.filter(pattern=pattern).aggregate(
         accepted=Count("id", filter=Q(call__isnull=False)),
-        held=Count("id", filter=Q(call__status__in=HELD)),
-        cancelled=Count("id", filter=Q(call__status__in=CANCELLED)),
-        held_return=Sum("expected_return", filter=Q(call__status__in=HELD)),
+        held=Count("id", filter=Q(status=held)),
+        cancelled=Count("id", filter=Q(status=cancelled)),
+        held_return=Sum("expected_return", filter=Q(status=held)),
     )
+    tallies["needs_visit"] = [v for v in visits if v.status == cancelled]
     return weeks, tallies
 
 

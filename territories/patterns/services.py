@@ -8,7 +8,7 @@ from math import floor
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Account
@@ -251,8 +251,10 @@ def call_pattern_accept(*, actor: User, pattern: CallPattern, weeks: list[int]) 
     CallPattern.objects.select_for_update().filter(pk=pattern.pk).get()
     by_tier = {policy.tier: policy for policy in policies()}
     created = []
+    # Visits with no call yet, and those whose call was cancelled (they need a visit).
     visits = (
-        PatternVisit.objects.filter(pattern=pattern, week__in=wanted, call__isnull=True)
+        PatternVisit.objects.filter(pattern=pattern, week__in=wanted)
+        .filter(Q(call__isnull=True) | Q(status=PatternVisit.Status.CANCELLED))
         .select_related("account")
         .order_by("week", "day", "order")
     )
@@ -268,8 +270,8 @@ def call_pattern_accept(*, actor: User, pattern: CallPattern, weeks: list[int]) 
             if policy
             else Call.Channel.IN_PERSON,
         )
-        visit.call = call
-        visit.save(update_fields=["call"])
+        visit.call, visit.status = call, PatternVisit.Status.PLANNED
+        visit.save(update_fields=["call", "status"])
         created.append(call.pk)
     if created:
         record_event(
@@ -280,3 +282,40 @@ def call_pattern_accept(*, actor: User, pattern: CallPattern, weeks: list[int]) 
             data={"weeks": wanted, "calls": created},
         )
     return created
+
+
+# What a call's event means for the pattern visit it serves.
+VISIT_AFTER = {
+    "call.planned": PatternVisit.Status.PLANNED,
+    "call.completed": PatternVisit.Status.HELD,
+    "call.debriefed": PatternVisit.Status.HELD,
+    "call.reviewed": PatternVisit.Status.HELD,
+    "call.cancelled": PatternVisit.Status.CANCELLED,
+    "call.no_show": PatternVisit.Status.CANCELLED,
+    "call.deleted": PatternVisit.Status.CANCELLED,
+    "call.rescheduled": PatternVisit.Status.PLANNED,  # it follows the new call
+}
+
+
+@transaction.atomic
+def pattern_visit_follow_call(event) -> None:
+    """Subscriber of call.*: held and cancelled calls update the pattern. A held call marks
+    its visit held; a cancelled one (or a no-show, or a deleted plan) marks it cancelled,
+    so the account needs a visit again and accepting the week plans a new call; a
+    rescheduled call hands its visit to the call that replaces it."""
+    status = VISIT_AFTER.get(event.name)
+    if status is None:
+        return
+    visit = PatternVisit.objects.select_for_update().filter(call_id=event.object_id).first()
+    if visit is None:
+        return
+    if event.name == "call.rescheduled":
+        successor = Call.objects.filter(rescheduled_from_id=event.object_id).order_by("-pk").first()
+        if successor is None:
+            status = PatternVisit.Status.CANCELLED
+        elif not PatternVisit.objects.filter(call=successor).exists():
+            visit.call = successor
+    if visit.status == status and event.name != "call.rescheduled":
+        return
+    visit.status = status
+    visit.save(update_fields=["call", "status"])

@@ -15,7 +15,16 @@ from territories.potential.selectors import policies, with_tier
 
 TOP_ACCOUNTS = 15
 EDITABLE = (TerritoryPlan.Status.DRAFT, TerritoryPlan.Status.CHANGES_REQUESTED)
-MAX_TARGET_FACTOR = 3  # a rep may ask up to three times the policy's visits
+MAX_TARGET_FACTOR = 3  # without an admin ceiling: up to three times the policy's visits
+
+
+def target_limits(policy) -> tuple[int, int]:
+    """What a plan may ask of a tier, per period: at least the policy's visits, at most the
+    admin's ceiling (three times the policy's when the admin set none)."""
+    low = policy.visits_per_period
+    if policy.plan_max_visits is not None:
+        return low, max(low, policy.plan_max_visits)
+    return low, max(1, low) * MAX_TARGET_FACTOR
 
 
 def may_write(actor: User, territory: Territory) -> bool:
@@ -105,17 +114,17 @@ def territory_plan_update(
         )
     errors = {}
     if tier_targets is not None:
-        minimum = {p.tier: p.visits_per_period for p in policies()}
+        limits = {p.tier: target_limits(p) for p in policies()}
         cleaned = {}
         for tier, value in tier_targets.items():
-            if tier not in minimum:
+            if tier not in limits:
                 errors["tier_targets"] = f"Unknown tier {tier}."
                 continue
-            low, high = minimum[tier], max(1, minimum[tier]) * MAX_TARGET_FACTOR
+            low, high = limits[tier]
             if not isinstance(value, int) or not low <= value <= high:
                 errors["tier_targets"] = (
                     f"Tier {tier}: between {low} and {high} visits per period "
-                    f"(the admin's policy asks at least {low})."
+                    f"(the admin's tier policy allows {low} to {high})."
                 )
                 continue
             cleaned[tier] = value

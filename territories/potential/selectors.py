@@ -14,7 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from deals.models import Deal
@@ -41,33 +41,69 @@ def _sum_of(deals):
     )
 
 
-def with_potential(accounts, *, now=None):
-    """Annotate band_value, won_12m, open_pipeline, override_value, override_reason and
-    potential (the override, or the sum of the other three)."""
-    now = now or timezone.now()
-    band = (
-        PotentialBand.objects.filter(
-            Q(industry="") | Q(industry__iexact=OuterRef("industry")),
-            Q(employees_min__isnull=True) | Q(employees_min__lte=OuterRef("employee_count")),
-            Q(employees_max__isnull=True) | Q(employees_max__gte=OuterRef("employee_count")),
-        )
-        # The most specific band: an industry's own before "any industry".
-        .annotate(_any=Case(When(industry="", then=Value(1)), default=Value(0)))
-        .order_by("_any", Lower("industry"), "-employees_min", "pk")
-        .values("yearly_value")[:1]
+def _specificity(band):
+    """Most specific first: the industry's own before any industry, then the higher lower
+    bound (employees, then revenue; an open one last), employees before revenue."""
+
+    def lower(value):
+        return (0, -value) if value is not None else (1, 0)
+
+    return (
+        1 if band.industry == "" else 0,
+        lower(band.employees_min),
+        lower(band.revenue_min),
+        1 if band.basis == PotentialBand.Basis.REVENUE else 0,
+        band.pk,
     )
+
+
+def band_value():
+    """The yearly value of the most specific band that fits the account, as one CASE over
+    the admin's bands (read once: a few dozen rows), so that no subquery runs per account:
+    the first band in `_specificity` order whose industry and size bounds fit."""
+    whens = []
+    for band in sorted(PotentialBand.objects.all(), key=_specificity):
+        condition = Q()
+        if band.industry:
+            condition &= Q(industry__iexact=band.industry)
+        size = "annual_revenue" if band.basis == PotentialBand.Basis.REVENUE else "employee_count"
+        low, high = band.bounds
+        if low is not None:
+            condition &= Q(**{f"{size}__gte": low})
+        if high is not None:
+            condition &= Q(**{f"{size}__lte": high})
+        whens.append(
+            When(
+                condition or Q(pk__isnull=False), then=Value(band.yearly_value, output_field=MONEY)
+            )
+        )
+    if not whens:
+        return ZERO
+    return Case(*whens, default=ZERO, output_field=MONEY)
+
+
+def potential_parts(*, now=None):
+    """The parts of the potential as expressions on an account queryset, each one
+    subquery: band_value, won_12m, open_pipeline, override_value, override_reason."""
+    now = now or timezone.now()
     won = Deal.objects.filter(
         account_id=OuterRef("pk"), status=Deal.Status.WON, closed_at__gte=now - timedelta(days=365)
     )
     pipeline = Deal.objects.filter(account_id=OuterRef("pk"), status=Deal.Status.OPEN)
     override = PotentialOverride.objects.filter(account_id=OuterRef("pk"))
-    return accounts.annotate(
-        band_value=Coalesce(Subquery(band, output_field=MONEY), ZERO),
-        won_12m=_sum_of(won),
-        open_pipeline=_sum_of(pipeline),
-        override_value=Subquery(override.values("value")[:1], output_field=MONEY),
-        override_reason=Subquery(override.values("reason")[:1]),
-    ).annotate(
+    return {
+        "band_value": band_value(),
+        "won_12m": _sum_of(won),
+        "open_pipeline": _sum_of(pipeline),
+        "override_value": Subquery(override.values("value")[:1], output_field=MONEY),
+        "override_reason": Subquery(override.values("reason")[:1]),
+    }
+
+
+def with_potential(accounts, *, now=None):
+    """Annotate band_value, won_12m, open_pipeline, override_value, override_reason and
+    potential (the override, or the sum of the other three)."""
+    return accounts.annotate(**potential_parts(now=now)).annotate(
         potential=Coalesce(
             F("override_value"),
             F("band_value") + F("won_12m") + F("open_pipeline"),

@@ -125,3 +125,50 @@ def test_coverage_of_another_team_is_refused(
     assert api_as(teammate).get("/api/v1/reports/territory-balance/").status_code == 403
     client.force_login(teammate)
     assert client.get(reverse("territories:balance")).status_code == 403
+
+
+@pytest.mark.parametrize("mode", ["thresholds", "share"])
+def test_the_report_table_tiers_accounts_like_the_account_pages(
+    admin, teammate, north_west, yorkshire, make_account, mode
+):
+    """The set-wise table of the reports and `with_tier` (account pages, patterns, plans)
+    give every account the same potential and tier, in both tier modes, ties included."""
+    from territories.models import PotentialOverride, TerritorySettings
+    from territories.potential import table
+    from territories.potential.selectors import with_tier
+    from tests.factories import DealFactory
+
+    TerritorySettings.objects.update_or_create(pk=1, defaults={"tier_mode": mode})
+    PotentialBand.objects.create(industry="", yearly_value=Decimal("8000"))
+    PotentialBand.objects.create(industry="Big", employees_min=100, yearly_value=Decimal("90000"))
+    PotentialBand.objects.create(
+        industry="Big", basis="revenue", revenue_min=Decimal("1000000"), yearly_value=150000
+    )
+    for n in range(23):
+        account = make_account(
+            name=f"T{n}",
+            industry="Big" if n % 3 == 0 else "Small",
+            employee_count=50 * n,
+            annual_revenue=Decimal(250000 * n) if n % 2 else None,
+        )
+        AccountTerritory.objects.create(account=account, territory=(north_west, yorkshire)[n % 2])
+        if n % 5 == 0:
+            DealFactory(account=account, owner=teammate, amount=Decimal(7000 * n))
+        if n == 7:
+            PotentialOverride.objects.create(account=account, value=500000, reason="Known")
+    ids = [north_west.pk, yorkshire.pk]
+    sql, params = table.tiered_accounts(territory_ids=ids, user=admin)
+    from_table = {
+        r["id"]: (table.money(r["potential"]), r["tier"])
+        for r in table.run(f"SELECT * FROM ({sql}) c", params)
+    }
+    from accounts.models import Account
+
+    from_orm = {
+        pk: (potential.quantize(Decimal("0.01")), tier)
+        for pk, potential, tier in with_tier(
+            Account.objects.filter(territory_assignment__territory_id__in=ids), territory_ids=ids
+        ).values_list("pk", "potential", "tier")
+    }
+    assert from_table == from_orm
+    assert len({tier for _p, tier in from_table.values()}) >= 3

@@ -183,7 +183,15 @@ def test_only_an_admin_changes_the_owner_setting(client, admin, manager):
     client.force_login(manager)
     assert client.get(reverse("territories:settings")).status_code == 404
     client.force_login(admin)
-    client.post(reverse("territories:settings"), {"owner_follows_rep": "on"})
     from territories.models import TerritorySettings
+
+    questions = {
+        name: getattr(TerritorySettings.current(), name)
+        for name in ("plan_question_accounts", "plan_question_attention", "plan_question_service")
+    }
+    response = client.post(
+        reverse("territories:settings"), {"owner_follows_rep": "on", **questions}
+    )
+    assert response.status_code == 302
 
     assert TerritorySettings.current().owner_follows_rep is True

@@ -146,3 +146,36 @@ def test_a_period_that_ends_before_it_starts_is_refused(api_as, teammate, plan_t
     assert response.status_code == 400
     assert response.json() == {"period_end": ["The period must end after it starts."]}
     assert not TerritoryPlan.objects.exists()
+
+
+def test_tier_targets_stay_within_what_the_admin_allows_for_rep_and_manager(
+    api_as, client, teammate, manager, plan_territory
+):
+    from territories.models import TierPolicy
+
+    TierPolicy.objects.filter(tier="A").update(visits_per_period=2, plan_max_visits=3)
+    TerritoryPlan.objects.all().delete()
+    created = api_as(teammate).post(
+        "/api/v1/territory-plans/",
+        {"territory": plan_territory.pk, "period_start": "2027-01-01", "period_end": "2027-03-31"},
+        format="json",
+    )
+    plan_id = created.json()["id"]
+    # The manager edits the tier policy part of the plan, within the admin's limits.
+    ok = api_as(manager).patch(
+        f"/api/v1/territory-plans/{plan_id}/", {"tier_targets": {"A": 3}}, format="json"
+    )
+    assert ok.status_code == 200 and ok.json()["tier_targets"]["A"] == 3
+    for client_of, value in ((manager, 4), (teammate, 1)):
+        refused = api_as(client_of).patch(
+            f"/api/v1/territory-plans/{plan_id}/", {"tier_targets": {"A": value}}, format="json"
+        )
+        assert refused.status_code == 400
+        assert refused.json()["tier_targets"] == [
+            "Tier A: between 2 and 3 visits per period (the admin's tier policy allows 2 to 3)."
+        ]
+    assert TerritoryPlan.objects.get().tier_targets["A"] == 3
+    client.force_login(manager)
+    page = client.get(reverse("territories:plan_detail", args=[plan_id])).content.decode()
+    assert "The admin allows 2 to 3 visits per period." in page
+    assert 'name="target-A"' in page  # the manager may edit it
