@@ -16,7 +16,9 @@ from .models import AuditCategory, TimeAudit, TimeEntry
 
 
 class TimeAuditSerializer(serializers.ModelSerializer):
-    teams = serializers.PrimaryKeyRelatedField(many=True, queryset=Team.objects.all(), required=False)
+    teams = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Team.objects.all(), required=False
+    )
     roles = serializers.PrimaryKeyRelatedField(
         many=True, queryset=SalesRole.objects.all(), required=False
     )
@@ -25,7 +27,16 @@ class TimeAuditSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TimeAudit
-        fields = ["id", "name", "starts_on", "ends_on", "teams", "roles", "opened_by", "participants"]
+        fields = [
+            "id",
+            "name",
+            "starts_on",
+            "ends_on",
+            "teams",
+            "roles",
+            "opened_by",
+            "participants",
+        ]
         read_only_fields = ["id", "opened_by"]
 
     def get_participants(self, obj) -> int:

@@ -55,7 +55,11 @@ def seed(*, stdout=None):
     for name, monday, phase in periods:
         audit, created = TimeAudit.objects.get_or_create(
             name=name,
-            defaults={"starts_on": monday, "ends_on": monday + timedelta(days=6), "opened_by": opener},
+            defaults={
+                "starts_on": monday,
+                "ends_on": monday + timedelta(days=6),
+                "opened_by": opener,
+            },
         )
         if not created:
             continue

@@ -19,7 +19,9 @@ class AuditOpenForm(forms.Form):
         queryset=Team.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     roles = forms.ModelMultipleChoiceField(
-        queryset=SalesRole.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=SalesRole.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every role.",
     )
 

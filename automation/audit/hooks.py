@@ -4,12 +4,14 @@ the time audit."""
 from salesproc.registry import (
     DemoSeeder,
     EventType,
+    HeaderAction,
     NavItem,
     Param,
     Report,
     SettingsLink,
     register_demo,
     register_event_types,
+    register_header_action,
     register_nav,
     register_report,
     register_settings_link,
@@ -26,6 +28,15 @@ def register():
             process="automation",
             order=79,
             active_prefix="/automation/audit/",
+        )
+    )
+    register_header_action(
+        HeaderAction(
+            "automation.log_time",
+            "Log time",
+            "automation:audit:quick_entry",
+            process="automation",
+            order=10,
         )
     )
     register_settings_link(

@@ -24,9 +24,7 @@ class AuditCategory(models.Model):
     selling = models.BooleanField(
         default=False, help_text="Time with or for customers (calls, meetings, prospecting)."
     )
-    automation = models.CharField(
-        max_length=20, choices=Automation.choices, blank=True, default=""
-    )
+    automation = models.CharField(max_length=20, choices=Automation.choices, blank=True, default="")
     order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField("in use", default=True)
 
@@ -91,9 +89,7 @@ class TimeAuditParticipant(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["audit", "user"], name="one_seat_per_audit")
-        ]
+        constraints = [models.UniqueConstraint(fields=["audit", "user"], name="one_seat_per_audit")]
 
 
 class TimeEntryQuerySet(OwnedQuerySet):

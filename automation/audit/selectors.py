@@ -56,7 +56,11 @@ def week_grid(*, user, audit):
         .annotate(minutes=Sum("minutes"))
         .order_by()
     }
-    categories = list(AuditCategory.objects.filter(Q(is_active=True) | Q(entries__audit=audit, entries__user=user)).distinct())
+    categories = list(
+        AuditCategory.objects.filter(
+            Q(is_active=True) | Q(entries__audit=audit, entries__user=user)
+        ).distinct()
+    )
     rows = []
     for category in categories:
         minutes = [cells.get((category.pk, day), 0) for day in days]
@@ -96,16 +100,14 @@ def audit_report(*, user, audit):
     entries = TimeEntry.objects.visible_to(user).filter(audit=audit)
     weeks = audit.days / 7
     totals = entries.aggregate(
-        minutes=Sum("minutes"),
+        logged=Sum("minutes"),
         selling=Sum("minutes", filter=Q(category__selling=True)),
         people=Count("user", distinct=True),
     )
     people = totals["people"] or 0
     categories = []
     for row in (
-        entries.values(
-            "category_id", "category__name", "category__selling", "category__automation"
-        )
+        entries.values("category_id", "category__name", "category__selling", "category__automation")
         .annotate(minutes=Sum("minutes"), people=Count("user", distinct=True))
         .order_by("category__order", "category__name")
     ):
@@ -138,16 +140,16 @@ def audit_report(*, user, audit):
             "name": f"{row['user__first_name']} {row['user__last_name']}".strip()
             or row["user__username"],
             "role": row["user__role__name"] or "",
-            "hours": _hours(row["minutes"]),
+            "hours": _hours(row["logged"]),
             "selling_hours": _hours(row["selling"]),
-            "selling_share": round(100 * (row["selling"] or 0) / row["minutes"]) if row["minutes"] else 0,
+            "selling_share": round(100 * (row["selling"] or 0) / row["logged"])
+            if row["logged"]
+            else 0,
         }
         for row in entries.values(
             "user_id", "user__first_name", "user__last_name", "user__username", "user__role__name"
         )
-        .annotate(
-            minutes=Sum("minutes"), selling=Sum("minutes", filter=Q(category__selling=True))
-        )
+        .annotate(logged=Sum("minutes"), selling=Sum("minutes", filter=Q(category__selling=True)))
         .order_by("user__first_name", "user__last_name", "user_id")
     ]
     candidates = sorted(
@@ -156,7 +158,7 @@ def audit_report(*, user, audit):
     )
     for candidate in candidates:
         candidate["link"] = automation_link(candidate["automation"])
-    total = totals["minutes"] or 0
+    total = totals["logged"] or 0
     return {
         "audit": audit,
         "people": people,

@@ -64,7 +64,9 @@ def audit_open(*, actor, name, starts_on, ends_on=None, teams=(), roles=()):
     if errors:
         raise ValidationError(errors)
     teams, roles = list(teams), list(roles)
-    people = list(participants_for(actor=actor, teams=teams, roles=roles).values_list("pk", flat=True))
+    people = list(
+        participants_for(actor=actor, teams=teams, roles=roles).values_list("pk", flat=True)
+    )
     if not people:
         raise ValidationError({"teams": ["Nobody is in these teams and roles."]})
     audit = TimeAudit.objects.create(
@@ -135,7 +137,9 @@ def time_entry_create(*, actor, data):
 
 def get_entry_for_user(user, pk, *, for_write=False):
     """An entry the user may see (404 otherwise); for_write, only its author changes it."""
-    entry = get_visible_or_404(TimeEntry.objects.select_related("audit"), user, pk, for_write=for_write)
+    entry = get_visible_or_404(
+        TimeEntry.objects.select_related("audit"), user, pk, for_write=for_write
+    )
     if for_write and entry.user_id != user.pk:
         raise PermissionDenied("Only the author changes a time entry.")
     return entry
@@ -172,7 +176,9 @@ def timer_start(*, actor, audit, category, note=""):
                 user=actor, audit=audit, category=category, note=(note or "")[:300]
             )
     except IntegrityError:
-        raise ValidationError({"category": ["A timer is already running: stop it first."]}) from None
+        raise ValidationError(
+            {"category": ["A timer is already running: stop it first."]}
+        ) from None
 
 
 @transaction.atomic
@@ -228,9 +234,9 @@ def send_reminders(*, today=None):
     )
     for seat in seats:
         with transaction.atomic():
-            claimed = TimeAuditParticipant.objects.filter(pk=seat.pk, reminded_at__isnull=True).update(
-                reminded_at=timezone.now()
-            )
+            claimed = TimeAuditParticipant.objects.filter(
+                pk=seat.pk, reminded_at__isnull=True
+            ).update(reminded_at=timezone.now())
             if not claimed:
                 continue
             notify(
@@ -242,4 +248,3 @@ def send_reminders(*, today=None):
             )
             sent += 1
     return sent
-

@@ -17,6 +17,8 @@ from . import selectors, services
 from .forms import AuditOpenForm, CategoryForm, QuickEntryForm, TimeEntryForm, TimerForm
 from .models import AuditCategory, RunningTimer, TimeAudit, TimeAuditParticipant
 
+RECENT_ENTRIES = 20
+
 
 def _my_open_audits(user):
     today = timezone.localdate()
@@ -39,12 +41,14 @@ def audit_list(request):
             messages.success(request, f"Time audit “{audit.name}” opened.")
             return redirect("automation:audit:audit_list")
     audits = list(
-        TimeAudit.objects.visible_to(request.user).select_related("opened_by").order_by("-starts_on", "-id")[:100]
+        TimeAudit.objects.visible_to(request.user)
+        .select_related("opened_by")
+        .order_by("-starts_on", "-id")[:100]
     )
     mine = set(
-        TimeAuditParticipant.objects.filter(user=request.user, audit__in=[a.pk for a in audits]).values_list(
-            "audit_id", flat=True
-        )
+        TimeAuditParticipant.objects.filter(
+            user=request.user, audit__in=[a.pk for a in audits]
+        ).values_list("audit_id", flat=True)
     )
     if form is not None and not form.is_bound:
         form.initial = {"starts_on": timezone.localdate(), "name": "Time audit"}
@@ -65,7 +69,9 @@ def week(request, pk):
     form = TimeEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.time_entry_create(actor=request.user, data={"audit": audit, **form.cleaned_data})
+            services.time_entry_create(
+                actor=request.user, data={"audit": audit, **form.cleaned_data}
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -74,10 +80,11 @@ def week(request, pk):
     today = timezone.localdate()
     if not form.is_bound:
         form.initial = {"day": today if audit.is_open_on(today) else audit.starts_on}
-    entries = list(
-        audit.entries.filter(user=request.user).select_related("category").order_by("-day", "-id")
+    mine = audit.entries.filter(user=request.user)
+    entries = list(mine.select_related("category").order_by("-day", "-id")[:RECENT_ENTRIES])
+    timer = (
+        RunningTimer.objects.filter(user=request.user).select_related("category", "audit").first()
     )
-    timer = RunningTimer.objects.filter(user=request.user).select_related("category", "audit").first()
     return render(
         request,
         "automation/audit/week.html",
@@ -86,6 +93,9 @@ def week(request, pk):
             "grid": selectors.week_grid(user=request.user, audit=audit),
             "form": form,
             "entries": entries,
+            "more_entries": max(0, mine.count() - len(entries))
+            if len(entries) == RECENT_ENTRIES
+            else 0,
             "timer": timer,
             "timer_form": TimerForm(),
             "runs_today": audit.is_open_on(today),
@@ -158,7 +168,11 @@ def quick_entry(request):
         "timer": RunningTimer.objects.filter(user=request.user).select_related("category").first(),
         "next": safe_next_url(request, reverse("automation:audit:audit_list")),
     }
-    template = "automation/audit/_quick_entry.html" if request.htmx else "automation/audit/quick_entry.html"
+    template = (
+        "automation/audit/_quick_entry.html"
+        if request.htmx
+        else "automation/audit/quick_entry.html"
+    )
     return render(request, template, context)
 
 
@@ -186,9 +200,17 @@ def _report_context(request, audit):
             before, after = sorted([other, audit], key=lambda a: (a.starts_on, a.pk))
             context["compare"] = other
             context["before"], context["after"] = before, after
-            before_report = report if before == audit else selectors.audit_report(user=request.user, audit=before)
-            after_report = report if after == audit else selectors.audit_report(user=request.user, audit=after)
-            context["comparison"] = selectors.audit_comparison(before=before_report, after=after_report)
+            before_report = (
+                report
+                if before == audit
+                else selectors.audit_report(user=request.user, audit=before)
+            )
+            after_report = (
+                report if after == audit else selectors.audit_report(user=request.user, audit=after)
+            )
+            context["comparison"] = selectors.audit_comparison(
+                before=before_report, after=after_report
+            )
     return context
 
 
@@ -228,11 +250,15 @@ def category_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.category_save(
-                actor=request.user, category=AuditCategory.objects.get(pk=pk), data=form.cleaned_data
+                actor=request.user,
+                category=AuditCategory.objects.get(pk=pk),
+                data=form.cleaned_data,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "Category saved.")
             return redirect("automation:audit:category_list")
-    return render(request, "automation/audit/category_edit.html", {"category": category, "form": form})
+    return render(
+        request, "automation/audit/category_edit.html", {"category": category, "form": form}
+    )

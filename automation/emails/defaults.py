@@ -5,7 +5,7 @@ DEFAULT_TEMPLATES = [
     (
         "Follow-up after a call",
         "follow_up",
-        "Thanks for your time, {{ contact.first_name|default:\"there\" }}",
+        'Thanks for your time, {{ contact.first_name|default:"there" }}',
         """Hi {{ contact.first_name|default:"there" }},
 
 thank you for the call on {{ call.date|date:"l, j F" }}. As agreed, the next steps are:
@@ -20,7 +20,7 @@ Best regards,
     (
         "Meeting request",
         "meeting",
-        "Meeting about {{ account.name|default:\"your plans\" }}",
+        'Meeting about {{ account.name|default:"your plans" }}',
         """Hi {{ contact.first_name|default:"there" }},
 
 I would like to set up a 30-minute meeting to talk about how we can help
@@ -46,7 +46,7 @@ Kind regards,
     (
         "Introducing your new account manager",
         "handoff",
-        "Your account manager at {{ sender.team|default:\"our company\" }}",
+        'Your account manager at {{ sender.team|default:"our company" }}',
         """Hi {{ contact.first_name|default:"there" }},
 
 from today {{ account.manager|default:"a dedicated account manager" }} looks after

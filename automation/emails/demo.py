@@ -13,9 +13,9 @@ DEMO_TEMPLATES = [
         "prospecting",
         True,
         "manager1",
-        "Great to meet you at the fair, {{ lead.first_name|default:\"there\" }}",
-        "Hi {{ lead.first_name|default:\"there\" }},\n\nit was good to meet you and hear about "
-        "{{ lead.company|default:\"your company\" }}. Shall we find half an hour next week?\n\n"
+        'Great to meet you at the fair, {{ lead.first_name|default:"there" }}',
+        'Hi {{ lead.first_name|default:"there" }},\n\nit was good to meet you and hear about '
+        '{{ lead.company|default:"your company" }}. Shall we find half an hour next week?\n\n'
         "Best regards,\n{{ sender.full_name }}",
         14,
     ),
@@ -25,8 +25,8 @@ DEMO_TEMPLATES = [
         True,
         "admin",
         "Your pricing questions",
-        "Hi {{ contact.first_name|default:\"there\" }},\n\nhere are the answers to your "
-        "questions on pricing for {{ deal.name|default:\"the project\" }}.\n\n"
+        'Hi {{ contact.first_name|default:"there" }},\n\nhere are the answers to your '
+        'questions on pricing for {{ deal.name|default:"the project" }}.\n\n'
         "Best regards,\n{{ sender.full_name }}",
         9,
     ),
@@ -35,9 +35,9 @@ DEMO_TEMPLATES = [
         "meeting",
         True,
         "manager1",
-        "Your demo on {{ call.date|date:\"j F\" }}",
-        "Hi {{ contact.first_name|default:\"there\" }},\n\nthis confirms our demo on "
-        "{{ call.date|date:\"l, j F \\a\\t H:i\" }} about {{ call.purpose }}.\n\n"
+        'Your demo on {{ call.date|date:"j F" }}',
+        'Hi {{ contact.first_name|default:"there" }},\n\nthis confirms our demo on '
+        '{{ call.date|date:"l, j F \\a\\t H:i" }} about {{ call.purpose }}.\n\n'
         "See you then,\n{{ sender.full_name }}",
         6,
     ),
@@ -47,7 +47,7 @@ DEMO_TEMPLATES = [
         False,
         "rep1",
         "Quick question",
-        "Hi {{ contact.first_name|default:\"there\" }},\n\ndo you have five minutes this week "
+        'Hi {{ contact.first_name|default:"there" }},\n\ndo you have five minutes this week '
         "for a quick call?\n\n{{ sender.first_name }}",
         4,
     ),
@@ -57,7 +57,7 @@ DEMO_TEMPLATES = [
         False,
         "rep1",
         "Thank you, {{ account.name }}",
-        "Hi {{ contact.first_name|default:\"there\" }},\n\nthank you for choosing us for "
+        'Hi {{ contact.first_name|default:"there" }},\n\nthank you for choosing us for '
         "{{ deal.name }}. I will be in touch about the next steps.\n\n{{ sender.full_name }}",
         2,
     ),
@@ -77,9 +77,7 @@ def ensure_default_templates():
 def seed(*, stdout=None):
     ensure_default_templates()
     for (name, *_), used in zip(DEFAULT_TEMPLATES, DEFAULT_USAGE, strict=True):
-        EmailTemplate.objects.filter(name=name, shared=True, usage_count=0).update(
-            usage_count=used
-        )
+        EmailTemplate.objects.filter(name=name, shared=True, usage_count=0).update(usage_count=used)
     users = {u.username: u for u in User.objects.filter(username__in={"admin", "manager1", "rep1"})}
     for name, category, shared, owner, subject, body, used in DEMO_TEMPLATES:
         if owner not in users:

@@ -5,8 +5,8 @@ record brings (its contact, account, deal, lead, call and the sender). Templates
 name attributes themselves: only these keys exist.
 """
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from salesproc.registry import record_type_of
 
@@ -55,7 +55,9 @@ FIELDS = (
     MergeField("lead.job_title", "Lead's job title", lambda lead: lead.job_title, "Head of sales"),
     MergeField("call.purpose", "Call purpose", lambda call: call.purpose, "Discovery"),
     MergeField("call.date", "Call date", lambda call: call.scheduled_at, "2 December 2026"),
-    MergeField("call.next_steps", "Call's next steps", lambda call: call.next_steps, "Send pricing"),
+    MergeField(
+        "call.next_steps", "Call's next steps", lambda call: call.next_steps, "Send pricing"
+    ),
     MergeField("call.outcome", "Call outcome", lambda call: call.outcome, "Interested"),
     MergeField("sender.first_name", "Your first name", lambda u: u.first_name, "Alice"),
     MergeField("sender.full_name", "Your name", lambda u: u.display_name, "Alice Adams"),

@@ -11,7 +11,9 @@ class EmailTemplateForm(forms.ModelForm):
             "subject": forms.TextInput(attrs={"wide": True, "data-merge-target": ""}),
             "body": forms.Textarea(attrs={"rows": 12, "data-merge-target": ""}),
         }
-        help_texts = {"shared": "Everyone can use a shared template; only admins and managers share."}
+        help_texts = {
+            "shared": "Everyone can use a shared template; only admins and managers share."
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

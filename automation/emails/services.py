@@ -233,7 +233,9 @@ def send_email_action(*, actor, event, subject, params, dry_run):
         owner = getattr(subject, "owner", None)
         if owner is None or not owner.email:
             raise ValidationError({"to": ["The record's owner has no email address."]})
-        if not (actor.is_crm_admin or owner.pk == actor.pk or owner.team_id in actor.managed_team_ids):
+        if not (
+            actor.is_crm_admin or owner.pk == actor.pk or owner.team_id in actor.managed_team_ids
+        ):
             raise ValidationError({"to": ["The record's owner is not in the rule owner's team."]})
         to = owner.email
     else:

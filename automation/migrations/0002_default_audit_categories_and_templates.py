@@ -26,7 +26,9 @@ def seed(apps, schema_editor):
         )
     for name, category, subject, body in DEFAULT_TEMPLATES:
         EmailTemplate.objects.get_or_create(
-            name=name, shared=True, defaults={"category": category, "subject": subject, "body": body}
+            name=name,
+            shared=True,
+            defaults={"category": category, "subject": subject, "body": body},
         )
 
 
