@@ -40,7 +40,7 @@ def template_list(request):
 def _editor(request, template=None):
     form = EmailTemplateForm(request.POST or None, instance=template, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = dict(form.cleaned_data)
         try:
             if template is None:
                 template = services.email_template_create(actor=request.user, data=data)

@@ -38,7 +38,7 @@ def test_it_leaves_values_unescaped_and_unevaluated():
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ("{% if contact.first_name %}x{% endif %}", "Template tags"),
         ("{% load static %}", "Template tags"),
