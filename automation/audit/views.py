@@ -17,7 +17,7 @@ from . import selectors, services
 from .forms import AuditOpenForm, CategoryForm, QuickEntryForm, TimeEntryForm, TimerForm
 from .models import AuditCategory, RunningTimer, TimeAudit, TimeAuditParticipant
 
-RECENT_ENTRIES = 20
+RECENT_ENTRIES = 12
 
 
 def _my_open_audits(user):

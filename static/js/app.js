@@ -7,6 +7,7 @@
 //   <button data-dialog-close>           closes that dialog
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");  // shows .js-only controls
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-confirm]");
     if (form && !window.confirm(form.getAttribute("data-confirm"))) {
