@@ -8,11 +8,13 @@ from .models import AuditCategory, TimeAudit
 
 class AuditOpenForm(forms.Form):
     name = forms.CharField(max_length=150)
-    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="First day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     ends_on = forms.DateField(
         label="Last day",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Empty: a week.",
     )
     teams = forms.ModelMultipleChoiceField(
@@ -36,7 +38,7 @@ class AuditOpenForm(forms.Form):
 
 class TimeEntryForm(forms.Form):
     category = forms.ModelChoiceField(queryset=AuditCategory.objects.filter(is_active=True))
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     minutes = forms.IntegerField(min_value=1, max_value=1440)
     note = forms.CharField(max_length=300, required=False)
 
