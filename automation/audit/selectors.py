@@ -135,10 +135,14 @@ def audit_report(*, user, audit):
     role_names = sorted(roles)
     for category in categories:
         category["by_role"] = [roles[name].get(category["id"], 0) for name in role_names]
+    by_person = {}
+    for row in entries.values("category_id", "user_id").annotate(minutes=Sum("minutes")).order_by():
+        by_person.setdefault(row["user_id"], {})[row["category_id"]] = _hours(row["minutes"])
     persons = [
         {
             "name": f"{row['user__first_name']} {row['user__last_name']}".strip()
             or row["user__username"],
+            "id": row["user_id"],
             "role": row["user__role__name"] or "",
             "hours": _hours(row["logged"]),
             "selling_hours": _hours(row["selling"]),
@@ -152,6 +156,8 @@ def audit_report(*, user, audit):
         .annotate(logged=Sum("minutes"), selling=Sum("minutes", filter=Q(category__selling=True)))
         .order_by("user__first_name", "user__last_name", "user_id")
     ]
+    for category in categories:
+        category["by_person"] = [by_person[p["id"]].get(category["id"], 0) for p in persons]
     candidates = sorted(
         (c for c in categories if not c["selling"] and c["automation"]),
         key=lambda c: (-c["score"], c["name"]),

@@ -203,6 +203,12 @@ def timer_stop(*, actor):
 
 
 @transaction.atomic
+def timer_discard(*, actor):
+    """Throw the running timer away without logging (left running by mistake)."""
+    return RunningTimer.objects.filter(user=actor).delete()[0]
+
+
+@transaction.atomic
 def category_save(*, actor, category=None, data):
     if not actor.is_crm_admin:
         raise PermissionDenied("Only an admin edits audit categories.")

@@ -135,6 +135,10 @@ def timer_start(request, pk):
 @process_required("automation")
 @require_POST
 def timer_stop(request):
+    if request.POST.get("action") == "discard":
+        services.timer_discard(actor=request.user)
+        messages.success(request, "Timer discarded; nothing was logged.")
+        return redirect(safe_next_url(request, reverse("automation:audit:audit_list")))
     try:
         entry = services.timer_stop(actor=request.user)
     except ValidationError as exc:

@@ -37,7 +37,7 @@ DEMO_TEMPLATES = [
         "manager1",
         'Your demo on {{ call.date|date:"j F" }}',
         'Hi {{ contact.first_name|default:"there" }},\n\nthis confirms our demo on '
-        '{{ call.date|date:"l, j F \\a\\t H:i" }} about {{ call.purpose }}.\n\n'
+        '{{ call.date|date:"l, j F, H:i" }} about {{ call.purpose }}.\n\n'
         "See you then,\n{{ sender.full_name }}",
         6,
     ),

@@ -66,6 +66,8 @@ def test_the_report_adds_up_per_category_role_and_person(before, manager):
     ) == (10.4, 2, 5.2, 20.8)
     assert report["role_names"] == ["Field rep", "Inside rep"]
     assert proposals["by_role"] == [5.4, 5.0]
+    assert [p["name"].split()[0] for p in report["persons"]] == ["Alice", "Bob"]
+    assert proposals["by_person"] == [5.0, 5.4]
     alice = next(p for p in report["persons"] if p["name"].startswith("Alice"))
     assert (alice["hours"], alice["selling_share"]) == (9.0, 44)  # 240 of 540 minutes
 

@@ -37,3 +37,12 @@ def test_the_demo_shows_two_north_audits_with_proposal_and_email_time_down():
     count = TimeEntry.objects.count()
     run("automation.time_audit")
     assert TimeEntry.objects.count() == count
+
+
+def test_every_demo_template_is_a_valid_template():
+    from automation.emails.services import check_text
+
+    seed_people()
+    run("automation.email_templates")
+    for template in EmailTemplate.objects.all():
+        assert check_text(subject=template.subject, body=template.body) == {}, template.name

@@ -337,3 +337,12 @@ def test_an_admin_edits_the_category_list(admin, rep, client):
     response = client.post(reverse("automation:audit:category_list"), {"name": "", "order": 5})
     assert response.status_code == 200
     assert AuditCategory.objects.count() == 11
+
+
+def test_a_forgotten_timer_can_be_discarded(audit, rep, emails, client):
+    services.timer_start(actor=rep, audit=audit, category=emails)
+    client.force_login(rep)
+    response = client.post(reverse("automation:audit:timer_stop"), {"action": "discard"})
+    assert response.status_code == 302
+    assert not RunningTimer.objects.exists()
+    assert not TimeEntry.objects.exists()
