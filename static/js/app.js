@@ -43,6 +43,7 @@
         return response.ok ? response.text() : Promise.reject(response.status);
       }).then(function (html) {
         dialog.querySelector("[data-dialog-body]").innerHTML = html;
+        document.querySelectorAll("details[open]").forEach(function (menu) { menu.open = false; });
         dialog.showModal();
         var first = dialog.querySelector("select, input:not([type=hidden]), textarea");
         if (first) { first.focus(); }
