@@ -346,3 +346,22 @@ def test_a_forgotten_timer_can_be_discarded(audit, rep, emails, client):
     assert response.status_code == 302
     assert not RunningTimer.objects.exists()
     assert not TimeEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_reminds_each_participant_once(live_celery_worker, manager, rep, north):
+    today = timezone.localdate()
+    audit = services.audit_open(
+        actor=manager, name="Week", starts_on=today - timedelta(days=6), teams=[north]
+    )
+    import time
+
+    reminders = Notification.objects.filter(key__startswith=f"time-audit-reminder:{audit.pk}:")
+    send_time_audit_reminders_task.delay()
+    send_time_audit_reminders_task.delay()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and audit.participants.filter(reminded_at=None).exists():
+        time.sleep(0.2)
+    time.sleep(1)  # let the second run finish too
+    assert not audit.participants.filter(reminded_at=None).exists()
+    assert reminders.count() == 2
