@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from automation.audit import services as audit_services
+from automation.audit.demo import ensure_default_categories
 from automation.audit.models import TimeEntry
 from automation.emails.models import EmailTemplate
 from tests.factories import ContactFactory, DealFactory
@@ -16,6 +17,7 @@ from tests.factories import ContactFactory, DealFactory
 def test_a_rep_logs_time_from_any_page_and_the_timer_survives_a_reload(
     page, live_server, login, rep, manager, north
 ):
+    ensure_default_categories()  # a transactional test before this one flushed the migration's rows
     audit = audit_services.audit_open(
         actor=manager,
         name="North week",
