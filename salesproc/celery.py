@@ -35,6 +35,10 @@ app.conf.beat_schedule = {
         "task": "salesproc.tasks.purge_recycle_bin_task",
         "schedule": crontab(minute=30, hour=3),
     },
+    "remind-time-audit-participants-daily": {
+        "task": "automation.audit.tasks.send_time_audit_reminders_task",
+        "schedule": crontab(minute=0, hour=15),
+    },
     "flag-stalled-deals-daily": {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),

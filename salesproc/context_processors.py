@@ -1,6 +1,7 @@
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 
-from .registry import nav_for
+from .registry import header_actions_for, nav_for
 
 
 def shell(request):
@@ -30,7 +31,16 @@ def shell(request):
         best = next((entry for entry in items if entry["url_name"] == section), best)
     if best is not None:
         best["active"] = True
+    actions = []
+    for action in header_actions_for(user):
+        try:
+            url = reverse(action.url_name)
+        except NoReverseMatch:
+            continue
+        url += "?" + urlencode({"next": request.get_full_path()})
+        actions.append({"label": action.label, "url": url, "dialog": action.dialog})
     return {
         "nav_items": items,
+        "header_actions": actions,
         "unread_notifications": user.unread_notification_count,
     }

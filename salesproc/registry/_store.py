@@ -25,6 +25,7 @@ class Registry:
     event_types: list = field(default_factory=list)
     workflow_actions: list = field(default_factory=list)
     reports: list = field(default_factory=list)
+    header_actions: list = field(default_factory=list)
 
 
 registry = Registry()

@@ -53,6 +53,31 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HeaderAction:
+    """A small action in the top bar of every page ("Log time"). With dialog, the page at
+    url_name is also served as a fragment (htmx) that opens in a dialog over the page."""
+
+    key: str
+    label: str
+    url_name: str
+    process: str | None = None
+    dialog: bool = True
+    order: int = 100
+
+
+def register_header_action(action: HeaderAction):
+    _replace(registry.header_actions, action, lambda a: a.key)
+
+
+def header_actions_for(user):
+    return [
+        action
+        for action in sorted(registry.header_actions, key=lambda a: (a.order, a.key))
+        if action.process is None or user.runs(action.process)
+    ]
+
+
 def register_nav(item: NavItem):
     _replace(registry.nav, item, lambda i: (i.label, i.url_name))
 

@@ -3,8 +3,11 @@
 //   <form data-confirm="Delete this?">   asks before submitting
 //   <select data-autosubmit>             submits its form when changed
 //   <input data-select-on-click>         selects its text when clicked (copy a URL)
+//   <a data-dialog-url="/x/">            opens /x/ (as an htmx fragment) in the page's dialog
+//   <button data-dialog-close>           closes that dialog
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");  // shows .js-only controls
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-confirm]");
     if (form && !window.confirm(form.getAttribute("data-confirm"))) {
@@ -26,6 +29,32 @@
     var field = event.target.closest("[data-select-on-click]");
     if (field && typeof field.select === "function") {
       field.select();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-dialog-url]");
+    var dialog = document.getElementById("app-dialog");
+    if (link && dialog && typeof dialog.showModal === "function") {
+      event.preventDefault();
+      fetch(link.getAttribute("data-dialog-url"), {
+        headers: { "HX-Request": "true" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.text() : Promise.reject(response.status);
+      }).then(function (html) {
+        dialog.querySelector("[data-dialog-body]").innerHTML = html;
+        document.querySelectorAll("details[open]").forEach(function (menu) { menu.open = false; });
+        dialog.showModal();
+        var first = dialog.querySelector("select, input:not([type=hidden]), textarea");
+        if (first) { first.focus(); }
+      }, function () {
+        window.location.href = link.getAttribute("href");
+      });
+      return;
+    }
+    if (event.target.closest("[data-dialog-close]")) {
+      var open = event.target.closest("dialog");
+      if (open) { open.close(); }
     }
   });
 })();

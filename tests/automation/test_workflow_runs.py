@@ -240,4 +240,4 @@ def test_an_event_no_active_rule_waits_for_gets_no_delivery_for_automation(rep, 
     events.dispatch_event(event.pk)
     assert not EventDelivery.objects.filter(event=event, subscriber=engine.SUBSCRIBER_KEY).exists()
     assert not WorkflowRun.objects.filter(event=event).exists()
-    assert [key for key, _ in events.subscribers_for("call.completed")] == [engine.SUBSCRIBER_KEY]
+    assert engine.SUBSCRIBER_KEY in [key for key, _ in events.subscribers_for("call.completed")]
