@@ -87,3 +87,6 @@ class TerritoriesConfig(AppConfig):
                 name, f"territories.assign_{name.split('.')[1]}", services.assign_account_on_event
             )
         demo.register()
+        from . import report_types  # coverage and balance, for scheduled sends and CSV
+
+        report_types.register()

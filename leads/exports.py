@@ -1,0 +1,20 @@
+"""The columns of the lead CSV export (page and API share them)."""
+
+from salesproc.exports import Column
+
+LEAD_COLUMNS = (
+    Column("id", "pk"),
+    Column("first name", "first_name"),
+    Column("last name", "last_name"),
+    Column("company", "company_name"),
+    Column("job title", "job_title"),
+    Column("email", "email"),
+    Column("phone", "phone"),
+    Column("industry", "industry"),
+    Column("country", "country"),
+    Column("source", "source"),
+    Column("status", lambda lead: lead.get_status_display()),
+    Column("score", "score"),
+    Column("owner", "owner.display_name"),
+    Column("created", "created_at"),
+)
