@@ -2,10 +2,12 @@
 
 from salesproc.exports import Column
 
+from .models import Account
+
 ACCOUNT_COLUMNS = (
     Column("id", "pk"),
     Column("name", "name"),
-    Column("status", lambda a: a.get_status_display()),
+    Column("status", "status", labels=dict(Account.Status.choices)),
     Column("industry", "industry"),
     Column("country", "country"),
     Column("city", "city"),

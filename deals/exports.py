@@ -1,5 +1,6 @@
 """The columns of the deal CSV export (page, API and the benchmark share them)."""
 
+from deals.models import Deal
 from salesproc.exports import Column
 
 DEAL_COLUMNS = (
@@ -9,12 +10,12 @@ DEAL_COLUMNS = (
     Column("owner", "owner.display_name"),
     Column("pipeline", "pipeline.name"),
     Column("stage", "stage.name"),
-    Column("status", lambda d: d.get_status_display()),
-    Column("type", lambda d: d.get_deal_type_display()),
+    Column("status", "status", labels=dict(Deal.Status.choices)),
+    Column("type", "deal_type", labels=dict(Deal.Type.choices)),
     Column("amount", "amount"),
     Column("weighted amount", "weighted_amount"),
     Column("currency", "currency"),
-    Column("forecast category", lambda d: d.get_forecast_category_display()),
+    Column("forecast category", "forecast_category", labels=dict(Deal.ForecastCategory.choices)),
     Column("expected close", "expected_close_date"),
     Column("in stage since", "stage_entered_at"),
     Column("closed", "closed_at"),

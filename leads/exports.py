@@ -1,5 +1,6 @@
 """The columns of the lead CSV export (page and API share them)."""
 
+from leads.models import Lead
 from salesproc.exports import Column
 
 LEAD_COLUMNS = (
@@ -13,7 +14,7 @@ LEAD_COLUMNS = (
     Column("industry", "industry"),
     Column("country", "country"),
     Column("source", "source"),
-    Column("status", lambda lead: lead.get_status_display()),
+    Column("status", "status", labels=dict(Lead.Status.choices)),
     Column("score", "score"),
     Column("owner", "owner.display_name"),
     Column("created", "created_at"),

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,50 +15,113 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ReportSubscription',
+            name="ReportSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('report_key', models.CharField(max_length=100)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('scope', models.CharField(choices=[('mine', 'Just me'), ('team', 'My team')], default='mine', max_length=10)),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly')], max_length=10)),
-                ('send_time', models.TimeField(help_text="In the subscriber's own time zone.")),
-                ('weekday', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], null=True)),
-                ('day_of_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('starts_on', models.DateField()),
-                ('next_send_at', models.DateTimeField(db_index=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_subscriptions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("report_key", models.CharField(max_length=100)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("mine", "Just me"), ("team", "My team")],
+                        default="mine",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")],
+                        max_length=10,
+                    ),
+                ),
+                ("send_time", models.TimeField(help_text="In the subscriber's own time zone.")),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("day_of_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("starts_on", models.DateField()),
+                ("next_send_at", models.DateTimeField(db_index=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report_key', 'id'],
+                "ordering": ["report_key", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportSend',
+            name="ReportSend",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=20)),
-                ('status', models.CharField(choices=[('claimed', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='claimed', max_length=10)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sends', to='automation.reportsubscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("claimed", "Sending"), ("sent", "Sent"), ("failed", "Failed")],
+                        default="claimed",
+                        max_length=10,
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sends",
+                        to="automation.reportsubscription",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-claimed_at', '-id'],
+                "ordering": ["-claimed_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='reportsubscription',
-            index=models.Index(fields=['is_active', 'next_send_at'], name='automation__is_acti_b27258_idx'),
+            model_name="reportsubscription",
+            index=models.Index(
+                fields=["is_active", "next_send_at"], name="automation__is_acti_b27258_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportsend',
-            constraint=models.UniqueConstraint(fields=('subscription', 'period'), name='report_send_once_per_period'),
+            model_name="reportsend",
+            constraint=models.UniqueConstraint(
+                fields=("subscription", "period"), name="report_send_once_per_period"
+            ),
         ),
     ]

@@ -44,7 +44,7 @@ def test_a_report_page_offers_export_and_subscribe_with_its_filters(client, rep)
 
 def test_it_subscribes_from_the_page_with_the_reports_filters(client, rep):
     client.force_login(rep)
-    form = client.get(f"/automation/reports/subscribe/?report=deals.month_plan&month=2027-01")
+    form = client.get("/automation/reports/subscribe/?report=deals.month_plan&month=2027-01")
     assert form.status_code == 200 and b'value="2027-01"' in form.content
 
     response = client.post(

@@ -79,10 +79,9 @@ class Command(BaseCommand):
         pipeline = Pipeline.objects.filter(is_default=True).first() or Pipeline.objects.create(
             name=f"{PREFIX} pipeline", is_default=True
         )
-        stage = (
-            Stage.objects.filter(pipeline=pipeline, kind=Stage.Kind.OPEN).order_by("order").first()
-            or Stage.objects.create(pipeline=pipeline, name="Open", probability=20)
-        )
+        stage = Stage.objects.filter(pipeline=pipeline, kind=Stage.Kind.OPEN).order_by(
+            "order"
+        ).first() or Stage.objects.create(pipeline=pipeline, name="Open", probability=20)
         account, _ = Account.objects.get_or_create(
             name=f"{PREFIX} account {rep.pk}", defaults={"owner": rep}
         )
