@@ -11,6 +11,7 @@ from django.utils import timezone
 from salesproc.events import record_event
 from salesproc.models import Team, User, users_visible_to
 from salesproc.registry import clean_report_params, report, reports_for
+from salesproc.services import user_set_time_zone
 
 from . import schedule
 from .models import ReportSubscription
@@ -249,3 +250,23 @@ def subscription_unsubscribe(*, subscription: ReportSubscription) -> bool:
             data={"report": subscription.report_key},
         )
     return bool(changed)
+
+
+@transaction.atomic
+def owner_time_zone_set(*, actor: User, time_zone: str, now=None) -> User:
+    """Save a person's time zone and move their subscriptions' next sends to the same
+    local time in it (a 07:30 send stays at 07:30 where they are now)."""
+    user_set_time_zone(actor=actor, time_zone=time_zone)
+    now = now or timezone.now()
+    for subscription in ReportSubscription.objects.filter(owner=actor, is_active=True):
+        subscription.next_send_at = schedule.next_send_at(
+            frequency=subscription.frequency,
+            send_time=subscription.send_time,
+            weekday=subscription.weekday,
+            day_of_month=subscription.day_of_month,
+            zone=actor.zone,
+            after=now,
+            not_before=subscription.starts_on,
+        )
+        subscription.save(update_fields=["next_send_at"])
+    return actor

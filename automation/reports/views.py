@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from salesproc.access import get_visible_or_404
 from salesproc.exports import cell, stream_csv
 from salesproc.registry import report, reports_for
-from salesproc.services import user_set_time_zone
 from salesproc.views import apply_errors
 
 from . import selectors, services
@@ -54,8 +53,10 @@ def time_zone(request):
     form = TimeZoneForm(request.POST)
     if form.is_valid():
         try:
-            user_set_time_zone(actor=request.user, time_zone=form.cleaned_data["time_zone"])
-            messages.success(request, "Time zone saved. Subscriptions made from now use it.")
+            services.owner_time_zone_set(
+                actor=request.user, time_zone=form.cleaned_data["time_zone"]
+            )
+            messages.success(request, "Time zone saved: your reports go at your times there.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("automation:reports:list")

@@ -2,6 +2,7 @@
 page, the API, who may see and change which subscription, and bad input."""
 
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -248,3 +249,14 @@ def test_the_api_hides_another_teams_subscription(manager, rep, other_rep, other
     assert subscription.frequency == "weekly"
     assert api_for(manager).get(url).status_code == 200
     assert api_for(admin).get(url).status_code == 200
+
+
+def test_a_new_time_zone_moves_the_next_sends_to_the_same_local_time(client, rep):
+    subscription = _subscribe(rep, frequency="daily", weekday=None)
+    client.force_login(rep)
+    client.post("/automation/reports/time-zone/", {"time_zone": "Asia/Tokyo"})
+    subscription.refresh_from_db()
+    local = subscription.next_send_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (local.hour, local.minute) == (7, 30)
+    page = client.get("/automation/reports/").content.decode()
+    assert f"{local:%-d %b}, 07:30" in page
