@@ -3,11 +3,18 @@ forecast and stalled deals, read through the same selectors as their pages."""
 
 from django.utils import timezone
 
+from deals.models import Pipeline
 from deals.periods import this_month
 from deals.reporting import selectors
 from salesproc.registry import Param, Report, register_report
 
 OWNER = Param("owner", "Rep", kind="user", required=False, help="Only this rep's deals.")
+
+
+def _pipelines():
+    return [
+        (p.pk, p.name) for p in Pipeline.objects.filter(is_active=True).order_by("order", "name")
+    ]
 
 
 def _percent(value):
@@ -123,7 +130,7 @@ def register():
             pipeline_rows,
             params=(
                 OWNER,
-                Param("pipeline", "Pipeline", kind="int", required=False),
+                Param("pipeline", "Pipeline", kind="choice", required=False, choices=_pipelines),
                 Param("close_from", "Closing from", kind="date", required=False),
                 Param("close_to", "Closing to", kind="date", required=False),
             ),

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from salesproc.access import get_visible_or_404
 from salesproc.api_csv import CSVResponseMixin, asked_for_csv
 from salesproc.exports import cell, stream_csv
-from salesproc.registry import report, reports_for
+from salesproc.registry import param_choices, report, reports_for
 
 from . import services
 from .models import ReportSubscription
@@ -157,7 +157,7 @@ def _describe(item):
                 "label": p.label,
                 "kind": p.kind,
                 "required": p.required,
-                "choices": [list(c) for c in p.choices],
+                "choices": [list(c) for c in param_choices(p)],
                 "default": p.default,
             }
             for p in item.params

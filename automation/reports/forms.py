@@ -3,6 +3,7 @@
 from django import forms
 
 from salesproc.models import Team, users_visible_to
+from salesproc.registry import param_choices
 
 from .models import ReportSubscription
 
@@ -13,7 +14,7 @@ def _param_field(param, *, user):
     """A form field for a report's param: a select for choices, people and teams."""
     choices = None
     if param.kind == "choice":
-        choices = list(param.choices)
+        choices = param_choices(param)
     elif param.kind == "user":
         choices = [(u.pk, u.display_name) for u in users_visible_to(user)]
     elif param.kind == "team":
@@ -71,10 +72,13 @@ class SubscriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.report = report
         self.param_names = []
+        sees_others = user.is_manager or user.is_crm_admin
         for param in report.params:
+            if param.name == report.owner_param and not sees_others:
+                continue  # a rep's report is theirs anyway
             self.fields[param.name] = _param_field(param, user=user)
             self.param_names.append(param.name)
-        if not (user.is_manager or user.is_crm_admin):
+        if not sees_others:
             self.fields["scope"].widget = forms.HiddenInput()
         if not editing:
             del self.fields["is_active"]

@@ -17,7 +17,8 @@ class Param:
     """One input of a workflow action or a report (a form field and an API key).
 
     kind: "text", "int", "decimal", "bool", "date", "month" (YYYY-MM), "user", "team",
-    "choice" (choices: ((value, label), ...)), "record_type".
+    "choice" (choices: ((value, label), ...), or a callable returning them when they
+    come from the database: see `param_choices`), "record_type".
     """
 
     name: str
@@ -151,6 +152,11 @@ def report(key):
     return None
 
 
+def param_choices(param: Param) -> list:
+    """A choice param's (value, label) pairs; configuration read now when callable."""
+    return list(param.choices() if callable(param.choices) else param.choices)
+
+
 def clean_report_params(item: Report, data) -> dict:
     """The report's params from a query string or a JSON object, typed and checked;
     unknown keys are dropped. Raises ValidationError({param: message}) on bad input."""
@@ -201,7 +207,7 @@ def _clean_param(param: Param, raw):
         except InvalidOperation:
             raise ValueError("Give a number.") from None
     if param.kind == "choice":
-        values = [str(value) for value, _label in param.choices]
+        values = [str(value) for value, _label in param_choices(param)]
         if text not in values:
             raise ValueError(f"Choose one of: {', '.join(values)}.")
         return text
