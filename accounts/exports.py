@@ -1,6 +1,6 @@
 """The columns of the account and contact CSV exports (page and API share them)."""
 
-from salesproc.exports import Column
+from salesproc.exports import Column, person, yes_no
 
 from .models import Account
 
@@ -14,10 +14,8 @@ ACCOUNT_COLUMNS = (
     Column("website", "website"),
     Column("employees", "employee_count"),
     Column("annual revenue", "annual_revenue"),
-    Column("owner", "owner.display_name"),
-    Column(
-        "account manager", lambda a: a.account_manager.display_name if a.account_manager_id else ""
-    ),
+    Column("owner", **person("owner")),
+    Column("account manager", **person("account_manager")),
     Column("contacts", "contact_count"),
     Column("created", "created_at"),
 )
@@ -29,8 +27,8 @@ CONTACT_COLUMNS = (
     Column("job title", "job_title"),
     Column("email", "email"),
     Column("phone", "phone"),
-    Column("decision maker", lambda c: "yes" if c.is_decision_maker else "no"),
-    Column("account", "account.name"),
-    Column("owner", "owner.display_name"),
+    Column("decision maker", "is_decision_maker", compute=yes_no),
+    Column("account", "account__name"),
+    Column("owner", **person("owner")),
     Column("created", "created_at"),
 )

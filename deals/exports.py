@@ -1,15 +1,15 @@
 """The columns of the deal CSV export (page, API and the benchmark share them)."""
 
 from deals.models import Deal
-from salesproc.exports import Column
+from salesproc.exports import Column, person
 
 DEAL_COLUMNS = (
     Column("id", "pk"),
     Column("name", "name"),
-    Column("account", "account.name"),
-    Column("owner", "owner.display_name"),
-    Column("pipeline", "pipeline.name"),
-    Column("stage", "stage.name"),
+    Column("account", "account__name"),
+    Column("owner", **person("owner")),
+    Column("pipeline", "pipeline__name"),
+    Column("stage", "stage__name"),
     Column("status", "status", labels=dict(Deal.Status.choices)),
     Column("type", "deal_type", labels=dict(Deal.Type.choices)),
     Column("amount", "amount"),

@@ -1,7 +1,7 @@
 """The columns of the lead CSV export (page and API share them)."""
 
 from leads.models import Lead
-from salesproc.exports import Column
+from salesproc.exports import Column, person
 
 LEAD_COLUMNS = (
     Column("id", "pk"),
@@ -16,6 +16,6 @@ LEAD_COLUMNS = (
     Column("source", "source"),
     Column("status", "status", labels=dict(Lead.Status.choices)),
     Column("score", "score"),
-    Column("owner", "owner.display_name"),
+    Column("owner", **person("owner")),
     Column("created", "created_at"),
 )
