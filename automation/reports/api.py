@@ -53,6 +53,13 @@ class ReportSubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = ["next_send_at", "last_sent_at", "created_at"]
         extra_kwargs = {"starts_on": {"required": False}, "is_active": {"required": False}}
 
+    def validate_report(self, value):
+        if self.instance is not None and value != self.instance.report_key:
+            raise serializers.ValidationError(
+                "A subscription keeps its report: subscribe again for another one."
+            )
+        return value
+
     def get_title(self, obj) -> str:
         item = report(obj.report_key)
         return item.title if item else obj.report_key

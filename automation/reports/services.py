@@ -130,7 +130,7 @@ def subscription_create(
 ) -> ReportSubscription:
     item = report_for_user(user=actor, key=report_key)
     if item is None:
-        raise ValidationError({"report_key": "No such report among the ones you can see."})
+        raise ValidationError({"report": "No such report among the ones you can see."})
     _check_scope(actor=actor, item=item, scope=scope)
     cleaned = check_params(user=actor, item=item, params=params)
     fields = _schedule(
@@ -175,7 +175,7 @@ def subscription_update(
     owner = subscription.owner
     item = report_for_user(user=owner, key=subscription.report_key)
     if item is None:
-        raise ValidationError({"report_key": "This report is no longer available to its owner."})
+        raise ValidationError({"report": "This report is no longer available to its owner."})
     _check_scope(actor=owner, item=item, scope=scope)
     cleaned = check_params(user=owner, item=item, params=params)
     now = now or timezone.now()

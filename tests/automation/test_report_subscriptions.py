@@ -211,8 +211,8 @@ def test_the_api_creates_lists_and_changes_a_subscription(rep):
         ({"starts_on": (timezone.localdate() - timedelta(days=1)).isoformat()}, "starts_on"),
         ({"frequency": "monthly", "day_of_month": 31}, "day_of_month"),
         ({"frequency": "hourly"}, "frequency"),
-        ({"report": "deals.nope"}, "report_key"),
-        ({"report": "leads.metrics"}, "report_key"),  # for managers only
+        ({"report": "deals.nope"}, "report"),
+        ({"report": "leads.metrics"}, "report"),  # for managers only
         ({"scope": "team"}, "scope"),  # a rep has no team to report on
         ({"params": {"close_from": "yesterday"}}, "params"),
         ({"params": {"owner": "me"}}, "params"),
@@ -260,3 +260,15 @@ def test_a_new_time_zone_moves_the_next_sends_to_the_same_local_time(client, rep
     assert (local.hour, local.minute) == (7, 30)
     page = client.get("/automation/reports/").content.decode()
     assert f"{local:%-d %b}, 07:30" in page
+
+
+def test_the_api_keeps_a_subscriptions_report(rep):
+    subscription = _subscribe(rep)
+    response = api_for(rep).patch(
+        f"/api/v1/report-subscriptions/{subscription.pk}/",
+        {"report": "deals.stalled"},
+        format="json",
+    )
+    assert response.status_code == 400 and "report" in response.json()
+    subscription.refresh_from_db()
+    assert subscription.report_key == "deals.pipeline"
