@@ -91,7 +91,17 @@ def forecast_rows(*, user, params):
         "submitted_commit",
         "submitted_best_case",
     ]
-    columns = ["rep", *[key.replace("_", " ") for key in keys], "attainment %"]
+    columns = [
+        "rep",
+        "quota",
+        "won",
+        "commit (open)",
+        "best case (open)",
+        "pipeline (open)",
+        "submitted commit",
+        "submitted best case",
+        "attainment %",
+    ]
     rows = [
         [row["name"], *[row[key] for key in keys], _percent(row["attainment"])]
         for row in rollup["rows"]
