@@ -81,7 +81,8 @@ def subscribe(request):
         "frequency": ReportSubscription.Frequency.WEEKLY,
         "weekday": 0,
         "send_time": time(7, 30),
-        "scope": "team" if sees_others and not item.owner_param else "mine",
+        # a manager's report (coaching, balance) is about the team unless narrowed
+        "scope": "team" if sees_others and (item.manager_only or not item.owner_param) else "mine",
         **{p.name: request.GET.get(p.name, p.default) for p in item.params},
     }
     form = SubscriptionForm(request.POST or None, report=item, user=request.user, initial=initial)
