@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from salesproc.api_csv import CSVExportMixin
 from salesproc.api_support import (
     ServiceViewSet,
     VisibleModelChoiceFilter,
@@ -14,6 +15,7 @@ from salesproc.api_support import (
 from salesproc.models import User
 
 from . import selectors, services
+from .exports import ACCOUNT_COLUMNS, CONTACT_COLUMNS
 from .handoffs import api as handoffs_api
 from .health import api as health_api
 from .models import Account, Contact
@@ -108,7 +110,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = ["account", "owner", "is_decision_maker"]
 
 
-class AccountViewSet(ServiceViewSet):
+class AccountViewSet(CSVExportMixin, ServiceViewSet):
     """Companies. Visible: your own (rep), your team's (manager), all (admin)."""
 
     serializer_class = AccountSerializer
@@ -120,6 +122,8 @@ class AccountViewSet(ServiceViewSet):
     update_service = staticmethod(services.account_update)
     delete_service = staticmethod(services.account_delete)
     instance_kwarg = "account"
+    csv_columns = ACCOUNT_COLUMNS
+    csv_filename = "accounts"
 
     def get_queryset(self):
         return Account.objects.visible_to(self.request.user).with_list_data().order_by("name", "id")
@@ -155,7 +159,7 @@ class AccountViewSet(ServiceViewSet):
         return Response(AccountSerializer(account, context={"request": request}).data)
 
 
-class ContactViewSet(ServiceViewSet):
+class ContactViewSet(CSVExportMixin, ServiceViewSet):
     """People at accounts, with the same visibility as accounts."""
 
     serializer_class = ContactSerializer
@@ -167,6 +171,8 @@ class ContactViewSet(ServiceViewSet):
     update_service = staticmethod(services.contact_update)
     delete_service = staticmethod(services.contact_delete)
     instance_kwarg = "contact"
+    csv_columns = CONTACT_COLUMNS
+    csv_filename = "contacts"
 
     def get_queryset(self):
         return (

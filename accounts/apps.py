@@ -109,6 +109,9 @@ class AccountsConfig(AppConfig):
         portfolio_demo.register()
         plans_demo.register()
         handoffs_demo.register()
+        from . import report_types
+
+        report_types.register()
         register_restorable(
             Restorable(
                 "contact",

@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from salesproc.charts import line_chart
 from salesproc.events import timeline_for
+from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
 from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
+from .exports import ACCOUNT_COLUMNS, CONTACT_COLUMNS
 from .forms import AccountForm, ContactForm
 from .health.selectors import account_health, health_trend
 from .models import Account, Contact
@@ -31,6 +33,8 @@ def account_list(request):
         country=params.get("country", ""),
         ordering=params.get("sort", "name"),
     )
+    if wants_csv(request):
+        return export_queryset(qs, ACCOUNT_COLUMNS, filename="accounts")
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page": page,
@@ -198,6 +202,8 @@ def contact_list(request):
         decision_maker={"yes": True, "no": False}.get(dm),
         ordering=params.get("sort", "name"),
     )
+    if wants_csv(request):
+        return export_queryset(qs, CONTACT_COLUMNS, filename="contacts")
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     context = {"page": page, "owners": users_visible_to(request.user)}
     template = "accounts/_contact_table.html" if request.htmx else "accounts/contact_list.html"

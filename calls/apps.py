@@ -38,3 +38,6 @@ class CallsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import report_types
+
+        report_types.register()

@@ -45,3 +45,6 @@ class DealsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import report_types
+
+        report_types.register()

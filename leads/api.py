@@ -16,10 +16,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from salesproc.api_csv import CSVExportMixin
 from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUserField
 from salesproc.processes import LEADS
 
 from . import scoring, selectors, services
+from .exports import LEAD_COLUMNS
 from .fields import LEAD_FIELDS
 from .intake import api as intake_api
 from .intake import services as intake
@@ -226,7 +228,7 @@ class AcceptIntakeChangesSerializer(serializers.Serializer):
     submission = serializers.IntegerField(help_text="The attached intake submission's id.")
 
 
-class LeadViewSet(viewsets.ModelViewSet):
+class LeadViewSet(CSVExportMixin, viewsets.ModelViewSet):
     """Leads: people and companies not yet qualified. Visible: your own (rep), your
     team's (manager), all (admin). Default order: highest score first."""
 
@@ -242,6 +244,8 @@ class LeadViewSet(viewsets.ModelViewSet):
     search_fields = ["first_name", "last_name", "email", "company_name"]
     ordering_fields = ["score", "created_at", "last_name", "company_name", "status"]
     ordering = ["-score", "-created_at"]
+    csv_columns = LEAD_COLUMNS
+    csv_filename = "leads"
 
     def get_queryset(self):
         return (

@@ -44,3 +44,6 @@ class LeadsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import report_types
+
+        report_types.register()

@@ -11,3 +11,6 @@ class OpportunitiesConfig(AppConfig):
         from . import hooks
 
         hooks.register()  # nav, widgets, panel, settings, demo, stage gate, subscribers
+        from . import report_types
+
+        report_types.register()

@@ -39,6 +39,10 @@ app.conf.beat_schedule = {
         "task": "automation.audit.tasks.send_time_audit_reminders_task",
         "schedule": crontab(minute=0, hour=15),
     },
+    "send-due-report-subscriptions": {
+        "task": "automation.reports.tasks.send_due_report_subscriptions_task",
+        "schedule": 300.0,  # sends go at the subscriber's local time, within 5 minutes
+    },
     "flag-stalled-deals-daily": {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),

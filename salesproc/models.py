@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -80,6 +82,12 @@ class User(AbstractUser):
         SalesRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
     calendar_token = models.CharField(max_length=64, blank=True, default="")
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="An IANA time zone (Europe/Berlin); empty: the CRM's (TIME_ZONE).",
+    )
 
     objects = CrmUserManager()
 
@@ -128,6 +136,14 @@ class User(AbstractUser):
 
     def runs(self, process):
         return process in self.processes
+
+    @property
+    def zone(self):
+        """The person's time zone (scheduled report sends run at their local time)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class OwnedQuerySet(models.QuerySet):

@@ -360,3 +360,16 @@ def lockout_clear(*, actor: User, username: str = "", address: str = ""):
         data={"username": username, "address": address},
     )
     return cleared
+
+
+def user_set_time_zone(*, actor: User, time_zone: str) -> User:
+    """A person's own time zone (an IANA name; empty: the CRM's), for scheduled sends."""
+    import zoneinfo
+
+    time_zone = (time_zone or "").strip()
+    if time_zone and time_zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": f"Unknown time zone “{time_zone[:64]}”."})
+    with transaction.atomic():
+        actor.time_zone = time_zone
+        actor.save(update_fields=["time_zone"])
+    return actor

@@ -106,3 +106,6 @@ class TerritoriesConfig(AppConfig):
 
         events.subscribe("call.*", "territories.pattern_follows_calls", pattern_visit_follow_call)
         demo.register()
+        from . import report_types  # coverage and balance, for scheduled sends and CSV
+
+        report_types.register()

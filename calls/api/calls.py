@@ -18,7 +18,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from calls import selectors, services
+from calls.exports import CALL_COLUMNS
 from calls.models import Call, CallObjection, CallQuestion
+from salesproc.api_csv import CSVExportMixin
 from salesproc.api_support import RunsProcess, VisibleModelChoiceFilter
 
 from .serializers import (
@@ -47,7 +49,7 @@ class CallFilter(django_filters.FilterSet):
         fields = ["status", "owner", "contact", "account", "deal", "lead", "call_type", "channel"]
 
 
-class CallViewSet(viewsets.ModelViewSet):
+class CallViewSet(CSVExportMixin, viewsets.ModelViewSet):
     """Calls you may see: your own (rep), your team's (manager), all (admin).
 
     Only the owner plans, logs and debriefs a call; only the owner's manager or an
@@ -61,6 +63,8 @@ class CallViewSet(viewsets.ModelViewSet):
     search_fields = ["purpose", "contact__last_name", "account__name", "deal__name"]
     ordering_fields = ["scheduled_at", "created_at", "status", "reviewed_at"]
     ordering = ["-scheduled_at"]
+    csv_columns = CALL_COLUMNS
+    csv_filename = "calls"
 
     def get_queryset(self):
         return (

@@ -6,8 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from calls import selectors
+from calls.exports import CALL_COLUMNS
 from calls.models import Call, CallType
 from salesproc.charts import bar_chart, line_chart
+from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.view_support import manager_required, process_required
 from salesproc.views import int_or_none
@@ -39,6 +41,8 @@ def call_list(request):
         period=params.get("period", ""),
         ordering=params.get("sort", "-when"),
     )
+    if wants_csv(request):
+        return export_queryset(qs, CALL_COLUMNS, filename="calls")
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page": page,

@@ -18,10 +18,12 @@ from rest_framework.response import Response
 
 from accounts.models import Account, Contact
 from deals import selectors, services
+from deals.exports import DEAL_COLUMNS
 from deals.fields import (
     LINE_ITEM_FIELDS,
 )
 from deals.models import Deal, LineItem, Pipeline, Product, Stage, StageChange
+from salesproc.api_csv import CSVExportMixin
 from salesproc.api_support import (
     RunsProcess,
     VisibleModelChoiceFilter,
@@ -275,7 +277,7 @@ DEAL_EXAMPLE_409 = OpenApiResponse(description="The version sent is stale (someo
     create=extend_schema(responses={201: DealDetailSerializer}),
     retrieve=extend_schema(responses={200: DealDetailSerializer}),
 )
-class DealViewSet(viewsets.ModelViewSet):
+class DealViewSet(CSVExportMixin, viewsets.ModelViewSet):
     """Deals: the pipeline record. Visible: your own (rep), your team's (manager), all (admin).
 
     Stage and status change only through the POST actions move, win, lose and reopen.
@@ -295,6 +297,8 @@ class DealViewSet(viewsets.ModelViewSet):
         "closed_at",
     ]
     ordering = ["expected_close_date", "id"]
+    csv_columns = DEAL_COLUMNS
+    csv_filename = "deals"
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account
 from deals import selectors, services
+from deals.exports import DEAL_COLUMNS
 from deals.fields import DEAL_FIELDS, initial_from
 from deals.forms import (
     DealForm,
@@ -21,6 +22,7 @@ from deals.forms import (
 from deals.models import Deal, LineItem, Product, Stage
 from salesproc.errors import StaleVersion
 from salesproc.events import timeline_for
+from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.registry import attach_deal_badges, panels_for
 from salesproc.view_support import process_required
@@ -87,6 +89,8 @@ def deal_list(request):
         ordering=params.get("sort", "close"),
         field_filters=params,
     )
+    if wants_csv(request):
+        return export_queryset(qs, DEAL_COLUMNS, filename="deals")
     totals = selectors.deal_totals(qs)
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = totals["count"]  # already counted with the totals: one query fewer

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_POST
 
 from deals.services import default_pipeline, first_open_stage
 from leads import selectors, services
+from leads.exports import LEAD_COLUMNS
 from leads.forms import ConvertForm, LeadForm
 from leads.intake import selectors as intake_selectors
 from leads.intake import services as intake
 from leads.intake.values import FIELD_LABELS
 from leads.models import Lead
 from salesproc.events import timeline_for
+from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
 from salesproc.view_support import process_required
@@ -37,6 +39,8 @@ def lead_list(request):
         min_score=min_score,
         ordering=params.get("sort", selectors.DEFAULT_LEAD_ORDERING),
     )
+    if wants_csv(request):
+        return export_queryset(qs, LEAD_COLUMNS, filename="leads")
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page": page,

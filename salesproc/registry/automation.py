@@ -4,6 +4,10 @@ take on their records, and the reports people can subscribe to and export."""
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
 
 from ._store import _replace, registry
 
@@ -12,8 +16,9 @@ from ._store import _replace, registry
 class Param:
     """One input of a workflow action or a report (a form field and an API key).
 
-    kind: "text", "int", "decimal", "bool", "date", "user", "team", "choice" (choices:
-    ((value, label), ...)), "record_type".
+    kind: "text", "int", "decimal", "bool", "date", "month" (YYYY-MM), "user", "team",
+    "choice" (choices: ((value, label), ...), or a callable returning them when they
+    come from the database: see `param_choices`), "record_type".
     """
 
     name: str
@@ -102,8 +107,14 @@ class Report:
 
     rows(*, user, params) -> (columns, rows): a list of column headings and an iterable
     of rows (lists), limited to what the user may see, computed in SQL (an iterator for
-    long reports, so an export streams). summary(*, user, params) -> a few rows for the
-    email's table (None: the first rows). url_name: the live page.
+    long reports, so an export streams). params: the report's Params, cleaned by
+    `clean_report_params` (missing optional ones absent); a bad value is a Django
+    ValidationError with the param's name as field. summary(*, user, params) -> a few rows
+    for the email's table (None: the first rows). url_name: the live page; its query
+    string uses the params' names, so its filters carry over to the export.
+    owner_param: the param that narrows the report to one person ("owner"); a
+    subscription "for myself" sets it, one "for my team" leaves it empty. A report
+    without one covers whatever its reader may see.
     """
 
     key: str  # "deals.pipeline"
@@ -115,6 +126,7 @@ class Report:
     manager_only: bool = False
     summary: Callable | None = None
     order: int = 100
+    owner_param: str = ""
 
 
 def register_report(report: Report):
@@ -138,3 +150,65 @@ def report(key):
         if item.key == key:
             return item
     return None
+
+
+def param_choices(param: Param) -> list:
+    """A choice param's (value, label) pairs; configuration read now when callable."""
+    return list(param.choices() if callable(param.choices) else param.choices)
+
+
+def clean_report_params(item: Report, data) -> dict:
+    """The report's params from a query string or a JSON object, typed and checked;
+    unknown keys are dropped. Raises ValidationError({param: message}) on bad input."""
+    cleaned, errors = {}, {}
+    for param in item.params:
+        raw = data.get(param.name) if hasattr(data, "get") else None
+        if raw in (None, ""):
+            if param.default is not None:
+                cleaned[param.name] = param.default
+            elif param.required:
+                errors[param.name] = "This parameter is required."
+            continue
+        try:
+            cleaned[param.name] = _clean_param(param, raw)
+        except ValueError as error:
+            errors[param.name] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _clean_param(param: Param, raw):
+    text = str(raw).strip()
+    if param.kind in ("int", "user", "team"):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError("Give a whole number.") from None
+    if param.kind == "bool":
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("Give true or false.")
+    if param.kind == "month":
+        try:
+            return date.fromisoformat(f"{text}-01").strftime("%Y-%m")
+        except ValueError:
+            raise ValueError("Give a month as YYYY-MM.") from None
+    if param.kind == "date":
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValueError("Give a date as YYYY-MM-DD.") from None
+    if param.kind == "decimal":
+        try:
+            return str(Decimal(text))
+        except InvalidOperation:
+            raise ValueError("Give a number.") from None
+    if param.kind == "choice":
+        values = [str(value) for value, _label in param_choices(param)]
+        if text not in values:
+            raise ValueError(f"Choose one of: {', '.join(values)}.")
+        return text
+    return text[:200]

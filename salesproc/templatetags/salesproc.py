@@ -88,3 +88,33 @@ def email_breaks(value):
 
     text = escape(value or "")
     return mark_safe(text.replace("@", "@<wbr>").replace(".", "<wbr>."))
+
+
+@register.simple_tag(takes_context=True)
+def export_csv_link(context, label="Export CSV"):
+    """A link to this list as CSV, with the current filters (static/js keeps it current
+    when htmx filters change the address without a reload)."""
+    from django.utils.html import format_html
+
+    from salesproc.exports import export_url
+
+    return format_html(
+        '<a class="button" href="{}" data-export-csv download>{}</a>',
+        export_url(context["request"]),
+        label,
+    )
+
+
+@register.inclusion_tag("salesproc/_report_actions.html", takes_context=True)
+def report_actions(context):
+    """Export and subscribe links on a page that shows a registered report (the report
+    names the page by url_name), for the people the report is for."""
+    from salesproc.registry import reports_for
+
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    if match is None or user is None or not user.is_authenticated:
+        return {"reports": []}
+    found = [r for r in reports_for(user) if r.url_name and r.url_name == match.view_name]
+    return {"reports": found, "query": request.GET.urlencode()}

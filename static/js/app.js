@@ -5,6 +5,8 @@
 //   <input data-select-on-click>         selects its text when clicked (copy a URL)
 //   <a data-dialog-url="/x/">            opens /x/ (as an htmx fragment) in the page's dialog
 //   <button data-dialog-close>           closes that dialog
+//   <a data-export-csv href="...">       exports with the filters in the address bar now
+//                                        (htmx filters push them there; no page reload)
 (function () {
   "use strict";
   document.documentElement.classList.add("js");  // shows .js-only controls
@@ -56,5 +58,21 @@
       var open = event.target.closest("dialog");
       if (open) { open.close(); }
     }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-export-csv]");
+    if (!link) {
+      return;
+    }
+    var target = new URL(link.href, window.location.href);
+    var current = new URLSearchParams(window.location.search);
+    current.delete("page");
+    current.forEach(function (value, key) {
+      target.searchParams.delete(key);
+    });
+    current.forEach(function (value, key) {
+      target.searchParams.append(key, value);
+    });
+    link.href = target.toString();
   });
 })();

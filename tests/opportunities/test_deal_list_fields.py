@@ -1,6 +1,7 @@
 """The deal list (page and API) sorts and filters by the opportunity plan, through the
 registry's DealListField (deals does not import opportunities)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -100,7 +101,8 @@ def test_a_role_without_the_process_gets_no_plan_controls_and_no_plan_filter(db,
 
     response = client.get("/deals/?plan=complete&sort=plan")
 
-    page = response.content.decode()
+    # the "Export CSV" link repeats the address as typed; no plan control may carry it
+    page = re.sub(r"<a [^>]*data-export-csv[^>]*>.*?</a>", "", response.content.decode())
     assert response.status_code == 200
     assert 'name="plan"' not in page and "sort=plan" not in page
     assert names(response) == ["Their deal"]
