@@ -39,3 +39,6 @@ class DealsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import search
+
+        search.register()

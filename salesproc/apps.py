@@ -9,7 +9,7 @@ class SalesprocConfig(AppConfig):
         from . import handover  # noqa: F401  (registers its Celery task in every process)
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 
-        register_nav(NavItem("Home", "home", order=0))
+        register_nav(NavItem("Home", "home", order=0, shortcut="h"))
         register_nav(
             NavItem("Recycle bin", "recycle_bin", order=890, active_prefix="/recycle-bin/")
         )

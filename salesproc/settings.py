@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "salesproc.middleware.SecurityHeadersMiddleware",
     "salesproc.middleware.QueryStringMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "salesproc.quick_create.views.QuickCreateMiddleware",
 ]
 
 ROOT_URLCONF = "salesproc.urls"

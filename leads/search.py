@@ -1,0 +1,36 @@
+"""Leads in the global search (salesproc.search)."""
+
+from salesproc import processes
+from salesproc.registry import SearchSource, register_search_source
+from salesproc.search import TextIndex, search_records
+
+from .models import Lead
+
+LEAD_INDEX = TextIndex(
+    "leads_lead",
+    {"A": ["first_name", "last_name", "company_name"], "B": ["email"], "C": ["job_title"]},
+    "{t}first_name || ' ' || {t}last_name || ' ' || {t}company_name",
+    ("last_name", "first_name", "company_name", "email"),
+)
+
+
+def search_leads(*, user, query, limit):
+    return [
+        {
+            "type": "lead",
+            "id": lead.pk,
+            "title": lead.full_name,
+            "subtitle": " · ".join(p for p in (lead.job_title, lead.get_status_display()) if p),
+            "url": lead.get_absolute_url(),
+            "rank": lead.search_rank,
+        }
+        for lead in search_records(
+            Lead.objects.visible_to(user), query, index=LEAD_INDEX, limit=limit
+        )
+    ]
+
+
+def register():
+    register_search_source(
+        SearchSource("lead", "Leads", search_leads, process=processes.LEADS, order=30)
+    )

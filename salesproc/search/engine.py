@@ -1,0 +1,133 @@
+"""Ranking a visible queryset against a query, on PostgreSQL and on SQLite.
+
+The stored vector is a column the ORM does not know (`search_vector`, added by the
+app's migration through `salesproc.search.migration_ops`), kept current by a trigger:
+a trigger sees every write (services, bulk_create imports, queryset.update(), raw SQL)
+and, unlike a generated column, does not stop later migrations from altering the
+columns it reads.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from salesproc.registry import search_sources_for
+
+MIN_QUERY = 2
+MAX_QUERY = 100
+_WORD = re.compile(r"[\w@.+-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """How one table is searched.
+
+    table: its db table; weighted: {"A": [columns], "B": [...]} that make the vector;
+    name_sql: the SQL expression a person types, columns written "{t}name" (a trigram
+      GIN index covers it: the migration's copy must be the same expression);
+    fallback: ORM field names compared with icontains on SQLite.
+    """
+
+    table: str
+    weighted: dict
+    name_sql: str
+    fallback: tuple
+
+
+def clean_query(query):
+    return " ".join((query or "").split())[:MAX_QUERY]
+
+
+def _tsquery(words):
+    # Each word as a prefix, all of them required: "acm corp" -> 'acm':* & 'corp':*
+    terms = []
+    for word in words:
+        word = re.sub(r"[^\w@.+-]", "", word).strip(".-+")
+        if word:
+            terms.append("'" + word.replace("'", "") + "':*")
+    return " & ".join(terms)
+
+
+def search_records(queryset, query, *, index: TextIndex, limit):
+    """Up to limit records of queryset (already the user's visible ones) matching
+    query, best first; each carries `search_rank`."""
+    query = clean_query(query)
+    if len(query) < MIN_QUERY:
+        return []
+    words = _WORD.findall(query.lower())
+    if connection.vendor == "postgresql":
+        return list(_postgres(queryset, query, words, index, limit))
+    return list(_fallback(queryset, query, words, index, limit))
+
+
+def _postgres(queryset, query, words, index, limit):
+    table = connection.ops.quote_name(index.table)
+    name = "(" + index.name_sql.format(t=table + ".") + ")"
+    tsq = _tsquery(words)
+    like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matches = [f"{name} %% %s", f"{name} ILIKE %s"]
+    params = [query, like]
+    rank = (
+        f"(CASE WHEN lower({name}) = lower(%s) THEN 2 WHEN {name} ILIKE %s THEN 1 ELSE 0 END"
+        f" + similarity({name}, %s)"
+    )
+    rank_params = [query, query.replace("%", "\\%").replace("_", "\\_") + "%", query]
+    if tsq:
+        matches.insert(0, f"{table}.search_vector @@ to_tsquery('simple', %s)")
+        params.insert(0, tsq)
+        rank += f" + ts_rank({table}.search_vector, to_tsquery('simple', %s))"
+        rank_params.append(tsq)
+    rank += ")"
+    return queryset.extra(
+        select={"search_rank": rank},
+        select_params=rank_params,
+        where=["(" + " OR ".join(matches) + ")"],
+        params=params,
+        order_by=["-search_rank", "-pk"],
+    )[:limit]
+
+
+def _fallback(queryset, query, words, index, limit):
+    condition = Q()
+    for word in words or [query]:
+        any_field = Q()
+        for field in index.fallback:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    results = list(queryset.filter(condition).order_by("-pk")[: limit * 3])
+    first = index.fallback[0]
+    lowered = query.lower()
+
+    def rank(obj):
+        value = str(getattr(obj, first, "") or "").lower()
+        return 2 if value == lowered else 1 if value.startswith(lowered) else 0
+
+    results.sort(key=rank, reverse=True)
+    for obj in results:
+        obj.search_rank = rank(obj)
+    return results[:limit]
+
+
+@dataclass
+class Group:
+    type: str
+    label: str
+    results: list
+
+
+def search_all(*, user, query, limit=5, types=None):
+    """The user's matches grouped by record type, in the registry's order; empty groups
+    are left out. types narrows to those type names."""
+    query = clean_query(query)
+    if len(query) < MIN_QUERY:
+        return []
+    groups = []
+    for source in search_sources_for(user):
+        if types and source.type not in types:
+            continue
+        results = source.search(user=user, query=query, limit=limit)
+        if results:
+            groups.append(Group(source.type, source.label, results))
+    return groups
