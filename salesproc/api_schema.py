@@ -179,7 +179,9 @@ def postprocess(result, generator, request, public):
             tags.setdefault(operation_tags[0], "")
             responses = operation.setdefault("responses", {})
             codes = []
-            public_op = operation.get("security") == [] or {} in operation.get("security", [])
+            # No security (auth=[]) or an optional one ({}): a public endpoint.
+            security = operation.get("security") or []
+            public_op = not security or {} in security
             if method in ("post", "put", "patch"):
                 codes.append("400")
             if not public_op:
