@@ -1,6 +1,6 @@
 """Accounts and contacts in the global search (salesproc.search)."""
 
-from salesproc.registry import SearchSource, register_search_source
+from salesproc.registry import Picker, SearchSource, register_picker, register_search_source
 from salesproc.search import TextIndex, search_records
 
 from .models import Account, Contact
@@ -59,6 +59,33 @@ def search_contacts(*, user, query, limit):
     ]
 
 
+def _search(index):
+    return lambda queryset, query, limit: search_records(queryset, query, index=index, limit=limit)
+
+
 def register():
     register_search_source(SearchSource("account", "Accounts", search_accounts, order=10))
     register_search_source(SearchSource("contact", "Contacts", search_contacts, order=20))
+    register_picker(
+        Picker(
+            "account",
+            lambda user: Account.objects.visible_to(user).order_by("name", "id"),
+            _search(ACCOUNT_INDEX),
+            detail=lambda a: _join(a.city, a.country),
+            account_field="id",
+        )
+    )
+    register_picker(
+        Picker(
+            "contact",
+            lambda user: (
+                Contact.objects.visible_to(user)
+                .select_related("account")
+                .order_by("last_name", "first_name", "id")
+            ),
+            _search(CONTACT_INDEX),
+            label=lambda c: c.full_name,
+            detail=lambda c: _join(c.job_title, c.account.name if c.account_id else ""),
+            account_field="account_id",
+        )
+    )

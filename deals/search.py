@@ -1,7 +1,7 @@
 """Deals in the global search (salesproc.search)."""
 
 from salesproc import processes
-from salesproc.registry import SearchSource, register_search_source
+from salesproc.registry import Picker, SearchSource, register_picker, register_search_source
 from salesproc.search import TextIndex, search_records
 
 from .models import Deal
@@ -32,4 +32,20 @@ def search_deals(*, user, query, limit):
 def register():
     register_search_source(
         SearchSource("deal", "Deals", search_deals, process=processes.DEALS, order=40)
+    )
+    register_picker(
+        Picker(
+            "deal.open",
+            lambda user: (
+                Deal.objects.visible_to(user)
+                .filter(status=Deal.Status.OPEN)
+                .select_related("account", "stage")
+                .order_by("name", "id")
+            ),
+            lambda queryset, query, limit: search_records(
+                queryset, query, index=DEAL_INDEX, limit=limit
+            ),
+            detail=lambda deal: f"{deal.account.name} · {deal.stage.name}",
+            account_field="account_id",
+        )
     )

@@ -1,7 +1,7 @@
 """Leads in the global search (salesproc.search)."""
 
 from salesproc import processes
-from salesproc.registry import SearchSource, register_search_source
+from salesproc.registry import Picker, SearchSource, register_picker, register_search_source
 from salesproc.search import TextIndex, search_records
 
 from .models import Lead
@@ -33,4 +33,19 @@ def search_leads(*, user, query, limit):
 def register():
     register_search_source(
         SearchSource("lead", "Leads", search_leads, process=processes.LEADS, order=30)
+    )
+    register_picker(
+        Picker(
+            "lead.open",
+            lambda user: (
+                Lead.objects.visible_to(user)
+                .exclude(status__in=[Lead.Status.CONVERTED, Lead.Status.DISQUALIFIED])
+                .order_by("last_name", "first_name", "id")
+            ),
+            lambda queryset, query, limit: search_records(
+                queryset, query, index=LEAD_INDEX, limit=limit
+            ),
+            label=lambda lead: lead.full_name,
+            detail=lambda lead: lead.get_status_display(),
+        )
     )

@@ -18,6 +18,7 @@ from . import api as core_api
 from . import auth_views as crm_auth_views
 from . import event_views, views
 from .forms import CrmAdminAuthenticationForm
+from .pickers import views as picker_views
 from .quick_create import views as quick_create_views
 from .search import api as search_api
 from .search import views as search_views
@@ -84,6 +85,7 @@ urlpatterns = [
     ),
     path("search/", search_views.search_page, name="search"),
     path("create/", quick_create_views.quick_create, name="quick_create"),
+    path("pickers/<str:key>/", picker_views.picker_options, name="picker_options"),
     path("search/dropdown/", search_views.search_dropdown, name="search_dropdown"),
     path("notifications/", views.notification_list, name="notifications"),
     path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
