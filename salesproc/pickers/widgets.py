@@ -91,11 +91,16 @@ class RecordPicker(forms.Widget):
         return context
 
 
-def use_picker(field, key, *, user, account=None, first_account=None, placeholder=""):
+def use_picker(
+    field, key, *, user, account=None, first_account=None, placeholder="", queryset=None
+):
     """Make a ModelChoiceField / ModelMultipleChoiceField a type-ahead over picker key:
     its queryset becomes the picker's (what the user may see, narrowed to account), so a
-    posted id outside it is refused like any invalid choice."""
-    field.queryset = picker_queryset(key, user, account=account)
+    posted id outside it is refused like any invalid choice. queryset: a narrower one
+    (or the picker's plus the value held now, so an unchanged value saves)."""
+    field.queryset = (
+        queryset if queryset is not None else picker_queryset(key, user, account=account)
+    )
     multiple = isinstance(field, forms.ModelMultipleChoiceField)
     widget = RecordPicker(
         key,

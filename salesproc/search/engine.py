@@ -8,12 +8,18 @@ columns it reads.
 """
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
 
 from salesproc.registry import search_sources_for
+
+# Whether search_records may fall back on trigram similarity (typos) when nothing matches
+# the words themselves; search_all first asks every type without it, and again with it
+# only when no type found anything, so a query that matches somewhere costs no fuzzy scan.
+_fuzzy = ContextVar("search_fuzzy", default=True)
 
 MIN_QUERY = 2
 MAX_QUERY = 100
@@ -58,35 +64,49 @@ def search_records(queryset, query, *, index: TextIndex, limit):
         return []
     words = _WORD.findall(query.lower())
     if connection.vendor == "postgresql":
-        return list(_postgres(queryset, query, words, index, limit))
+        return _postgres(queryset, query, words, index, limit)
     return list(_fallback(queryset, query, words, index, limit))
 
 
+CANDIDATES = 100  # per arm: ranking runs over these only, never over every match
+
+
 def _postgres(queryset, query, words, index, limit):
+    """Candidates from each index on its own (the planner keeps to the index when a
+    condition stands alone; an OR of them tempts it into a sequential scan), a bounded
+    number from each, then ranked: exact name, name prefix, trigram similarity and
+    full-text rank. Trigram similarity (typos) is asked only when the others found too
+    few."""
     table = connection.ops.quote_name(index.table)
     name = "(" + index.name_sql.format(t=table + ".") + ")"
     tsq = _tsquery(words)
-    like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = [f"{name} %% %s", f"{name} ILIKE %s"]
-    params = [query, like]
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rank = (
         f"(CASE WHEN lower({name}) = lower(%s) THEN 2 WHEN {name} ILIKE %s THEN 1 ELSE 0 END"
         f" + similarity({name}, %s)"
     )
-    rank_params = [query, query.replace("%", "\\%").replace("_", "\\_") + "%", query]
+    rank_params = [query, escaped + "%", query]
     if tsq:
-        matches.insert(0, f"{table}.search_vector @@ to_tsquery('simple', %s)")
-        params.insert(0, tsq)
         rank += f" + ts_rank({table}.search_vector, to_tsquery('simple', %s))"
         rank_params.append(tsq)
     rank += ")"
-    return queryset.extra(
-        select={"search_rank": rank},
-        select_params=rank_params,
-        where=["(" + " OR ".join(matches) + ")"],
-        params=params,
-        order_by=["-search_rank", "-pk"],
-    )[:limit]
+    base = queryset.order_by().extra(select={"search_rank": rank}, select_params=rank_params)
+
+    def arm(where, params):
+        return base.extra(where=[where], params=params)[:CANDIDATES]
+
+    substring = arm(f"{name} ILIKE %s", ["%" + escaped + "%"])
+    if tsq:
+        words_arm = arm(f"{table}.search_vector @@ to_tsquery('simple', %s)", [tsq])
+        combined = substring.union(words_arm).order_by("-search_rank", "-pk")
+    else:
+        combined = base.extra(where=[f"{name} ILIKE %s"], params=["%" + escaped + "%"])
+        combined = combined.order_by("-search_rank", "-pk")
+    results = list(combined[:limit])
+    if not results and _fuzzy.get():
+        typos = base.extra(where=[f"{name} %% %s"], params=[query])
+        results = list(typos.order_by("-search_rank", "-pk")[:limit])
+    return results
 
 
 def _fallback(queryset, query, words, index, limit):
@@ -123,11 +143,17 @@ def search_all(*, user, query, limit=5, types=None):
     query = clean_query(query)
     if len(query) < MIN_QUERY:
         return []
-    groups = []
-    for source in search_sources_for(user):
-        if types and source.type not in types:
-            continue
-        results = source.search(user=user, query=query, limit=limit)
-        if results:
-            groups.append(Group(source.type, source.label, results))
+    sources = [s for s in search_sources_for(user) if not types or s.type in types]
+    for fuzzy in (False, True):
+        token = _fuzzy.set(fuzzy)
+        try:
+            groups = []
+            for source in sources:
+                results = source.search(user=user, query=query, limit=limit)
+                if results:
+                    groups.append(Group(source.type, source.label, results))
+        finally:
+            _fuzzy.reset(token)
+        if groups:
+            break
     return groups
