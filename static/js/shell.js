@@ -64,7 +64,8 @@
   });
   document.addEventListener("focusin", function (event) {
     var parts = searchParts();
-    if (parts && event.target === parts.input && parts.input.value.trim() && parts.box.children.length) {
+    var fromBox = event.relatedTarget && parts && parts.box.contains(event.relatedTarget);
+    if (parts && !fromBox && event.target === parts.input && parts.input.value.trim() && parts.box.children.length) {
       setDropdown(true);
     }
   });
@@ -77,14 +78,27 @@
     var button = document.querySelector("[data-quick-create]");
     if (button) button.click();
   }
-  // A create page's form posts to its own address; inside the dialog it would otherwise
-  // post to the page underneath.
-  document.addEventListener("htmx:configRequest", function (event) {
-    var elt = event.detail.elt;
+  // Inside the dialog, a create page is loaded and its form posted by htmx, keeping only
+  // its heading and form (data-quick-create-select); the page underneath stays.
+  function loadIntoDialog(verb, url, source) {
     var body = document.getElementById("quick-create-body");
-    if (body && elt && elt.tagName === "FORM" && body.contains(elt) && !elt.getAttribute("action")) {
-      if (body.getAttribute("data-origin")) event.detail.path = body.getAttribute("data-origin");
-    }
+    if (!body || !window.htmx) return false;
+    var options = { target: body, swap: "innerHTML", select: body.getAttribute("data-quick-create-select") };
+    if (source) options.source = source;
+    window.htmx.ajax(verb, url, options);
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest && event.target.closest("#quick-create-body [data-quick-create-choice]");
+    if (choice && loadIntoDialog("GET", choice.href)) event.preventDefault();
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var body = document.getElementById("quick-create-body");
+    if (!body || !body.contains(form) || event.defaultPrevented) return;
+    event.preventDefault();
+    var url = form.getAttribute("action") || body.getAttribute("data-origin");
+    loadIntoDialog((form.getAttribute("method") || "get").toUpperCase(), url, form);
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.target && event.target.id === "quick-create-body") {
