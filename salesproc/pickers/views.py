@@ -26,7 +26,7 @@ def picker_options(request, key):
     query = " ".join(params.get("q", "").split())[:100]
     account, first = _int(params.get("account")), _int(params.get("first"))
     queryset = picker_queryset(key, request.user, account=account)
-    if query:
+    if len(query) >= 2:  # one letter lists the first ones, as an empty box does
         results = list(picker.search(queryset, query, RESULTS))
         if first and picker.account_field:
             results.sort(key=lambda obj: getattr(obj, picker.account_field) != first)
@@ -55,7 +55,7 @@ def picker_options(request, key):
         "salesproc/pickers/_options.html",
         {
             "options": options,
-            "query": query,
+            "query": query if len(query) >= 2 else "",
             "name": params.get("name", "picker"),
             "more": len(options) == RESULTS,
         },
