@@ -16,10 +16,12 @@ from django.db.models import Q
 
 from salesproc.registry import search_sources_for
 
-# Whether search_records may fall back on trigram similarity (typos) when nothing matches
-# the words themselves; search_all first asks every type without it, and again with it
-# only when no type found anything, so a query that matches somewhere costs no fuzzy scan.
-_fuzzy = ContextVar("search_fuzzy", default=True)
+# How search_records treats typos (trigram similarity): AUTO falls back on it when nothing
+# matches the words themselves (pickers); search_all first asks every type with OFF, then,
+# only when no type found anything, with ONLY (the similarity arm alone), so a query that
+# matches somewhere costs no fuzzy scan and a typo costs no second exact pass.
+AUTO, OFF, ONLY = "auto", "off", "only"
+_fuzzy = ContextVar("search_fuzzy", default=AUTO)
 
 MIN_QUERY = 2
 MAX_QUERY = 100
@@ -65,6 +67,8 @@ def search_records(queryset, query, *, index: TextIndex, limit):
     words = _WORD.findall(query.lower())
     if connection.vendor == "postgresql":
         return _postgres(queryset, query, words, index, limit)
+    if _fuzzy.get() == ONLY:
+        return []  # no similarity on SQLite: the plain pass said all there is
     return list(_fallback(queryset, query, words, index, limit))
 
 
@@ -102,8 +106,9 @@ def _postgres(queryset, query, words, index, limit):
     else:
         combined = base.extra(where=[f"{name} ILIKE %s"], params=["%" + escaped + "%"])
         combined = combined.order_by("-search_rank", "-pk")
-    results = list(combined[:limit])
-    if not results and _fuzzy.get():
+    mode = _fuzzy.get()
+    results = [] if mode == ONLY else list(combined[:limit])
+    if not results and mode != OFF:
         typos = base.extra(where=[f"{name} %% %s"], params=[query])
         results = list(typos.order_by("-search_rank", "-pk")[:limit])
     return results
@@ -144,7 +149,7 @@ def search_all(*, user, query, limit=5, types=None):
     if len(query) < MIN_QUERY:
         return []
     sources = [s for s in search_sources_for(user) if not types or s.type in types]
-    for fuzzy in (False, True):
+    for fuzzy in (OFF, ONLY):
         token = _fuzzy.set(fuzzy)
         try:
             groups = []
