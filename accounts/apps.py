@@ -36,7 +36,11 @@ class AccountsConfig(AppConfig):
 
         register_nav(
             NavItem(
-                "Accounts", "accounts:account_list", order=10, active_prefix="/accounts/companies"
+                "Accounts",
+                "accounts:account_list",
+                order=10,
+                active_prefix="/accounts/companies",
+                shortcut="a",
             )
         )
         register_nav(
@@ -143,3 +147,6 @@ class AccountsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import search
+
+        search.register()

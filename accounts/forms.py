@@ -1,6 +1,7 @@
 from django import forms
 
 from salesproc.models import User, users_visible_to
+from salesproc.pickers import use_picker
 
 from .models import Account, Contact
 from .services import ACCOUNT_FIELDS, CONTACT_FIELDS
@@ -34,10 +35,15 @@ class AccountForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_visible_to(user)
+        use_picker(self.fields["owner"], "user", user=user)
         self.fields["owner"].initial = user.pk
         current_manager = self.instance.account_manager if self.instance.pk else None
-        self.fields["account_manager"].queryset = assignable_users(user, current_manager)
+        use_picker(
+            self.fields["account_manager"],
+            "user",
+            user=user,
+            queryset=assignable_users(user, current_manager),
+        )
         self.fields["domain"].required = False
 
 
@@ -52,6 +58,6 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_visible_to(user)
+        use_picker(self.fields["owner"], "user", user=user)
         self.fields["owner"].initial = user.pk
-        self.fields["account"].queryset = Account.objects.visible_to(user).only("id", "name")
+        use_picker(self.fields["account"], "account", user=user)

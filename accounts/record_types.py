@@ -1,9 +1,27 @@
 """The kinds of record this app registers for generic features (tasks, notes,
 search, templates): how each is named, found and linked."""
 
-from salesproc.registry import RecordType, register_record_type
+from salesproc.registry import (
+    QuickCreate,
+    RecordType,
+    register_quick_create,
+    register_record_type,
+)
 
 from .models import Account, Contact
+
+
+def account_of(record_type, obj):
+    """The account a record on this page belongs to, for prefilling: the account itself,
+    or the account of a contact, deal or call (duck-typed: apps above us add the kinds)."""
+    if record_type == "account":
+        return obj.pk
+    return getattr(obj, "account_id", None)
+
+
+def _prefill_account(record_type, obj):
+    account_id = account_of(record_type, obj)
+    return {"account": account_id} if account_id else None
 
 
 def register():
@@ -25,5 +43,11 @@ def register():
             lambda user: Contact.objects.visible_to(user),
             process=None,
             order=20,
+        )
+    )
+    register_quick_create(QuickCreate("account", "Account", "accounts:account_create", order=10))
+    register_quick_create(
+        QuickCreate(
+            "contact", "Contact", "accounts:contact_create", prefill=_prefill_account, order=20
         )
     )

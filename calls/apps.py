@@ -41,3 +41,7 @@ class CallsConfig(AppConfig):
         from . import report_types
 
         report_types.register()
+
+        from . import search
+
+        search.register()

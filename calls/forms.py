@@ -13,6 +13,7 @@ from django import forms
 from accounts.models import Account, Contact
 from deals.models import Deal
 from leads.models import Lead
+from salesproc.pickers import use_picker
 
 from .inputs import (
     CallTypeInput,
@@ -72,37 +73,32 @@ class CallPlanForm(forms.Form):
             self[name] for name in self.ABOUT if name in self.fields and not self[name].is_hidden
         ]
 
-    def __init__(self, *args, user, fixed=(), account_scope=None, **kwargs):
+    PICKERS = {"contact": "contact", "deal": "deal.open", "lead": "lead.open", "account": "account"}
+
+    def __init__(self, *args, user, fixed=(), account_scope=None, first_account=None, **kwargs):
+        """account_scope: planned from a deal or an account page, only who at that account;
+        first_account: the account whose contacts and deals the pickers list first (the
+        contact's account, when planned from a contact)."""
         super().__init__(*args, **kwargs)
         self.fixed = set(fixed)
-        self.fields["contact"].queryset = (
-            Contact.objects.visible_to(user).select_related("account").order_by("last_name")
-        )
-        self.fields["deal"].queryset = (
-            Deal.objects.visible_to(user).filter(status=Deal.Status.OPEN).order_by("name")
-        )
-        self.fields["lead"].queryset = (
-            Lead.objects.visible_to(user)
-            .exclude(status__in=[Lead.Status.CONVERTED, Lead.Status.DISQUALIFIED])
-            .order_by("last_name")
-        )
-        self.fields["account"].queryset = Account.objects.visible_to(user).only("id", "name")
+        # Type-ahead pickers over what the user may see (a posted id outside is refused).
+        for name, key in self.PICKERS.items():
+            scoped = account_scope if name in ("contact", "deal") else None
+            use_picker(
+                self.fields[name],
+                key,
+                user=user,
+                account=scoped,
+                first_account=first_account if name in ("contact", "deal") else None,
+            )
         self.fields["contact"].label_from_instance = lambda c: (
             f"{c.full_name}, {c.account.name}" if c.account_id else c.full_name
         )
         self.fields["call_type"].queryset = CallType.objects.filter(is_active=True)
-        for name in self.ABOUT:
-            self.fields[name].empty_label = "—"
         if not user.runs("leads") and "lead" not in self.fixed:
             del self.fields["lead"]
         if account_scope is not None:
             # Planned from a deal or an account page: pick who at that account, nothing else.
-            self.fields["contact"].queryset = self.fields["contact"].queryset.filter(
-                account_id=account_scope
-            )
-            self.fields["deal"].queryset = self.fields["deal"].queryset.filter(
-                account_id=account_scope
-            )
             for name in ("lead", "account"):
                 if name not in self.fixed and name in self.fields:
                     del self.fields[name]

@@ -16,7 +16,9 @@ def register():
     from . import demo, widgets
 
     register_nav(
-        NavItem("Calls", "calls:agenda", process="calls", order=5, active_prefix="/calls/")
+        NavItem(
+            "Calls", "calls:agenda", process="calls", order=5, active_prefix="/calls/", shortcut="c"
+        )
     )
     register_nav(
         NavItem(

@@ -2,9 +2,26 @@
 search, templates): how each is named, found and linked."""
 
 from salesproc import processes
-from salesproc.registry import RecordType, register_record_type
+from salesproc.registry import (
+    QuickCreate,
+    RecordType,
+    register_quick_create,
+    register_record_type,
+)
 
 from .models import Call
+
+
+def _prefill(record_type, obj):
+    """A call about the page's record (the plan page takes ?contact=, ?lead=, ...); from
+    a call's page, a call about what that call was about."""
+    if record_type in ("account", "contact", "lead", "deal"):
+        return {record_type: obj.pk}
+    if record_type == "call":
+        for name in ("contact", "lead", "deal", "account"):
+            if getattr(obj, f"{name}_id", None):
+                return {name: getattr(obj, f"{name}_id")}
+    return None
 
 
 def register():
@@ -16,5 +33,10 @@ def register():
             lambda user: Call.objects.visible_to(user),
             process=processes.CALLS,
             order=50,
+        )
+    )
+    register_quick_create(
+        QuickCreate(
+            "call", "Call", "calls:call_plan", process=processes.CALLS, prefill=_prefill, order=50
         )
     )

@@ -48,3 +48,7 @@ class DealsConfig(AppConfig):
         from . import report_types
 
         report_types.register()
+
+        from . import search
+
+        search.register()

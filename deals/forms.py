@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import Account, Contact
 from salesproc.currencies import CURRENCY_CHOICES, default_currency
-from salesproc.models import users_visible_to
+from salesproc.pickers import use_picker
 
 from .models import Deal, LostReason, Pipeline, Product, Stage
 
@@ -32,7 +32,7 @@ class DealForm(forms.Form):
         queryset=Contact.objects.none(),
         required=False,
         label="Other contacts",
-        help_text="Everyone involved at the account (hold Ctrl or ⌘ to pick several).",
+        help_text="Everyone involved at the account: type a name, pick as many as you need.",
     )
     deal_type = forms.ChoiceField(choices=Deal.Type.choices, label="Type")
     pipeline = forms.ModelChoiceField(queryset=Pipeline.objects.none(), empty_label=None)
@@ -55,19 +55,17 @@ class DealForm(forms.Form):
     def __init__(self, *args, user, deal=None, account=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.deal = deal
-        self.fields["account"].queryset = Account.objects.visible_to(user).only("id", "name")
-        contacts = Contact.objects.visible_to(user).select_related("account")
+        # Type-ahead pickers over what the user may see; contacts at the deal's account.
+        use_picker(self.fields["account"], "account", user=user)
         account_id = deal.account_id if deal else (account.pk if account else None)
         if self.data.get(self.add_prefix("account")):
             try:
                 account_id = int(self.data.get(self.add_prefix("account")))
             except (TypeError, ValueError):
                 pass
-        if account_id:
-            contacts = contacts.filter(account_id=account_id)
-        self.fields["primary_contact"].queryset = contacts
-        self.fields["contacts"].queryset = contacts
-        self.fields["owner"].queryset = users_visible_to(user)
+        for name in ("primary_contact", "contacts"):
+            use_picker(self.fields[name], "contact", user=user, account=account_id or None)
+        use_picker(self.fields["owner"], "user", user=user)
         self.fields["owner"].initial = user.pk
         self.fields["pipeline"].queryset = Pipeline.objects.filter(is_active=True)
         self.fields["product"].queryset = Product.objects.filter(is_active=True)

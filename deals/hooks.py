@@ -46,7 +46,9 @@ def _today():
 
 def register():
     register_nav(
-        NavItem("Deals", "deals:board", process="deals", order=20, active_prefix="/deals/")
+        NavItem(
+            "Deals", "deals:board", process="deals", order=20, active_prefix="/deals/", shortcut="d"
+        )
     )
     register_widget(
         Widget(

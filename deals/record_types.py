@@ -1,10 +1,23 @@
 """The kinds of record this app registers for generic features (tasks, notes,
 search, templates): how each is named, found and linked."""
 
+from accounts.record_types import account_of
 from salesproc import processes
-from salesproc.registry import RecordType, register_record_type
+from salesproc.registry import (
+    QuickCreate,
+    RecordType,
+    register_quick_create,
+    register_record_type,
+)
 
 from .models import Deal
+
+
+def _prefill(record_type, obj):
+    if record_type == "lead":
+        return None  # a lead becomes a deal by conversion, not by a new deal
+    account_id = account_of(record_type, obj)
+    return {"account": account_id} if account_id else None
 
 
 def register():
@@ -16,5 +29,10 @@ def register():
             lambda user: Deal.objects.visible_to(user),
             process=processes.DEALS,
             order=40,
+        )
+    )
+    register_quick_create(
+        QuickCreate(
+            "deal", "Deal", "deals:deal_create", process=processes.DEALS, prefill=_prefill, order=40
         )
     )

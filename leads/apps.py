@@ -47,3 +47,7 @@ class LeadsConfig(AppConfig):
         from . import report_types
 
         report_types.register()
+
+        from . import search
+
+        search.register()

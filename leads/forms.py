@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.text import slugify
 
-from salesproc.models import users_visible_to
+from salesproc.pickers import use_picker
 
 from .fields import LEAD_FIELDS
 from .models import Criterion, Lead
@@ -19,7 +19,7 @@ class LeadForm(forms.ModelForm):
 
     def __init__(self, *args, user, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_visible_to(user)
+        use_picker(self.fields["owner"], "user", user=user)
         self.fields["owner"].initial = user.pk
         self.fields["source"].widget.attrs["list"] = "lead-sources"
         self.sources = sources

@@ -45,7 +45,14 @@ def source_lead_panel(request, deal):
 
 def register():
     register_nav(
-        NavItem("Leads", "leads:lead_list", process="leads", order=15, active_prefix="/leads/")
+        NavItem(
+            "Leads",
+            "leads:lead_list",
+            process="leads",
+            order=15,
+            active_prefix="/leads/",
+            shortcut="l",
+        )
     )
     register_widget(
         Widget(

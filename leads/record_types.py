@@ -2,7 +2,12 @@
 search, templates): how each is named, found and linked."""
 
 from salesproc import processes
-from salesproc.registry import RecordType, register_record_type
+from salesproc.registry import (
+    QuickCreate,
+    RecordType,
+    register_quick_create,
+    register_record_type,
+)
 
 from .models import Lead
 
@@ -17,4 +22,7 @@ def register():
             process=processes.LEADS,
             order=30,
         )
+    )
+    register_quick_create(
+        QuickCreate("lead", "Lead", "leads:lead_create", process=processes.LEADS, order=30)
     )

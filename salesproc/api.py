@@ -96,6 +96,13 @@ class LoginThrottle(FailOpenThrottleMixin, AnonRateThrottle):
         429: inline_serializer("LockedOut", {"detail": serializers.CharField()}),
     },
     auth=[],
+    summary="Get an API token",
+    description=(
+        "Exchange a username and password for the caller's API token (the same token on "
+        "every call until it is revoked). Send it as `Authorization: Token <key>`. **400** "
+        "when the username or password is wrong; **429** with `Retry-After` while the "
+        "username or address is locked out after repeated failures."
+    ),
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])

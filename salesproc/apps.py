@@ -13,9 +13,11 @@ class SalesprocConfig(AppConfig):
 
         workflow_actions.register()  # what workflow rules may do with this app's records
         from . import handover  # noqa: F401  (registers its Celery task in every process)
+        from .pickers import people
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 
-        register_nav(NavItem("Home", "home", order=0))
+        people.register()
+        register_nav(NavItem("Home", "home", order=0, shortcut="h"))
         register_nav(
             NavItem("Recycle bin", "recycle_bin", order=890, active_prefix="/recycle-bin/")
         )

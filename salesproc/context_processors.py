@@ -17,6 +17,7 @@ def shell(request):
         except NoReverseMatch:
             continue
         entry = {"label": item.label, "url_name": item.url_name, "url": url, "active": False}
+        entry["shortcut"] = item.shortcut
         items.append(entry)
         # The current page is the item whose address (or section prefix) matches the
         # longest part of the path: /calls/review/ is "Review queue", not also "Calls".

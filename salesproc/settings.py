@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "salesproc.middleware.SecurityHeadersMiddleware",
     "salesproc.middleware.QueryStringMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "salesproc.quick_create.views.QuickCreateMiddleware",
 ]
 
 ROOT_URLCONF = "salesproc.urls"
@@ -248,7 +249,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "salesproc.api_schema.CrmAutoSchema",
     "EXCEPTION_HANDLER": "salesproc.api_support.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"intake": env("INTAKE_RATE", "60/min")},
     # DRF's own address reading (any throttle not ours) follows the same proxies.
@@ -256,7 +257,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "salesproc API",
-    "DESCRIPTION": "REST API of salesproc, the CRM built around the seven sales processes.",
+    "DESCRIPTION": "REST API of salesproc (the full text: salesproc.api_schema.DESCRIPTION).",
+    # Tags and operation ids come from the resource after /api/v1/ ("deals", not "v1").
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "salesproc.api_schema.postprocess",
+    ],
+    # The Authorize dialog offers the token only: the browser's session works by itself.
+    "AUTHENTICATION_WHITELIST": ["salesproc.auth.CrmTokenAuthentication"],
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -264,7 +273,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI would otherwise send the schema's address to an online validator.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": True,
+        "validatorUrl": None,
+        "persistAuthorization": True,
+        "docExpansion": "none",
+        "filter": True,
+    },
     "ENUM_NAME_OVERRIDES": {
         "DealStatusEnum": "deals.models.Deal.Status",
         "ForecastCategoryEnum": "deals.models.Deal.ForecastCategory",

@@ -18,6 +18,10 @@ from . import api as core_api
 from . import auth_views as crm_auth_views
 from . import event_views, views
 from .forms import CrmAdminAuthenticationForm
+from .pickers import views as picker_views
+from .quick_create import views as quick_create_views
+from .search import api as search_api
+from .search import views as search_views
 
 # The Django admin's own login counts failures and says when it is locked too.
 admin.site.login_form = CrmAdminAuthenticationForm
@@ -38,6 +42,7 @@ for module in (
 api_urls = [
     path("auth/token/", core_api.obtain_token, name="api_token"),
     path("recycle-bin/", core_api.recycle_bin_list, name="api_recycle_bin"),
+    path("search/", search_api.search, name="api_search"),
     path("recycle-bin/restore/", core_api.recycle_bin_restore, name="api_recycle_bin_restore"),
     path("events/catalogue/", core_api.event_catalogue, name="api_event_catalogue"),
     *getattr(accounts.api, "extra_urls", []),
@@ -79,6 +84,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("search/", search_views.search_page, name="search"),
+    path("create/", quick_create_views.quick_create, name="quick_create"),
+    path("pickers/<str:key>/", picker_views.picker_options, name="picker_options"),
+    path("search/dropdown/", search_views.search_dropdown, name="search_dropdown"),
     path("notifications/", views.notification_list, name="notifications"),
     path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
     path("recycle-bin/restore/", views.recycle_bin_restore, name="recycle_bin_restore"),

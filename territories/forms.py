@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Account
 from salesproc.models import users_visible_to
+from salesproc.pickers import use_picker
 
 from .inputs import RULE_LIST_FIELDS, RuleInput, TerritoryInput
 from .models import PotentialBand, Territory, TerritorySettings, TierPolicy
@@ -26,7 +27,12 @@ class TerritoryForm(forms.Form):
         if territory is not None:
             parents = parents.exclude(pk=territory.pk)
         self.fields["parent"].queryset = parents
-        self.fields["rep"].queryset = users_visible_to(user).order_by("first_name", "last_name")
+        use_picker(
+            self.fields["rep"],
+            "user",
+            user=user,
+            queryset=users_visible_to(user).order_by("first_name", "last_name"),
+        )
         self.fields["rep"].label_from_instance = lambda u: u.display_name
 
     def to_input(self) -> TerritoryInput:
@@ -106,7 +112,7 @@ class PinForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
+        use_picker(self.fields["account"], "account", user=user)
 
 
 class SettingsForm(forms.Form):

@@ -1,6 +1,6 @@
 from django import forms
 
-from salesproc.models import users_visible_to
+from salesproc.pickers import use_picker
 
 from .models import DEBRIEF_FIELDS
 
@@ -25,4 +25,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = users_visible_to(user)
+        use_picker(self.fields["to_user"], "user", user=user)

@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.forms import assignable_users
+from salesproc.pickers import use_picker
 
 
 class ManagementForm(forms.Form):
@@ -11,4 +12,9 @@ class ManagementForm(forms.Form):
 
     def __init__(self, *args, user, account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account_manager"].queryset = assignable_users(user, account.account_manager)
+        use_picker(
+            self.fields["account_manager"],
+            "user",
+            user=user,
+            queryset=assignable_users(user, account.account_manager),
+        )

@@ -116,6 +116,17 @@ def call_plan(request):
         if not probe.fields[name].queryset.filter(pk=initial[name]).exists():
             raise Http404("No such record.")
     account_scope = None
+    first_account = None
+    if "contact" in fixed:
+        # Planned from a contact: its account is preselected and the deal picker lists
+        # that account's deals first.
+        contact = probe.fields["contact"].queryset.get(pk=initial["contact"])
+        if (
+            contact.account_id
+            and probe.fields["account"].queryset.filter(pk=contact.account_id).exists()
+        ):
+            first_account = contact.account_id
+            initial.setdefault("account", contact.account_id)
     if "contact" not in fixed and ("deal" in fixed or "account" in fixed):
         if "deal" in fixed:
             deal = probe.fields["deal"].queryset.get(pk=initial["deal"])
@@ -157,6 +168,7 @@ def call_plan(request):
         fixed=fixed,
         initial=initial,
         account_scope=None if follow_up else account_scope,
+        first_account=first_account,
     )
     questions, objections = _plan_rows(
         request, call_type=initial.get("call_type"), initial=follow_up
@@ -244,7 +256,9 @@ def call_edit(request, pk):
         "lead": call.lead_id,
         "account": call.account_id,
     }
-    form = CallPlanForm(request.POST or None, user=request.user, initial=initial)
+    form = CallPlanForm(
+        request.POST or None, user=request.user, initial=initial, first_account=call.account_id
+    )
     questions, objections = _plan_rows(request, call=call)
     if request.method == "POST" and form.is_valid():
         question_rows, objection_rows = _rows_for_service(questions, objections)

@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -269,6 +270,28 @@ class DealFilter(django_filters.FilterSet):
 
 
 DEAL_EXAMPLE_409 = OpenApiResponse(description="The version sent is stale (someone saved since).")
+DEAL_MOVE_400 = OpenApiResponse(
+    description=(
+        "Refused, nothing changed. `exit_criteria_confirmed`: the current stage has exit "
+        "criteria and not each was confirmed (the message lists the missing ones); `stage`: "
+        "a stage of another pipeline, or a gate of another process refused a forward move "
+        "(an opportunity plan not complete); `reason`: a move to the lost stage without a "
+        "lost reason; `non_field_errors`: the deal is closed (reopen it first)."
+    ),
+    examples=[
+        OpenApiExample(
+            "Exit criteria not confirmed",
+            value={
+                "exit_criteria_confirmed": [
+                    "Before the deal leaves Discovery, confirm each exit criterion: "
+                    "Budget confirmed; Decision maker met."
+                ]
+            },
+            response_only=True,
+            status_codes=["400"],
+        )
+    ],
+)
 
 
 @extend_schema_view(
@@ -384,7 +407,15 @@ class DealViewSet(CSVExportMixin, viewsets.ModelViewSet):
         services.deal_delete(actor=self.request.user, deal=instance)
 
     @extend_schema(
-        request=MoveSerializer, responses={200: DealDetailSerializer, 409: DEAL_EXAMPLE_409}
+        summary="Move a deal to another stage",
+        description=(
+            "Move the deal to another stage of its pipeline. Leaving a stage with exit "
+            "criteria needs each of them in `exit_criteria_confirmed` (400 otherwise); a move "
+            "to the won or lost stage works as `win/` or `lose/` (a lost move needs `reason`). "
+            "Send `version` to refuse the move (409) when the deal changed since you read it."
+        ),
+        request=MoveSerializer,
+        responses={200: DealDetailSerializer, 400: DEAL_MOVE_400, 409: DEAL_EXAMPLE_409},
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):

@@ -22,6 +22,8 @@ class Registry:
     plan_revenues: list = field(default_factory=list)
     record_types: list = field(default_factory=list)
     search_sources: list = field(default_factory=list)
+    quick_creates: list = field(default_factory=list)
+    pickers: list = field(default_factory=list)
     event_types: list = field(default_factory=list)
     workflow_actions: list = field(default_factory=list)
     reports: list = field(default_factory=list)

@@ -150,3 +150,33 @@ def search_sources_for(user):
         for s in sorted(registry.search_sources, key=lambda s: (s.order, s.type))
         if s.process is None or user.runs(s.process)
     ]
+
+
+@dataclass(frozen=True)
+class Picker:
+    """A type-ahead choice of a record or a person on a form (salesproc.pickers).
+
+    key: its name ("contact", "deal.open"); queryset(user) -> what it offers, only what
+    the user may see (the form field validates the posted id against the same queryset);
+    search(queryset, query, limit) -> the best matches, a list; label(obj) and
+    detail(obj) -> the option's two lines; account_field: the account a record belongs
+    to ("account_id"), for pickers narrowed to one account or listing its records first.
+    """
+
+    key: str
+    queryset: Callable
+    search: Callable
+    label: Callable = str
+    detail: Callable | None = None
+    account_field: str | None = None
+
+
+def register_picker(picker: Picker):
+    _replace(registry.pickers, picker, lambda p: p.key)
+
+
+def picker_for(key):
+    for item in registry.pickers:
+        if item.key == key:
+            return item
+    return None

@@ -15,6 +15,7 @@ class NavItem:
     admin_only: bool = False
     manager_only: bool = False
     active_prefix: str = ""  # URL prefix that marks the item as current
+    shortcut: str = ""  # the letter after "g" that goes here (static/js/shell.js)
 
 
 @dataclass(frozen=True)
@@ -131,4 +132,33 @@ def widgets_for(user):
         widget
         for widget in sorted(registry.widgets, key=lambda w: (w.order, w.key))
         if widget.process is None or user.runs(widget.process)
+    ]
+
+
+@dataclass(frozen=True)
+class QuickCreate:
+    """One kind of record the header's "+" dialog creates (salesproc.quick_create), through
+    the app's own create page (its form and service).
+
+    url_name: that page; prefill(record_type, obj) -> query parameters that start it from
+    the page's record (e.g. {"account": 12} on an account page), or None.
+    """
+
+    type: str
+    label: str
+    url_name: str
+    process: str | None = None
+    prefill: Callable | None = None
+    order: int = 100
+
+
+def register_quick_create(item: QuickCreate):
+    _replace(registry.quick_creates, item, lambda q: q.type)
+
+
+def quick_creates_for(user):
+    return [
+        q
+        for q in sorted(registry.quick_creates, key=lambda q: (q.order, q.type))
+        if q.process is None or user.runs(q.process)
     ]

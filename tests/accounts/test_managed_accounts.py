@@ -73,7 +73,9 @@ def test_the_management_page_saves_for_a_manager(client, manager, rep, kam):
     client.force_login(manager)
     page = client.get(f"/accounts/companies/{account.pk}/management/")
     assert page.status_code == 200
-    assert "Kim" in page.content.decode()
+    # The account manager is a type-ahead picker: the manager finds Kim in it.
+    assert "data-picker-input" in page.content.decode()
+    assert "Kim" in client.get("/pickers/user/", {"q": "kim"}).content.decode()
     saved = client.post(
         f"/accounts/companies/{account.pk}/management/",
         {"is_managed": "on", "account_manager": kam.pk},
