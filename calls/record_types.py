@@ -16,5 +16,15 @@ def register():
             lambda user: Call.objects.visible_to(user),
             process=processes.CALLS,
             order=50,
+            represent=_represent_call,
         )
     )
+
+
+def _represent_call(obj, *, user):
+    """The call as the API shows it to user (None if hidden): webhook payloads."""
+    from salesproc.api_support import represent_with
+
+    from .api import CallViewSet
+
+    return represent_with(CallViewSet, obj, user=user)

@@ -16,5 +16,15 @@ def register():
             lambda user: Lead.objects.visible_to(user),
             process=processes.LEADS,
             order=30,
+            represent=_represent_lead,
         )
     )
+
+
+def _represent_lead(obj, *, user):
+    """The lead as the API shows it to user (None if hidden): webhook payloads."""
+    from salesproc.api_support import represent_with
+
+    from .api import LeadViewSet
+
+    return represent_with(LeadViewSet, obj, user=user)

@@ -7,6 +7,7 @@ class SalesprocConfig(AppConfig):
 
     def ready(self):
         from . import handover  # noqa: F401  (registers its Celery task in every process)
+        from .idempotency import tasks as _idempotency_tasks  # noqa: F401
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 
         register_nav(NavItem("Home", "home", order=0))

@@ -35,6 +35,14 @@ app.conf.beat_schedule = {
         "task": "salesproc.tasks.purge_recycle_bin_task",
         "schedule": crontab(minute=30, hour=3),
     },
+    "sweep-webhook-deliveries": {
+        "task": "automation.webhooks.tasks.sweep_webhook_deliveries_task",
+        "schedule": 60.0,
+    },
+    "purge-expired-idempotency-keys": {
+        "task": "salesproc.idempotency.tasks.purge_expired_idempotency_keys_task",
+        "schedule": crontab(minute=10),
+    },
     "flag-stalled-deals-daily": {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),
