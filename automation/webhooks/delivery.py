@@ -175,7 +175,7 @@ def claim(delivery_id):
     if not taken:
         return None
     return WebhookDelivery.objects.select_related(
-        "webhook", "webhook__owner", "event", "event__actor", "event__content_type"
+        "webhook", "webhook__owner__role", "event", "event__actor", "event__content_type"
     ).get(pk=delivery_id)
 
 
@@ -200,7 +200,10 @@ def send(delivery_id):
             )
             return Status.SKIPPED
         delivery.payload = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":"))
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(payload=delivery.payload)
+        # fixed with the outcome below (one UPDATE): a retry sends these same bytes
+        fresh_payload = delivery.payload
+    else:
+        fresh_payload = None
     body = delivery.payload.encode()
     started = timezone.now()
     timestamp = str(int(started.timestamp()))
@@ -229,11 +232,12 @@ def send(delivery_id):
         response_body=answer.body if answer else "",
         error=error or "",
     )
-    return _record_outcome(delivery, mine, answer, error)
+    return _record_outcome(delivery, mine, answer, error, fresh_payload)
 
 
-def _record_outcome(delivery, mine, answer, error):
+def _record_outcome(delivery, mine, answer, error, fresh_payload=None):
     now = timezone.now()
+    extra = {"payload": fresh_payload} if fresh_payload is not None else {}
     hook = delivery.webhook
     code = answer.status if answer else None
     if answer is not None and 200 <= code < 300:
@@ -243,18 +247,25 @@ def _record_outcome(delivery, mine, answer, error):
             response_code=code,
             last_error="",
             next_attempt_at=None,
+            **extra,
         )
-        Webhook.objects.filter(pk=hook.pk, failing_since__isnull=False).update(failing_since=None)
+        if hook.failing_since is not None:
+            Webhook.objects.filter(pk=hook.pk).update(failing_since=None)
         return Status.DELIVERED
     reason = error or f"HTTP {code}"
-    Webhook.objects.filter(pk=hook.pk, failing_since__isnull=True).update(failing_since=now)
+    if hook.failing_since is None:
+        Webhook.objects.filter(pk=hook.pk, failing_since__isnull=True).update(failing_since=now)
     permanent = answer is not None and 400 <= code < 500 and code not in RETRYABLE_4XX
     deadline = delivery.retry_until or (delivery.created_at + services.RETRY_WINDOW)
     if isinstance(error, str) and error.startswith("BlockedAddress"):
         permanent = True
     if permanent or now >= deadline:
         mine.update(
-            status=Status.FAILED, response_code=code, last_error=reason, next_attempt_at=None
+            status=Status.FAILED,
+            response_code=code,
+            last_error=reason,
+            next_attempt_at=None,
+            **extra,
         )
         outcome = Status.FAILED
     else:
@@ -267,6 +278,7 @@ def _record_outcome(delivery, mine, answer, error):
             response_code=code,
             last_error=reason,
             next_attempt_at=min(now + wait, deadline),
+            **extra,
         )
         outcome = Status.PENDING
     _disable_if_failing(hook.pk, now)

@@ -3,10 +3,12 @@
 from salesproc import events
 from salesproc.registry import (
     DemoSeeder,
+    EventType,
     Param,
     SettingsLink,
     WorkflowAction,
     register_demo,
+    register_event_types,
     register_settings_link,
     register_workflow_action,
 )
@@ -52,3 +54,11 @@ def register():
         )
     )
     register_demo(DemoSeeder("webhooks", seed_demo, order=900))
+    register_event_types(
+        EventType(
+            "webhooks.benchmark",
+            "Recorded only by `manage.py benchmark_webhooks` to time deliveries.",
+            record="account",
+            example={"n": 0},
+        )
+    )
