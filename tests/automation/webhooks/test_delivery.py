@@ -261,9 +261,8 @@ def test_deal_lead_and_call_records_come_from_their_api_serializers(admin, rep):
 
 
 def _stranger():
-    from tests.factories import TeamFactory, UserFactory
-
     from salesproc.demo import ensure_default_roles
+    from tests.factories import TeamFactory, UserFactory
 
     return UserFactory(role=ensure_default_roles()["inside-rep"], team=TeamFactory(name="Far"))
 
@@ -321,3 +320,21 @@ def test_the_call_a_webhook_action_queues_the_event_once(admin, rep, receiver):
 
     with pytest.raises(ValidationError):
         action.run(actor=admin, event=event, subject=account, params={"webhook": 0}, dry_run=False)
+
+
+def test_the_readme_example_verifies_a_real_delivery(admin, rep, receiver):
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = Path(settings.BASE_DIR, "README.md").read_text()
+    section = readme[readme.index("## Webhooks") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace = {}
+    exec(code, namespace)  # noqa: S102  (our own README)
+    hook = _hook(admin, receiver)
+    account_services.account_create(actor=rep, data={"name": "Documented"})
+    (request,) = receiver.requests
+    assert namespace["verify"](hook.secret, request["headers"], request["body"])
+    assert not namespace["verify"](hook.secret, request["headers"], request["body"][:-1])
