@@ -14,5 +14,7 @@ class WebhookForm(forms.Form):
         help_text="Names or patterns, separated by commas or spaces: deal.won, lead.*, or * for all.",
         widget=forms.TextInput(attrs={"wide": True}),
     )
-    description = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(
+        max_length=200, required=False, widget=forms.TextInput(attrs={"wide": True})
+    )
     active = forms.BooleanField(required=False, initial=True, label="Active")
