@@ -165,3 +165,30 @@ def test_concurrent_requests_with_one_key_run_once(rep):
     assert len(codes) == 6 and set(codes) <= {201, 409}
     created = {content for code, content in answers if code == 201}
     assert len(created) == 1  # every 201 is the one answer (original or replay)
+
+
+@pytest.mark.django_db
+def test_an_import_upload_with_a_key_runs_once(rep, settings, tmp_path):
+    from leads.intake.models import ImportJob
+    from tests.leads.intake_factories import HEADER, csv_upload, lead_rows
+
+    settings.MEDIA_ROOT = tmp_path
+    api = api_for(rep)
+    rows = [HEADER, *lead_rows(3)]
+    first = api.post(
+        "/api/v1/lead-imports/", {"file": csv_upload(rows)}, format="multipart", **{KEY: "imp"}
+    )
+    assert first.status_code == 202, first.content
+    again = api.post(
+        "/api/v1/lead-imports/", {"file": csv_upload(rows)}, format="multipart", **{KEY: "imp"}
+    )
+    assert again.status_code == 202 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert ImportJob.objects.count() == 1
+    other = api.post(
+        "/api/v1/lead-imports/",
+        {"file": csv_upload([HEADER, *lead_rows(4)])},
+        format="multipart",
+        **{KEY: "imp"},
+    )
+    assert other.status_code == 422
