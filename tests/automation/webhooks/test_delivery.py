@@ -260,6 +260,21 @@ def test_deal_lead_and_call_records_come_from_their_api_serializers(admin, rep):
         assert record_type_of(obj).represent(obj, user=_stranger()) is None
 
 
+def test_contact_and_call_records_come_from_their_api_serializers(admin, rep):
+    from salesproc.registry import record_type_of
+    from tests.calls.test_api import _plan_body
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(owner=rep)
+    call_id = api_for(rep).post("/api/v1/calls/", _plan_body(contact), format="json").json()["id"]
+    from calls.models import Call
+
+    for obj, path in ((contact, "contacts"), (Call.objects.get(pk=call_id), "calls")):
+        shown = record_type_of(obj).represent(obj, user=admin)
+        assert shown == api_for(admin).get(f"/api/v1/{path}/{obj.pk}/").json()
+        assert record_type_of(obj).represent(obj, user=_stranger()) is None
+
+
 def _stranger():
     from salesproc.demo import ensure_default_roles
     from tests.factories import TeamFactory, UserFactory
