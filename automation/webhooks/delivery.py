@@ -47,6 +47,8 @@ DISABLE_AFTER = timedelta(days=3)
 # A claim older than this belongs to a dead worker (a send takes at most ~20 s).
 CLAIM_TIMEOUT = timedelta(minutes=2)
 SUBSCRIBER_KEY = "automation.webhooks"
+# A delivery never tried this long after it was written lost its task (Redis was down).
+NEVER_SENT_AFTER = timedelta(minutes=1)
 Status = WebhookDelivery.Status
 
 
@@ -316,7 +318,7 @@ def due_delivery_ids(limit=500):
             Q(
                 status=Status.PENDING,
                 next_attempt_at__isnull=True,
-                created_at__lt=now - timedelta(seconds=30),
+                created_at__lt=now - NEVER_SENT_AFTER,
             )
             | Q(status=Status.PENDING, next_attempt_at__lte=now)
             | Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)

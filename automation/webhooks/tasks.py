@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
 
 from . import delivery
 
-SWEEP_CHUNK = 100
+ETA_AT_MOST = timedelta(minutes=10)
 
 
 @shared_task(acks_late=True)
@@ -16,7 +19,13 @@ def send_webhook_delivery_task(delivery_id):
             .values("next_attempt_at")
             .first()
         )
-        if row and row["next_attempt_at"]:
+        # A short wait is queued with its ETA; longer ones are left to the sweep, so no
+        # worker holds hours of ETA messages (which Redis would hand out again anyway).
+        if (
+            row
+            and row["next_attempt_at"]
+            and row["next_attempt_at"] <= timezone.now() + ETA_AT_MOST
+        ):
             try:
                 send_webhook_delivery_task.apply_async((delivery_id,), eta=row["next_attempt_at"])
             except Exception:  # broker down: the sweep sends it when due

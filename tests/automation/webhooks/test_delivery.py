@@ -203,7 +203,7 @@ def test_the_rows_are_the_outbox_a_sweep_sends_what_was_never_queued(admin, rep,
 
     assert sweep_webhook_deliveries_task() == 0  # just written: the normal send has time
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        created_at=timezone.now() - timedelta(minutes=1)
+        created_at=timezone.now() - webhook_delivery.NEVER_SENT_AFTER - timedelta(seconds=1)
     )
     assert sweep_webhook_deliveries_task() == 1
     delivery.refresh_from_db()
