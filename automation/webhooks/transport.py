@@ -1,7 +1,7 @@
 """POST a signed body to a subscriber's URL, guarded against SSRF (stdlib only).
 
-The host name is resolved once; every address it resolves to must be public (not
-private, loopback, link-local, multicast, reserved or unspecified) unless
+The host name is resolved once; every address it resolves to must be public (globally
+routable: not private, loopback, link-local, shared, multicast, reserved or unspecified) unless
 settings.WEBHOOKS_ALLOW_PRIVATE; the connection then goes to the checked address, so a
 DNS answer that changes between the check and the connect cannot reach inside.
 TLS still verifies the certificate against the host name (SNI). Redirects are not
@@ -42,7 +42,7 @@ def is_public(address):
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return not (
+    return ip.is_global and not (
         ip.is_private
         or ip.is_loopback
         or ip.is_link_local

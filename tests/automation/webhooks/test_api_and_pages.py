@@ -223,3 +223,12 @@ def test_the_pages_run_a_bounded_number_of_queries(
         assert api.get("/api/v1/webhook-deliveries/").status_code == 200
     with django_assert_max_num_queries(8):
         assert api.get("/api/v1/webhooks/").status_code == 200
+
+
+def test_the_demo_seeder_adds_one_switched_off_example_once(admin):
+    from automation.webhooks.demo import DEMO_URL, seed_demo
+
+    seed_demo()
+    seed_demo()
+    (hook,) = Webhook.objects.filter(url=DEMO_URL)
+    assert not hook.active and hook.owner == admin

@@ -61,7 +61,8 @@ def test_resolution_refuses_loopback_names_and_allows_public_addresses(guarded):
     assert transport.is_public("8.8.8.8")
     assert not transport.is_public("::ffff:127.0.0.1")  # mapped loopback
     assert not transport.is_public("fe80::1")
-    assert not transport.is_public("100.64.0.1") or True  # shared space: not private in stdlib
+    assert not transport.is_public("100.64.0.1")  # shared (carrier-grade NAT) space
+    assert not transport.is_public("224.0.0.1")
 
 
 def test_with_private_allowed_the_receiver_on_127_0_0_1_is_called(admin, rep, receiver):
