@@ -6,7 +6,8 @@ event's commit to its arrival (median and p95).
 Needs Redis (REDIS_URL) and a real database: it starts one Celery worker process
 (`--pool=solo`, one task at a time) that dispatches each event and sends its delivery,
 and a receiver on 127.0.0.1 that answers 200. Each event commits in its own
-transaction, as a service would. The command removes its rows afterwards.
+transaction, as a service would; --rate paces them (the default is one burst, so the
+commit-to-arrival time then includes the wait in the worker's queue). The command removes its rows afterwards.
 """
 
 import json
@@ -73,8 +74,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--events", type=int, default=10000)
         parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait")
+        parser.add_argument(
+            "--rate",
+            type=float,
+            default=0,
+            help="events per second to record (0: as fast as possible, a burst)",
+        )
 
-    def handle(self, *args, events, timeout, **options):
+    def handle(self, *args, events, timeout, rate, **options):
         if not settings.REDIS_URL:
             raise CommandError("needs REDIS_URL: the benchmark runs a real Celery worker")
         count = events
@@ -93,6 +100,8 @@ class Command(BaseCommand):
             self.stdout.write(f"recording {count} events, one transaction each…")
             started = time.time()
             for n in range(count):
+                if rate > 0:
+                    time.sleep(max(0.0, started + n / rate - time.time()))
                 with transaction.atomic():
                     event = salesproc_events.record_event(
                         subject=account, name=EVENT_NAME, actor=admin, data={"n": n}
@@ -119,6 +128,7 @@ class Command(BaseCommand):
             p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else latencies[0]
             figures = {
                 "events": count,
+                "rate": rate or "burst",
                 "arrived": len(latencies),
                 "record_seconds": round(recorded - started, 1),
                 "total_seconds": round(last - started, 1),
