@@ -33,6 +33,7 @@ def register():
             lambda user: Account.objects.visible_to(user),
             process=None,
             order=10,
+            represent=_represent_account,
         )
     )
     register_record_type(
@@ -43,6 +44,7 @@ def register():
             lambda user: Contact.objects.visible_to(user),
             process=None,
             order=20,
+            represent=_represent_contact,
         )
     )
     register_quick_create(QuickCreate("account", "Account", "accounts:account_create", order=10))
@@ -51,3 +53,21 @@ def register():
             "contact", "Contact", "accounts:contact_create", prefill=_prefill_account, order=20
         )
     )
+
+
+def _represent_account(obj, *, user):
+    """The account as the API shows it to user (None if hidden): webhook payloads."""
+    from salesproc.api_support import represent_with
+
+    from .api import AccountViewSet
+
+    return represent_with(AccountViewSet, obj, user=user)
+
+
+def _represent_contact(obj, *, user):
+    """The contact as the API shows it to user (None if hidden): webhook payloads."""
+    from salesproc.api_support import represent_with
+
+    from .api import ContactViewSet
+
+    return represent_with(ContactViewSet, obj, user=user)

@@ -33,6 +33,7 @@ def register():
             lambda user: Call.objects.visible_to(user),
             process=processes.CALLS,
             order=50,
+            represent=_represent_call,
         )
     )
     register_quick_create(
@@ -40,3 +41,12 @@ def register():
             "call", "Call", "calls:call_plan", process=processes.CALLS, prefill=_prefill, order=50
         )
     )
+
+
+def _represent_call(obj, *, user):
+    """The call as the API shows it to user (None if hidden): webhook payloads."""
+    from salesproc.api_support import represent_with
+
+    from .api import CallViewSet
+
+    return represent_with(CallViewSet, obj, user=user)

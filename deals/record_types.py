@@ -29,6 +29,7 @@ def register():
             lambda user: Deal.objects.visible_to(user),
             process=processes.DEALS,
             order=40,
+            represent=_represent_deal,
         )
     )
     register_quick_create(
@@ -36,3 +37,12 @@ def register():
             "deal", "Deal", "deals:deal_create", process=processes.DEALS, prefill=_prefill, order=40
         )
     )
+
+
+def _represent_deal(obj, *, user):
+    """The deal as the API shows it to user (None if hidden): webhook payloads."""
+    from salesproc.api_support import represent_with
+
+    from .api import DealViewSet
+
+    return represent_with(DealViewSet, obj, user=user)

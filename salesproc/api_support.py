@@ -158,3 +158,26 @@ class ServiceViewSet(viewsets.ModelViewSet):
 
     def timeline_response(self, obj):
         return Response(EventSerializer(timeline_for(obj, user=self.request.user), many=True).data)
+
+
+def represent_with(viewset_class, obj, *, user):
+    """`obj` as GET /api/v1/<its resource>/<id>/ shows it to `user`: the viewset's own
+    queryset (so its visibility and annotations) and its retrieve serializer; None when
+    the user may not see it. Apps fill `RecordType.represent` with it (webhook payloads,
+    workflow conditions): one shape for the API and everything that mirrors it.
+    """
+    from django.http import HttpRequest
+    from rest_framework.request import Request
+
+    http = HttpRequest()
+    http.method = "GET"
+    http.META["SERVER_NAME"] = "localhost"
+    http.META["SERVER_PORT"] = "80"
+    request = Request(http)
+    request.user = user
+    view = viewset_class(request=request, action="retrieve", format_kwarg=None, kwargs={})
+    view.kwargs = {view.lookup_url_kwarg or view.lookup_field: obj.pk}
+    instance = view.get_queryset().filter(pk=obj.pk).first()
+    if instance is None:
+        return None
+    return view.get_serializer(instance).data

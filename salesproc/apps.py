@@ -13,6 +13,7 @@ class SalesprocConfig(AppConfig):
 
         workflow_actions.register()  # what workflow rules may do with this app's records
         from . import handover  # noqa: F401  (registers its Celery task in every process)
+        from .idempotency import tasks as _idempotency_tasks  # noqa: F401
         from .pickers import people
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
 

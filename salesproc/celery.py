@@ -43,6 +43,14 @@ app.conf.beat_schedule = {
         "task": "automation.reports.tasks.send_due_report_subscriptions_task",
         "schedule": 300.0,  # sends go at the subscriber's local time, within 5 minutes
     },
+    "sweep-webhook-deliveries": {
+        "task": "automation.webhooks.tasks.sweep_webhook_deliveries_task",
+        "schedule": 60.0,
+    },
+    "purge-expired-idempotency-keys": {
+        "task": "salesproc.idempotency.tasks.purge_expired_idempotency_keys_task",
+        "schedule": crontab(minute=10),
+    },
     "flag-stalled-deals-daily": {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),

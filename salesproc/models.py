@@ -406,3 +406,7 @@ class RecordHandover(models.Model):
     @property
     def is_finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+# Idempotency keys of API POSTs live in their own package (salesproc.idempotency).
+from .idempotency.models import IdempotencyKey  # noqa: E402, F401

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "salesproc.events.ActingViaMiddleware",
+    "salesproc.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "salesproc.middleware.SecurityHeadersMiddleware",
@@ -190,6 +191,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # .register_event_types); when strict (DEBUG, and always in the test suite) an unknown name
 # raises instead of only logging a warning.
 EVENT_CATALOGUE_STRICT = env_bool("EVENT_CATALOGUE_STRICT", DEBUG)
+# Webhooks may call private, loopback and link-local addresses (tests, a closed network).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE = {}  # apps add their schedules in salesproc/celery.py
 
 # Email

@@ -68,7 +68,11 @@ class RecordType:
     one rule every generic feature uses; title(obj) -> what a link to it reads;
     url(obj) -> its page. process: the process a role must run to reach these records.
     represent(obj, *, user) -> the record as the API shows it (its serializer's data),
-    for webhook payloads and workflow conditions; None until the app's API registers it.
+    for webhook payloads and workflow conditions, or None when the user may not see it.
+    Each app's record_types.py sets it to `salesproc.api_support.represent_with(<its
+    viewset>, obj, user=user)`, importing the viewset when first called: the retrieve
+    serializer and queryset of the API, so one shape everywhere. (Set there, not in the
+    app's api.register(): a Celery worker never loads the URLconf that calls that.)
     """
 
     type: str
