@@ -35,6 +35,7 @@ class LeadsConfig(AppConfig):
                 order=20,
             )
         )
-        from . import record_types
+        from . import notifications, record_types
 
         record_types.register()
+        notifications.register()

@@ -7,9 +7,17 @@ class SalesprocConfig(AppConfig):
 
     def ready(self):
         from . import handover  # noqa: F401  (registers its Celery task in every process)
+        from .notes import hooks as notes_hooks
+        from .notifications import tasks as notification_tasks  # noqa: F401  (Celery tasks)
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
+        from .todo import demo as todo_demo
+        from .todo import hooks as todo_hooks
+        from .todo import tasks as todo_tasks  # noqa: F401  (Celery tasks)
 
         register_nav(NavItem("Home", "home", order=0))
+        todo_hooks.register()
+        todo_demo.register()
+        notes_hooks.register()
         register_nav(
             NavItem("Recycle bin", "recycle_bin", order=890, active_prefix="/recycle-bin/")
         )

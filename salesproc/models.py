@@ -291,6 +291,13 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the email copy was handed to the mail server."
     )
+    kind = models.CharField(max_length=30, default="other", blank=True)
+    channel = models.CharField(
+        max_length=10, default="in_app", help_text="in_app, email or digest, as chosen at send."
+    )
+    digested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it went out in the recipient's daily digest."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -299,6 +306,13 @@ class Notification(models.Model):
                 fields=["recipient", "key"],
                 condition=~Q(key=""),
                 name="unique_notification_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_digest_idx",
+                condition=Q(channel="digest", digested_at__isnull=True),
             )
         ]
 
@@ -311,11 +325,17 @@ __all__ = [
     "Event",
     "EventDelivery",
     "EventReference",
+    "DefaultView",
+    "DigestSend",
     "LoginFailure",
+    "Note",
     "Notification",
+    "NotificationPreference",
     "OwnedQuerySet",
     "RecordHandover",
     "SalesRole",
+    "SavedView",
+    "Task",
     "Team",
     "User",
 ]
@@ -387,3 +407,10 @@ class RecordHandover(models.Model):
     @property
     def is_finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+# The generic features' models live in their packages; imported here so Django sees them.
+from .notes.models import Note  # noqa: E402
+from .notifications.models import DigestSend, NotificationPreference  # noqa: E402
+from .saved_views.models import DefaultView, SavedView  # noqa: E402
+from .todo.models import Task  # noqa: E402

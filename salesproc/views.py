@@ -314,8 +314,9 @@ def lockout_unlock(request):
 @login_required
 def notification_list(request):
     """Only shows: reading one (or all) is a POST, so opening the page changes nothing."""
-    notifications = request.user.notifications.all()[:100]
-    return render(request, "salesproc/notifications.html", {"notifications": list(notifications)})
+    notifications = request.user.notifications.order_by("-created_at", "-id")
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(request, "salesproc/notifications.html", {"page": page})
 
 
 @login_required

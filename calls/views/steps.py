@@ -25,6 +25,7 @@ from calls.forms import (
 )
 from calls.models import Call
 from salesproc.events import timeline_for
+from salesproc.registry import panels_for
 from salesproc.view_support import process_required
 from salesproc.views import apply_errors, int_or_none
 
@@ -49,6 +50,7 @@ def call_detail(request, pk):
             else None,
             "follow_ups": list(call.follow_ups.order_by("scheduled_at")),
             "planned_follow_up": selectors.planned_follow_up(call),
+            "panels": panels_for(request, call),
         },
     )
 

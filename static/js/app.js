@@ -3,6 +3,8 @@
 //   <form data-confirm="Delete this?">   asks before submitting
 //   <select data-autosubmit>             submits its form when changed
 //   <input data-select-on-click>         selects its text when clicked (copy a URL)
+//   <input data-current-query>           takes the address bar's query string on submit
+//                                        (a list filtered by htmx has pushed it there)
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
@@ -20,6 +22,12 @@
       } else {
         field.form.submit();
       }
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var fields = event.target.querySelectorAll ? event.target.querySelectorAll("[data-current-query]") : [];
+    for (var i = 0; i < fields.length; i++) {
+      fields[i].value = window.location.search.replace(/^\?/, "");
     }
   });
   document.addEventListener("click", function (event) {

@@ -1,0 +1,26 @@
+"""The kinds of notification a person can steer, and how each may reach them."""
+
+IN_APP, EMAIL, DIGEST = "in_app", "email", "digest"
+CHANNELS = [
+    (IN_APP, "In the app only"),
+    (EMAIL, "In the app and by email"),
+    (DIGEST, "In the app and in a daily email digest"),
+]
+CHANNEL_KEYS = [key for key, _ in CHANNELS]
+
+OTHER = "other"
+# key, label, channel when the person chose nothing (None: as the sender asks)
+KINDS = [
+    ("lead_assigned", "A new lead is assigned to me", IN_APP),
+    ("mention", "Someone mentions me in a note", EMAIL),
+    ("task_due", "A task of mine is due", IN_APP),
+    ("review_done", "A review of my work is done", None),
+    ("review_requested", "A review is waiting for me", None),
+    ("handoff_waiting", "A handoff is waiting for me", None),
+    ("deal_stalled", "A deal of mine has stalled", None),
+    ("account_at_risk", "An account I manage is at risk", None),
+    (OTHER, "Anything else", None),
+]
+KIND_KEYS = [key for key, _label, _default in KINDS]
+KIND_LABELS = {key: label for key, label, _default in KINDS}
+KIND_DEFAULTS = {key: default for key, _label, default in KINDS}
