@@ -8,14 +8,13 @@ from salesproc.notes import services
 from salesproc.notes.markdown import render_markdown
 from salesproc.notes.models import Note
 from salesproc.notes.selectors import notes_matching
-
-from ..factories import AccountFactory, DealFactory, LeadFactory, UserFactory
+from tests.factories import AccountFactory, DealFactory, LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "body, forbidden",
+    ("body", "forbidden"),
     [
         ("hello <script>alert(1)</script>", ["<script", "alert(1)"]),
         ("[click](javascript:alert(1))", ["javascript:"]),
@@ -48,8 +47,8 @@ def test_a_note_on_a_deal_is_on_its_page_and_timeline_pinned_first(client, rep):
     client.force_login(rep)
     page = client.get(deal.get_absolute_url())
     body = page.content.decode()
-    assert body.index("Pinned <strong>one</strong>") < body.index("Latest") < body.index(
-        "First note"
+    assert (
+        body.index("Pinned <strong>one</strong>") < body.index("Latest") < body.index("First note")
     )
     assert Event.objects.filter(name="note.added", object_id=deal.pk).count() == 3
     timeline = [e.summary for e in page.context["timeline"]]
@@ -112,7 +111,9 @@ def test_notes_of_another_team_are_404_and_nothing_changes(client, api_as, rep, 
     account = AccountFactory(owner=rep)
     note = services.note_create(actor=rep, record_type="account", record_id=account.pk, body="x")
     client.force_login(other_rep)
-    assert client.post(reverse("notes:note_pin", args=[note.pk]), {"pinned": "1"}).status_code == 404
+    assert (
+        client.post(reverse("notes:note_pin", args=[note.pk]), {"pinned": "1"}).status_code == 404
+    )
     assert client.post(reverse("notes:note_delete", args=[note.pk])).status_code == 404
     add = client.post(
         reverse("notes:note_add"), {"record_type": "account", "record_id": account.pk, "body": "y"}
@@ -120,7 +121,9 @@ def test_notes_of_another_team_are_404_and_nothing_changes(client, api_as, rep, 
     assert add.status_code == 404
     api = api_as(other_rep)
     assert api.get(f"/api/v1/notes/{note.pk}/").status_code == 404
-    assert api.patch(f"/api/v1/notes/{note.pk}/", {"pinned": True}, format="json").status_code == 404
+    assert (
+        api.patch(f"/api/v1/notes/{note.pk}/", {"pinned": True}, format="json").status_code == 404
+    )
     assert api.get("/api/v1/notes/").json()["results"] == []
     created = api.post(
         "/api/v1/notes/",

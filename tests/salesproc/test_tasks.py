@@ -10,8 +10,7 @@ from django.utils import timezone
 from salesproc.models import Event, Notification, NotificationPreference
 from salesproc.todo import services
 from salesproc.todo.models import Task
-
-from ..factories import AccountFactory, LeadFactory
+from tests.factories import AccountFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +177,9 @@ def test_the_api_creates_lists_and_completes_tasks(api_as, rep):
 def test_the_api_answers_400_with_field_errors(api_as, rep, teammate):
     api = api_as(rep)
     bad = api.post(
-        "/api/v1/tasks/", {"title": "", "priority": "urgent", "record_type": "planet"}, format="json"
+        "/api/v1/tasks/",
+        {"title": "", "priority": "urgent", "record_type": "planet"},
+        format="json",
     )
     assert bad.status_code == 400
     assert {"title", "priority", "record_type"} <= set(bad.json())
