@@ -174,3 +174,53 @@ def note_delete(*, actor: User, note: Note) -> None:
         data={"note": note.pk},
     )
     note.delete()
+
+
+def notes_import(*, actor: User | None, record_type: str, items, summary: str = "") -> int:
+    """Notes from an import: [(record, text)], records already checked by the importer.
+
+    A text already on its record is not added again (an import run twice adds each note
+    once). No one is notified of mentions in imported text. Written in a few queries for
+    the whole batch, with one `note.added` event per note on its record's timeline.
+    """
+    from salesproc.events import record_events_bulk
+
+    items = [(record, (text or "").strip()[:MAX_BODY]) for record, text in items]
+    items = [(record, text) for record, text in items if text and record.pk]
+    if not items:
+        return 0
+    existing = set(
+        Note.objects.filter(
+            record_type=record_type,
+            record_id__in={record.pk for record, _ in items},
+            body__in={text for _, text in items},
+        ).values_list("record_id", "body")
+    )
+    fresh, seen = [], set()
+    for record, text in items:
+        if (record.pk, text) in existing or (record.pk, text) in seen:
+            continue
+        seen.add((record.pk, text))
+        fresh.append((record, text))
+    if not fresh:
+        return 0
+    created = Note.objects.bulk_create(
+        Note(
+            record_type=record_type,
+            record_id=record.pk,
+            author=actor,
+            body=text,
+            body_html=render_markdown(text),
+            mentions={"notified": [], "not_notified": []},
+        )
+        for record, text in fresh
+    )
+    note_of = {record.pk: note.pk for (record, _), note in zip(fresh, created, strict=True)}
+    record_events_bulk(
+        subjects=[record for record, _ in fresh],
+        name="note.added",
+        actor=actor,
+        summary=summary or "Note imported",
+        data=lambda record: {"note": note_of.get(record.pk), "pinned": False, "mentioned": []},
+    )
+    return len(created)
