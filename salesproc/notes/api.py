@@ -11,7 +11,7 @@ from . import selectors, services
 from .models import Note
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class RecordNoteSerializer(serializers.ModelSerializer):
     record_type = serializers.CharField()
     record_id = serializers.IntegerField(min_value=1)
     author = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -44,11 +44,11 @@ class NoteSerializer(serializers.ModelSerializer):
         return value
 
 
-class NoteUpdateSerializer(NoteSerializer):
+class NoteUpdateSerializer(RecordNoteSerializer):
     body = serializers.CharField(required=False)
 
-    class Meta(NoteSerializer.Meta):
-        read_only_fields = [*NoteSerializer.Meta.read_only_fields, "record_type", "record_id"]
+    class Meta(RecordNoteSerializer.Meta):
+        read_only_fields = [*RecordNoteSerializer.Meta.read_only_fields, "record_type", "record_id"]
 
 
 class NoteFilter(django_filters.FilterSet):
@@ -71,7 +71,9 @@ class NoteViewSet(viewsets.ModelViewSet):
 
     def get_serializer_class(self):
         return (
-            NoteUpdateSerializer if self.action in ("update", "partial_update") else NoteSerializer
+            NoteUpdateSerializer
+            if self.action in ("update", "partial_update")
+            else RecordNoteSerializer
         )
 
     def perform_create(self, serializer):

@@ -88,6 +88,7 @@ def note_edit(request, pk):
                 return redirect(f"{back}#note-{note.pk}")
     else:
         form = NoteForm(initial={"body": note.body, "pinned": note.pinned})
+    form.fields["body"].widget.attrs["rows"] = 10
     return render(
         request,
         "salesproc/notes/note_form.html",

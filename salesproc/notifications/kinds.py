@@ -3,8 +3,8 @@
 IN_APP, EMAIL, DIGEST = "in_app", "email", "digest"
 CHANNELS = [
     (IN_APP, "In the app only"),
-    (EMAIL, "In the app and by email"),
-    (DIGEST, "In the app and in a daily email digest"),
+    (EMAIL, "Email at once"),
+    (DIGEST, "Daily email digest"),
 ]
 CHANNEL_KEYS = [key for key, _ in CHANNELS]
 

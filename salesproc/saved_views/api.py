@@ -71,6 +71,8 @@ class SavedViewViewSet(viewsets.ModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SavedView.objects.none()
         return services.views_visible_to(self.request.user).order_by("list_key", "name", "id")
 
     def get_serializer_class(self):
