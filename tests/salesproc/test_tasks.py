@@ -232,3 +232,30 @@ def test_the_home_widget_shows_overdue_and_today(client, rep):
     client.force_login(rep)
     body = client.get(reverse("home")).content.decode()
     assert "My tasks" in body and "Late one" in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("teammate", False), ("manager", True), ("other_manager", False), ("admin", True)],
+)
+def test_who_sees_and_changes_a_reps_task(request, api_as, rep, persona, sees):
+    task = _task(rep, title="Alice's")
+    viewer = request.getfixturevalue(persona)
+    api = api_as(viewer)
+    response = api.patch(f"/api/v1/tasks/{task.pk}/", {"priority": "high"}, format="json")
+    assert response.status_code == (200 if sees else 404)
+    task.refresh_from_db()
+    assert task.priority == ("high" if sees else "normal")
+    assert task.owner == rep
+
+
+def test_task_events_are_on_the_record_timeline_for_who_may_see_them(client, rep, manager):
+    account = AccountFactory(owner=rep)
+    task = _task(rep, title="Renewal prep", record_type="account", record_id=account.pk)
+    services.task_complete(actor=rep, task=task)
+    client.force_login(manager)
+    timeline = client.get(account.get_absolute_url()).context["timeline"]
+    assert [e.name for e in timeline if e.name.startswith("task.")] == [
+        "task.completed",
+        "task.created",
+    ]
