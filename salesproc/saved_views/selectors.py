@@ -72,7 +72,6 @@ def tabs_for(request, list_key) -> dict:
         "list_url": reverse(LISTS[list_key].url_name),
         "tabs": tabs,
         "all_active": not any(t["active"] for t in tabs),
-        "query": urlencode(sorted(params.items()), doseq=True),
         "has_filters": bool(params),
         "may_share": user.is_manager or user.is_crm_admin,
         "current": next((t for t in tabs if t["active"]), None),

@@ -17,9 +17,19 @@ from .lists import LISTS, clean_params
 class SaveViewForm(forms.Form):
     list_key = forms.ChoiceField(choices=[(k, k) for k in LISTS])
     name = forms.CharField(max_length=60)
-    query = forms.CharField(required=False, max_length=4000)
     shared = forms.BooleanField(required=False)
     make_default = forms.BooleanField(required=False)
+
+
+def _referring_query(request, list_key):
+    """The list's query string from the page the form was sent from (without JavaScript
+    the form has no copy of it): only when that page is the list itself, on this site."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if referer.netloc and referer.netloc != request.get_host():
+        return ""
+    return referer.query if referer.path == reverse(LISTS[list_key].url_name) else ""
 
 
 def _list_url(list_key, query=""):
@@ -34,11 +44,11 @@ def saved_view_save(request):
     list_key = request.POST.get("list_key", "")
     if list_key not in LISTS:
         raise Http404("No such list.")
-    query = request.POST.get("query", "")
+    query = (request.POST.get("query", "") or _referring_query(request, list_key))[:4000]
     if not form.is_valid():
         messages.error(request, "Give the view a name (up to 60 characters) to save it.")
         return redirect(_list_url(list_key, query))
-    params = clean_params(QueryDict(form.cleaned_data["query"] or ""))
+    params = clean_params(QueryDict(query))
     try:
         view = services.saved_view_create(
             actor=request.user,

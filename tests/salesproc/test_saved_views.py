@@ -155,6 +155,22 @@ def test_the_api_answers_400_with_field_errors(api_as, rep, other_rep):
     assert SavedView.objects.count() == 1
 
 
+def test_without_javascript_the_filters_come_from_the_list_page(client, rep):
+    client.force_login(rep)
+    client.post(
+        reverse("saved_views:save"),
+        {"list_key": "leads", "name": "Web", "query": ""},
+        HTTP_REFERER="http://testserver/leads/?source=web&page=2",
+    )
+    assert SavedView.objects.get().params == {"source": ["web"]}
+    client.post(
+        reverse("saved_views:save"),
+        {"list_key": "leads", "name": "Elsewhere", "query": ""},
+        HTTP_REFERER="http://testserver/deals/?status=won",
+    )
+    assert SavedView.objects.get(name="Elsewhere").params == {}
+
+
 def test_saving_without_a_name_says_so(client, rep):
     client.force_login(rep)
     response = client.post(
