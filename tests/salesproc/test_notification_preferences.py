@@ -169,3 +169,20 @@ def test_a_lead_given_by_someone_else_notifies_its_owner_with_its_kind(
         )
     notification = Notification.objects.get(recipient=rep, kind="lead_assigned")
     assert "Ana Lima" in notification.text
+
+
+def test_a_lead_handed_to_a_teammate_notifies_the_new_owner_once(
+    manager, rep, teammate, django_capture_on_commit_callbacks
+):
+    from leads.services import lead_create, lead_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lead = lead_create(
+            actor=rep,
+            owner=rep,
+            data={"first_name": "Ana", "last_name": "Lima", "email": "a@l.test"},
+        )
+        lead_update(actor=manager, lead=lead, data={"owner": teammate})
+        lead_update(actor=manager, lead=lead, data={"job_title": "CFO"})
+    assert Notification.objects.filter(kind="lead_assigned").count() == 1
+    assert Notification.objects.get(kind="lead_assigned").recipient == teammate
