@@ -265,7 +265,10 @@ SPECTACULAR_SETTINGS = {
         "AccountStatusEnum": "accounts.models.Account.Status",
         "LeadStatusEnum": "leads.models.Lead.Status",
         "CallStatusEnum": "calls.models.Call.Status",
+        "CallChannelEnum": "calls.models.Call.Channel",
         "PlanItemLevelEnum": "accounts.plans.models.Priority",
+        "TaskPriorityEnum": "salesproc.todo.models.Task.Priority",
+        "NotificationChannelEnum": "salesproc.notifications.kinds.CHANNELS",
     },
 }
 

@@ -11,7 +11,7 @@ from salesproc.models import Notification
 from salesproc.pagination import PageNumberPagination
 
 from . import services
-from .kinds import CHANNEL_KEYS, KIND_KEYS
+from .kinds import CHANNELS, KIND_KEYS
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -59,7 +59,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 class PreferenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=KIND_KEYS, read_only=True)
     label = serializers.CharField(read_only=True)
-    channel = serializers.ChoiceField(choices=CHANNEL_KEYS)
+    channel = serializers.ChoiceField(choices=CHANNELS)
     chosen = serializers.BooleanField(read_only=True)
 
 
