@@ -110,7 +110,7 @@ def test_my_tasks_page_query_count_is_bounded(client, rep, rows, django_assert_m
         for n in range(rows)
     )
     client.force_login(rep)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("todo:my_tasks"))
     assert response.status_code == 200
 
