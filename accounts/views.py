@@ -10,6 +10,7 @@ from salesproc.events import timeline_for
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
+from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.views import apply_errors, int_or_none
 
 from . import selectors, services
@@ -23,6 +24,9 @@ PAGE_SIZE = 25
 
 @login_required
 def account_list(request):
+    to_default = default_view_redirect(request, "accounts")
+    if to_default is not None:
+        return to_default
     params = request.GET
     qs = selectors.account_list(
         user=request.user,
@@ -192,6 +196,9 @@ def account_delete(request, pk):
 
 @login_required
 def contact_list(request):
+    to_default = default_view_redirect(request, "contacts")
+    if to_default is not None:
+        return to_default
     params = request.GET
     dm = params.get("decision_maker")
     qs = selectors.contact_list(

@@ -80,8 +80,30 @@ def event_lines(call, *, link, stamp):
     return lines
 
 
-def calendar_for(*, user, calls, link=None):
-    """The whole feed as a string: a VCALENDAR of the user's planned calls."""
+def item_lines(item, *, stamp):
+    """A VEVENT of another kind of entry (a task from salesproc.todo): a dict with uid,
+    start, end, summary, description, url and updated."""
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{item['uid']}@{_host()}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{utc_stamp(item['start'])}",
+        f"DTEND:{utc_stamp(item['end'])}",
+        f"SUMMARY:{escape_text(item['summary'])}",
+        f"DESCRIPTION:{escape_text(item.get('description', ''))}",
+        "STATUS:CONFIRMED",
+        "TRANSP:TRANSPARENT",
+        f"LAST-MODIFIED:{utc_stamp(item['updated'])}",
+    ]
+    if item.get("url"):
+        lines.append(f"URL:{item['url']}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar_for(*, user, calls, link=None, items=()):
+    """The whole feed as a string: a VCALENDAR of the user's planned calls, and any other
+    entries given (their open tasks)."""
     stamp = utc_stamp(timezone.now())
     lines = [
         "BEGIN:VCALENDAR",
@@ -94,5 +116,7 @@ def calendar_for(*, user, calls, link=None):
     ]
     for call in calls:
         lines.extend(event_lines(call, link=link(call) if link else "", stamp=stamp))
+    for item in items:
+        lines.extend(item_lines(item, stamp=stamp))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -39,6 +39,7 @@ def notify_reviewers(event):
             url=reverse("calls:call_review", args=[call.pk]),
             key=f"call-review-requested-{call.pk}",
             email=True,
+            kind="review_requested",
         )
 
 
@@ -54,6 +55,7 @@ def notify_rep_of_review(event):
         url=reverse("calls:call_detail", args=[call.pk]),
         key=f"call-reviewed-{call.pk}",
         email=True,
+        kind="review_done",
     )
 
 

@@ -41,7 +41,7 @@ class LeadsConfig(AppConfig):
                 order=20,
             )
         )
-        from . import record_types
+        from . import notifications, record_types
 
         record_types.register()
         from . import report_types
@@ -51,3 +51,4 @@ class LeadsConfig(AppConfig):
         from . import search
 
         search.register()
+        notifications.register()

@@ -2,8 +2,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
-from .admin_support import ReadOnlyAdmin
-from .models import Event, LoginFailure, Notification, SalesRole, Team, User
+from .admin_support import DomainRecordAdmin, ReadOnlyAdmin
+from .models import (
+    Event,
+    LoginFailure,
+    Note,
+    Notification,
+    NotificationPreference,
+    SalesRole,
+    SavedView,
+    Task,
+    Team,
+    User,
+)
 
 
 @admin.register(User)
@@ -66,3 +77,34 @@ class LoginFailureAdmin(admin.ModelAdmin):
         for address in {a for _, a in pairs if a}:
             services.lockout_clear(actor=request.user, address=address)
         self.message_user(request, f"Unlocked {len(pairs)} username/address pair(s).")
+
+
+# The generic features: looked at in admin, written through their services (no delete
+# that would skip the events).
+
+
+@admin.register(Task)
+class TaskAdmin(DomainRecordAdmin):
+    list_display = ["title", "owner", "due_at", "priority", "done", "record_type", "record_id"]
+    list_filter = ["done", "priority", "record_type"]
+    raw_id_fields = ["owner", "created_by"]
+
+
+@admin.register(Note)
+class NoteAdmin(DomainRecordAdmin):
+    list_display = ["record_type", "record_id", "author", "pinned", "created_at"]
+    list_filter = ["record_type", "pinned"]
+    readonly_fields = ["body_html", "mentions"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "channel"]
+    list_filter = ["kind", "channel"]
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "list_key", "owner", "team"]
+    list_filter = ["list_key"]

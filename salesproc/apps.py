@@ -14,11 +14,19 @@ class SalesprocConfig(AppConfig):
         workflow_actions.register()  # what workflow rules may do with this app's records
         from . import handover  # noqa: F401  (registers its Celery task in every process)
         from .idempotency import tasks as _idempotency_tasks  # noqa: F401
+        from .notes import hooks as notes_hooks
+        from .notifications import tasks as notification_tasks  # noqa: F401  (Celery tasks)
         from .pickers import people
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
+        from .todo import demo as todo_demo
+        from .todo import hooks as todo_hooks
+        from .todo import tasks as todo_tasks  # noqa: F401  (Celery tasks)
 
         people.register()
         register_nav(NavItem("Home", "home", order=0, shortcut="h"))
+        todo_hooks.register()
+        todo_demo.register()
+        notes_hooks.register()
         register_nav(
             NavItem("Recycle bin", "recycle_bin", order=890, active_prefix="/recycle-bin/")
         )

@@ -51,6 +51,14 @@ app.conf.beat_schedule = {
         "task": "salesproc.idempotency.tasks.purge_expired_idempotency_keys_task",
         "schedule": crontab(minute=10),
     },
+    "send-task-reminders": {
+        "task": "salesproc.todo.tasks.send_task_reminders_task",
+        "schedule": 60.0,
+    },
+    "send-notification-digests-daily": {
+        "task": "salesproc.notifications.tasks.send_daily_digests_task",
+        "schedule": crontab(minute=0, hour=17),
+    },
     "flag-stalled-deals-daily": {
         "task": "deals.tasks.flag_stalled_deals_task",
         "schedule": crontab(minute=15, hour=6),

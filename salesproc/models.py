@@ -310,6 +310,13 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the email copy was handed to the mail server."
     )
+    kind = models.CharField(max_length=30, default="other", blank=True)
+    channel = models.CharField(
+        max_length=10, default="in_app", help_text="in_app, email or digest, as chosen at send."
+    )
+    digested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it went out in the recipient's daily digest."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -318,6 +325,13 @@ class Notification(models.Model):
                 fields=["recipient", "key"],
                 condition=~Q(key=""),
                 name="unique_notification_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="notification_digest_idx",
+                condition=Q(channel="digest", digested_at__isnull=True),
             )
         ]
 
@@ -330,11 +344,17 @@ __all__ = [
     "Event",
     "EventDelivery",
     "EventReference",
+    "DefaultView",
+    "DigestSend",
     "LoginFailure",
+    "Note",
     "Notification",
+    "NotificationPreference",
     "OwnedQuerySet",
     "RecordHandover",
     "SalesRole",
+    "SavedView",
+    "Task",
     "Team",
     "User",
 ]
@@ -410,3 +430,9 @@ class RecordHandover(models.Model):
 
 # Idempotency keys of API POSTs live in their own package (salesproc.idempotency).
 from .idempotency.models import IdempotencyKey  # noqa: E402, F401
+
+# The generic features' models live in their packages; imported here so Django sees them.
+from .notes.models import Note  # noqa: E402
+from .notifications.models import DigestSend, NotificationPreference  # noqa: E402
+from .saved_views.models import DefaultView, SavedView  # noqa: E402
+from .todo.models import Task  # noqa: E402

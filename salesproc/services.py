@@ -261,20 +261,35 @@ def team_update(*, actor: User, team: Team, name: str, manager: User | None):
     return team
 
 
-def notify(*, recipient: User, text: str, url: str = "", key: str = "", email: bool = False):
-    """In-app notification (and optional email). With a key it happens at most once.
+def notify(
+    *,
+    recipient: User,
+    text: str,
+    url: str = "",
+    key: str = "",
+    email: bool = False,
+    kind: str = "other",
+):
+    """In-app notification (and an email now or in the daily digest). With a key it
+    happens at most once.
 
+    kind (salesproc.notifications.kinds) picks the recipient's preference for this kind
+    of news: in-app only, email, or the daily digest; without one, `email` says whether
+    the sender thinks it worth an email.
     The email is sent by a Celery task once the caller's transaction commits, never in the
     web request; with the broker down it is logged and not sent (the in-app one stays).
     """
+    from .notifications.services import channel_for
+
+    channel = channel_for(recipient=recipient, kind=kind, email=email)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, text=text[:300], url=url, key=key
+                recipient=recipient, text=text[:300], url=url, key=key, kind=kind, channel=channel
             )
     except IntegrityError:
         return None
-    if email and recipient.email:
+    if channel == "email" and recipient.email:
         transaction.on_commit(lambda: _enqueue_email(notification.pk))
     return notification
 

@@ -289,9 +289,12 @@ SPECTACULAR_SETTINGS = {
         "AccountStatusEnum": "accounts.models.Account.Status",
         "LeadStatusEnum": "leads.models.Lead.Status",
         "CallStatusEnum": "calls.models.Call.Status",
+        "CallChannelEnum": "calls.models.Call.Channel",
         "PlanItemLevelEnum": "accounts.plans.models.Priority",
         "QuoteStatusEnum": "automation.quotes.models.Quote.Status",
         "QuoteApprovalEnum": "automation.quotes.models.Quote.Approval",
+        "TaskPriorityEnum": "salesproc.todo.models.Task.Priority",
+        "NotificationChannelEnum": "salesproc.notifications.kinds.CHANNELS",
     },
 }
 

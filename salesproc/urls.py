@@ -18,10 +18,15 @@ from . import api as core_api
 from . import auth_views as crm_auth_views
 from . import event_views, views
 from .forms import CrmAdminAuthenticationForm
+from .notes import api as notes_api
+from .notifications import api as notifications_api
+from .notifications import views as notification_views
 from .pickers import views as picker_views
 from .quick_create import views as quick_create_views
+from .saved_views import api as saved_views_api
 from .search import api as search_api
 from .search import views as search_views
+from .todo import api as todo_api
 
 # The Django admin's own login counts failures and says when it is locked too.
 admin.site.login_form = CrmAdminAuthenticationForm
@@ -29,6 +34,10 @@ admin.site.login_form = CrmAdminAuthenticationForm
 router = DefaultRouter()
 for module in (
     core_api,
+    todo_api,
+    notes_api,
+    notifications_api,
+    saved_views_api,
     accounts.api,
     deals.api,
     opportunities.api,
@@ -91,6 +100,14 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("recycle-bin/", views.recycle_bin, name="recycle_bin"),
     path("recycle-bin/restore/", views.recycle_bin_restore, name="recycle_bin_restore"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("tasks/", include("salesproc.todo.urls")),
+    path("notes/", include("salesproc.notes.urls")),
+    path("views/", include("salesproc.saved_views.urls")),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("settings/", views.settings_index, name="settings"),

@@ -314,8 +314,25 @@ def lockout_unlock(request):
 @login_required
 def notification_list(request):
     """Only shows: reading one (or all) is a POST, so opening the page changes nothing."""
-    notifications = request.user.notifications.all()[:100]
-    return render(request, "salesproc/notifications.html", {"notifications": list(notifications)})
+    per_page = NOTIFICATIONS_PER_PAGE
+    number = max(1, min(int_or_none(request.GET.get("page")) or 1, 10_000))
+    start = (number - 1) * per_page
+    # one more row than the page shows says whether there is a next page: no COUNT query
+    rows = list(
+        request.user.notifications.order_by("-created_at", "-id")[start : start + per_page + 1]
+    )
+    return render(
+        request,
+        "salesproc/notifications.html",
+        {
+            "notifications": rows[:per_page],
+            "page_number": number,
+            "has_next": len(rows) > per_page,
+        },
+    )
+
+
+NOTIFICATIONS_PER_PAGE = 50
 
 
 @login_required

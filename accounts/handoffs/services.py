@@ -93,6 +93,7 @@ def handoff_open_for_won_deal(
         text=f"You won {deal_name}: write the handoff debrief for {account.name}",
         url=url,
         key=f"handoff-opened-{handoff.pk}",
+        kind="handoff_waiting",
     )
     if handoff.to_user:
         notify(
@@ -100,6 +101,7 @@ def handoff_open_for_won_deal(
             text=f"{won_by.display_name} is handing {account.name} over to you",
             url=url,
             key=f"handoff-incoming-{handoff.pk}",
+            kind="handoff_waiting",
         )
     else:
         team = account.owner.team
@@ -109,6 +111,7 @@ def handoff_open_for_won_deal(
                 text=f"{account.name} was won and has no account manager: assign one",
                 url=url,
                 key=f"handoff-assign-{handoff.pk}",
+                kind="handoff_waiting",
             )
     return handoff
 
@@ -167,6 +170,7 @@ def handoff_submit(*, actor: User, handoff: Handoff) -> Handoff:
             text=f"The handoff debrief for {handoff.account.name} is ready to read",
             url=handoff.get_absolute_url(),
             key=f"handoff-submitted-{handoff.pk}",
+            kind="handoff_waiting",
         )
     return handoff
 
@@ -187,6 +191,7 @@ def handoff_comment(*, actor: User, handoff: Handoff, text: str) -> HandoffComme
             text=f"{actor.display_name} commented on the handoff of {handoff.account.name}",
             url=handoff.get_absolute_url(),
             key=f"handoff-comment-{comment.pk}",
+            kind="handoff_waiting",
         )
     return comment
 
@@ -211,6 +216,7 @@ def handoff_assign(*, actor: User, handoff: Handoff, to_user: User) -> Handoff:
         text=f"{handoff.account.name} is being handed over to you",
         url=handoff.get_absolute_url(),
         key=f"handoff-incoming-{handoff.pk}-{to_user.pk}",
+        kind="handoff_waiting",
     )
     return handoff
 
@@ -245,5 +251,6 @@ def handoff_accept(*, actor: User, handoff: Handoff) -> Handoff:
         text=f"{handoff.to_user.display_name} accepted the handoff of {account.name}",
         url=handoff.get_absolute_url(),
         key=f"handoff-accepted-{handoff.pk}",
+        kind="handoff_waiting",
     )
     return handoff

@@ -26,6 +26,7 @@ def notify_at_risk(event):
             url=account.get_absolute_url(),
             key=f"account-at-risk-{event.pk}",
             email=True,
+            kind="account_at_risk",
         )
 
 

@@ -62,5 +62,11 @@ def register():
             "Recorded only by `manage.py benchmark_webhooks` to time deliveries.",
             record="account",
             example={"n": 0},
-        )
+        ),
+        EventType(
+            "webhook.ping",
+            "A test event sent from Settings → Webhooks (Send a test event) or the API's "
+            "ping/; never recorded on a record, only delivered to that one subscription.",
+            example={},
+        ),
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from calls import ical, selectors, services
 from salesproc.models import User
+from salesproc.todo.selectors import calendar_items
 from salesproc.view_support import process_required
 
 
@@ -45,6 +46,9 @@ def calendar_feed(request, token):
         user=user,
         calls=selectors.calendar_calls(user=user),
         link=lambda call: request.build_absolute_uri(call.get_absolute_url()),
+        items=calendar_items(
+            user=user, link=lambda task: request.build_absolute_uri(task.get_absolute_url())
+        ),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calls.ics"'

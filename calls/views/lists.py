@@ -11,6 +11,7 @@ from calls.models import Call, CallType
 from salesproc.charts import bar_chart, line_chart
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
+from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.view_support import manager_required, process_required
 from salesproc.views import int_or_none
 
@@ -30,6 +31,9 @@ def agenda(request):
 @login_required
 @process_required("calls")
 def call_list(request):
+    to_default = default_view_redirect(request, "calls")
+    if to_default is not None:
+        return to_default
     params = request.GET
     qs = selectors.call_list(
         user=request.user,

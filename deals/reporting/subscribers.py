@@ -22,4 +22,5 @@ def notify_stalled_owner(event) -> None:
         f"(limit {data['limit']}): time to move it on or close it.",
         url=deal.get_absolute_url(),
         key=data["stall"],
+        kind="deal_stalled",
     )

@@ -25,6 +25,7 @@ from salesproc.events import timeline_for
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.registry import attach_deal_badges, panels_for
+from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.view_support import process_required
 from salesproc.views import apply_errors, int_or_none
 
@@ -75,6 +76,9 @@ def _list_status(value):
 @login_required
 @process_required("deals")
 def deal_list(request):
+    to_default = default_view_redirect(request, "deals")
+    if to_default is not None:
+        return to_default
     params = request.GET
     qs = selectors.deal_list(
         user=request.user,

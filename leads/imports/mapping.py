@@ -10,7 +10,14 @@ from leads.intake.models import (
     INTAKE_LEAD_FIELD_NAMES,
     ImportJob,
 )
-from leads.intake.values import FIELD_LABELS, FULL_NAME, guess_field
+from leads.intake.values import (
+    FIELD_LABELS,
+    FULL_NAME,
+    NOTES,
+    NOTES_ALIASES,
+    guess_field,
+    normalise_name,
+)
 from salesproc.events import record_event
 from salesproc.models import User
 from salesproc.processes import LEADS
@@ -27,14 +34,16 @@ from .reading import (
     open_text,
 )
 
-MAPPABLE_FIELDS = [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source"]
+MAPPABLE_FIELDS = [*INTAKE_LEAD_FIELD_NAMES, FULL_NAME, "source", NOTES]
 
 
 def guess_mapping(headers) -> list[str]:
     """Per column, the lead field its header most likely means ('' when unsure or taken)."""
     mapping, taken = [], set()
     for header in headers:
-        field_name = guess_field(header) or ""
+        field_name = guess_field(header) or (
+            NOTES if normalise_name(header) in NOTES_ALIASES else ""
+        )
         if field_name in taken:
             field_name = ""
         if field_name:

@@ -30,12 +30,13 @@ from leads.intake.models import (
     ImportJob,
     ImportRowResult,
 )
-from leads.intake.values import clean_lead_values
+from leads.intake.values import NOTES, clean_lead_values
 from leads.models import Lead, Qualification
 from leads.services.criteria import criteria_in_force
 from salesproc.bulk import bulk_insert, bulk_update, insert_rows
 from salesproc.events import acting_via, record_event, record_events_bulk
 from salesproc.models import User, visible_owner_ids
+from salesproc.notes.services import notes_import
 
 from . import matching
 from .mapping import check_mapping
@@ -328,11 +329,14 @@ def _write_batch(context, batch):
     changed, changes_by_lead, rescore = [], {}, []
     changed_fields = set()
     counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    notes = []  # (lead, text): a "Notes" column becomes a note on its lead
     for row_number, data, problems in batch:
         if problems:
             results.append(_result(job, row_number, "rejected", " ".join(problems)[:300]))
             counts["rejected"] += 1
             continue
+        data = dict(data)
+        note_text = data.pop(NOTES, "")
         lead = existing.get(row_key(data))
         if lead is None:
             fields = dict(data)
@@ -348,6 +352,8 @@ def _write_batch(context, batch):
             new_leads.append(lead)
             new_rows.append(row_number)
             counts["created"] += 1
+            if note_text:
+                notes.append((lead, note_text))
             continue
         refusal = refusal_for(lead, context.visible)
         if refusal:
@@ -361,6 +367,8 @@ def _write_batch(context, batch):
                 diff[name] = [before, value]
                 setattr(lead, name, value)
         outcome = "updated" if diff else "unchanged"
+        if note_text:
+            notes.append((lead, note_text))
         if diff:
             lead.updated_at = now
             changed.append(lead)
@@ -416,6 +424,13 @@ def _write_batch(context, batch):
                 summary="Score from the lead's profile",
                 data=lambda lead: {"score": [score_before[lead.pk], lead.score]},
             )
+    if notes:
+        notes_import(
+            actor=context.actor,
+            record_type="lead",
+            items=[(lead, text) for lead, text in notes],
+            summary=f"Note imported from {job.original_name}",
+        )
     results.sort(key=lambda r: r["row_number"])
     insert_rows(ImportRowResult, results)
     ImportJob.objects.filter(pk=job.pk).update(

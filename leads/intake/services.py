@@ -264,6 +264,7 @@ def _save_lead(*, form: IntakeForm, submission: IntakeSubmission, data: dict):
         + (f", {lead.company_name}" if lead.company_name else ""),
         url=lead.get_absolute_url(),
         key=f"intake-lead-{lead.pk}",
+        kind="lead_assigned",
     )
     return lead, IntakeSubmission.Outcome.CREATED, {}
 

@@ -12,7 +12,15 @@ from leads.fields import LEAD_DETAIL_FIELD_NAMES, LEAD_DETAIL_FIELDS
 from leads.models import Lead
 
 FULL_NAME = "full_name"  # not a lead field: split into first and last name
-FIELD_LABELS = {**dict(LEAD_DETAIL_FIELDS), FULL_NAME: "Full name", "source": "Source"}
+NOTES = "notes"  # not a lead field: the CSV import adds it as a note on the lead
+NOTES_ALIASES = {"notes", "note", "comments", "comment", "remarks"}
+NOTES_MAX = 20000
+FIELD_LABELS = {
+    **dict(LEAD_DETAIL_FIELDS),
+    FULL_NAME: "Full name",
+    "source": "Source",
+    NOTES: "Notes",
+}
 
 # Names people give a column or an input, normalised (lowercase, letters and digits only).
 FIELD_ALIASES = {
@@ -111,6 +119,12 @@ def clean_lead_values(raw: dict):
     for field, value in raw.items():
         text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
         if not text:
+            continue
+        if field == NOTES:
+            if len(text) > NOTES_MAX:
+                problems.append(f"Notes are longer than {NOTES_MAX:,} characters.")
+            else:
+                data[NOTES] = text
             continue
         if field == FULL_NAME:
             first, last = split_full_name(text)

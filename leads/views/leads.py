@@ -19,6 +19,7 @@ from salesproc.events import timeline_for
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
 from salesproc.registry import panels_for
+from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.view_support import process_required
 from salesproc.views import apply_errors, int_or_none
 
@@ -28,6 +29,9 @@ PAGE_SIZE = 25
 @login_required
 @process_required("leads")
 def lead_list(request):
+    to_default = default_view_redirect(request, "leads")
+    if to_default is not None:
+        return to_default
     params = request.GET
     min_score = int_or_none(params.get("min_score"))
     qs = selectors.lead_list(

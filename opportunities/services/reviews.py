@@ -44,6 +44,7 @@ def review_request(*, deal: Deal, outcome: str) -> tuple[WinLossReview, bool]:
         "Write the win/loss review.",
         url=review.get_absolute_url(),
         key=f"win_loss_review:{review.pk}",
+        kind="review_requested",
     )
     return review, True
 

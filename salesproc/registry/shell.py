@@ -44,9 +44,12 @@ class DemoSeeder:
 
 @dataclass(frozen=True)
 class Panel:
-    """A section another app adds to a record's detail page (an account's deals...)."""
+    """A section another app adds to a record's detail page (an account's deals...).
 
-    model: str  # "accounts.account", "accounts.contact", "deals.deal", ...
+    model "*" puts it on the page of every registered RecordType (tasks, notes).
+    """
+
+    model: str  # "accounts.account", "accounts.contact", "deals.deal", ..., or "*"
     key: str
     template: str
     context: Callable  # context(request, obj) -> dict, or None to hide the panel
@@ -104,7 +107,7 @@ def panels_for(request, obj):
     label = obj._meta.label_lower
     result = []
     for panel in sorted(registry.panels, key=lambda p: (p.order, p.key)):
-        if panel.model != label:
+        if panel.model not in (label, "*"):
             continue
         if panel.process and not request.user.runs(panel.process):
             continue

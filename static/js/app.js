@@ -7,6 +7,8 @@
 //   <button data-dialog-close>           closes that dialog
 //   <a data-export-csv href="...">       exports with the filters in the address bar now
 //                                        (htmx filters push them there; no page reload)
+//   <input data-current-query>           takes the address bar's query string on submit
+//                                        (a list filtered by htmx has pushed it there)
 (function () {
   "use strict";
   document.documentElement.classList.add("js");  // shows .js-only controls
@@ -25,6 +27,12 @@
       } else {
         field.form.submit();
       }
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var fields = event.target.querySelectorAll ? event.target.querySelectorAll("[data-current-query]") : [];
+    for (var i = 0; i < fields.length; i++) {
+      fields[i].value = window.location.search.replace(/^\?/, "");
     }
   });
   document.addEventListener("click", function (event) {

@@ -39,7 +39,7 @@ def test_it_guesses_the_mapping_from_the_headers():
         "email",
         "company_name",
         "phone",
-        "",
+        "notes",
     ]
 
 

@@ -1,0 +1,1 @@
+"""Notes on records: Markdown, sanitised, pinned first, with @mentions."""

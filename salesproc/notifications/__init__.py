@@ -1,0 +1,1 @@
+"""Notifications people steer: per kind, in-app, email or a daily digest."""

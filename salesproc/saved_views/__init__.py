@@ -1,0 +1,1 @@
+"""Saved views of a list: its filters, sort and columns under a name, as tabs."""
