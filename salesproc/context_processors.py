@@ -38,7 +38,7 @@ def shell(request):
             url = reverse(action.url_name)
         except NoReverseMatch:
             continue
-        url += "?" + urlencode({"next": request.get_full_path()})
+        url += "?" + urlencode({"next": request.path})
         actions.append({"label": action.label, "url": url, "dialog": action.dialog})
     return {
         "nav_items": items,

@@ -226,7 +226,9 @@ def test_quote_pages_run_a_bounded_number_of_queries(
         assert client.get(u("quote_detail", made[0].pk)).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(u("quote_edit", quote.pk)).status_code == 200
-    with django_assert_max_num_queries(20):
+    # the deal page with every panel (quotes, tasks, notes, email templates...): a bound
+    # that does not move with the number of quotes
+    with django_assert_max_num_queries(24):
         assert client.get(deal.get_absolute_url()).status_code == 200
     assert len(lines) == 2
 
