@@ -186,6 +186,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}  # apps add their schedules in salesproc/celery.py
+# Embedded mode: long jobs run in a background thread of the web process rather than
+# inside the request (salesproc/background.py explains the choice).
+BACKGROUND_JOBS_IN_THREAD = env_bool("BACKGROUND_JOBS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 
 # Email
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
