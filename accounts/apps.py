@@ -134,3 +134,6 @@ class AccountsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import bulk_actions
+
+        bulk_actions.register()

@@ -32,3 +32,6 @@ class CallsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import bulk_actions
+
+        bulk_actions.register()

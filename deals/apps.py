@@ -39,3 +39,6 @@ class DealsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import bulk_actions
+
+        bulk_actions.register()

@@ -38,3 +38,6 @@ class LeadsConfig(AppConfig):
         from . import record_types
 
         record_types.register()
+        from . import bulk_actions
+
+        bulk_actions.register()

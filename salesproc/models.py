@@ -387,3 +387,6 @@ class RecordHandover(models.Model):
     @property
     def is_finished(self):
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+from .bulk_actions.models import BulkJob, BulkJobRow  # noqa: E402, F401  (bulk actions' job)

@@ -105,3 +105,6 @@ def send_notification_email_task(self, notification_id):
 def purge_recycle_bin_task():
     """Daily: delete for good what has been in the recycle bin for its retention days."""
     return recycle_bin.recycle_bin_purge_due()
+
+
+from .bulk_actions.tasks import run_bulk_job_task  # noqa: E402, F401  (the worker finds it)

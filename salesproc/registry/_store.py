@@ -25,6 +25,8 @@ class Registry:
     event_types: list = field(default_factory=list)
     workflow_actions: list = field(default_factory=list)
     reports: list = field(default_factory=list)
+    bulk_lists: list = field(default_factory=list)
+    bulk_actions: list = field(default_factory=list)
 
 
 registry = Registry()
