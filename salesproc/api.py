@@ -375,3 +375,6 @@ def register(router):
     router.register("roles", RoleViewSet, basename="role")
     router.register("teams", TeamViewSet, basename="team")
     router.register("handovers", HandoverViewSet, basename="handover")
+    from .bulk_actions.api import BulkActionViewSet
+
+    router.register("bulk-actions", BulkActionViewSet, basename="bulk-action")
