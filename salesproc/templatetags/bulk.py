@@ -20,7 +20,9 @@ def bulk_bar(context, record_type, page):
         for bound in form:
             if bound.name not in seen:
                 seen.add(bound.name)
-                fields.append((action.key, bound))
+                # a comprehension, not list(): ModelChoiceIterator's len() is a COUNT query
+                choices = [choice for choice in bound.field.choices]
+                fields.append((action.key, bound, choices))
     query = request.GET.copy()
     query.pop("page", None)
     return {
