@@ -18,6 +18,7 @@ class OwnerForm(ActionForm):
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="New owner",
+        empty_label="Choose…",
         error_messages={
             "required": "Choose the new owner.",
             "invalid_choice": "Choose someone you work with.",

@@ -24,14 +24,15 @@ def bulk_bar(context, record_type, page):
                 choices = [choice for choice in bound.field.choices]  # noqa: C416
                 fields.append((action.key, bound, choices))
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("page", "sort"):  # which rows, not their page or order
+        query.pop(key, None)
     return {
         "record_type": record_type,
         "form_id": f"bulk-{record_type}",
         "actions": actions,
         "fields": fields,
         "filter": query.urlencode(),
-        "next": request.get_full_path(),
+        "next": request.path + (f"?{query.urlencode()}" if query else ""),
         "page": page,
         "matching": page.paginator.count,
         "csrf_token": context.get("csrf_token"),
