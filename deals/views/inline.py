@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from deals import selectors, services
 from deals.models import Deal, Stage
@@ -82,9 +83,10 @@ def _last_change(deal):
     )
     if event is None:
         return None
+    seconds = (timezone.now() - event.created_at).total_seconds()
     return {
         "who": event.actor.display_name if event.actor else "An automated step",
-        "when": event.created_at,
+        "when": "just now" if seconds < 60 else f"{timesince(event.created_at)} ago",
         "what": event.summary,
     }
 
