@@ -12,6 +12,7 @@
   }
   function refresh(form) {
     if (!form) { return; }
+    form.setAttribute("data-bulk-ready", "");
     var all = rows(form.id);
     var checked = all.filter(function (box) { return box.checked; }).length;
     var scope = form.querySelector('input[name="scope"]');
