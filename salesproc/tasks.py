@@ -107,4 +107,7 @@ def purge_recycle_bin_task():
     return recycle_bin.recycle_bin_purge_due()
 
 
-from .bulk_actions.tasks import run_bulk_job_task  # noqa: E402, F401  (the worker finds it)
+from .bulk_actions.tasks import (  # noqa: E402, F401  (the worker finds them)
+    requeue_bulk_jobs_task,
+    run_bulk_job_task,
+)

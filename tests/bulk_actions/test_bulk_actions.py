@@ -294,6 +294,37 @@ def test_the_page_form_starts_an_action_and_shows_the_report(client, manager, re
     assert BulkJob.objects.count() == 1
 
 
+def test_the_sweep_resumes_a_job_whose_worker_stopped(rep):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from salesproc.bulk_actions.tasks import requeue_bulk_jobs_task
+
+    leads = LeadFactory.create_batch(3, owner=rep)
+    job = BulkJob.objects.create(
+        actor=rep,
+        record_type="lead",
+        action="delete",
+        label="Delete",
+        ids=[lead.pk for lead in leads],
+        total=3,
+        state=BulkJob.State.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+    BulkJobRow.objects.create(job=job, record_id=leads[0].pk, outcome="changed")
+    fresh = BulkJob.objects.create(
+        actor=rep, record_type="lead", action="delete", label="Delete", ids=[leads[1].pk], total=1
+    )
+    assert requeue_bulk_jobs_task.apply().get() == 1  # the fresh queued one is left to its own task
+    job.refresh_from_db()
+    assert (job.state, job.processed, job.changed) == ("done", 3, 3)
+    assert Lead.objects.filter(pk=leads[0].pk).exists()  # the recorded row was not run again
+    assert not Lead.objects.filter(pk__in=[leads[1].pk, leads[2].pk]).exists()
+    fresh.refresh_from_db()
+    assert fresh.state == "queued"
+
+
 def test_another_user_cannot_see_a_job_page(client, manager, rep):
     lead = LeadFactory(owner=rep)
     client.force_login(rep)
@@ -304,3 +335,43 @@ def test_another_user_cannot_see_a_job_page(client, manager, rep):
     client.force_login(manager)
     assert client.get(reverse("bulk_actions:job", args=[job.pk])).status_code == 404
     assert client.get(reverse("bulk_actions:progress", args=[job.pk])).status_code == 404
+
+
+def test_an_admin_changes_every_teams_rows_and_a_rep_only_their_own(
+    api_as, admin, rep, teammate, other_rep
+):
+    ours, theirs, mates = (
+        LeadFactory(owner=rep),
+        LeadFactory(owner=other_rep),
+        LeadFactory(owner=teammate),
+    )
+    body = (
+        api_as(admin)
+        .post(
+            URL,
+            {
+                "record_type": "lead",
+                "action": "reassign",
+                "ids": [ours.pk, theirs.pk],
+                "params": {"owner": admin.pk},
+            },
+            format="json",
+        )
+        .json()
+    )
+    assert (body["changed"], body["skipped"]) == (2, 0)
+    assert set(
+        Lead.objects.filter(pk__in=[ours.pk, theirs.pk]).values_list("owner", flat=True)
+    ) == {admin.pk}
+    mine = LeadFactory(owner=rep)
+    body = (
+        api_as(rep)
+        .post(
+            URL,
+            {"record_type": "lead", "action": "delete", "ids": [mine.pk, mates.pk]},
+            format="json",
+        )
+        .json()
+    )
+    assert outcomes(body) == {mine.pk: ("changed", ""), mates.pk: ("skipped", NOT_FOUND)}
+    assert Lead.objects.filter(pk=mates.pk).exists()
