@@ -150,3 +150,7 @@ class AccountsConfig(AppConfig):
         from . import search
 
         search.register()
+
+        from . import bulk_actions
+
+        bulk_actions.register()

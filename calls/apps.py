@@ -45,3 +45,7 @@ class CallsConfig(AppConfig):
         from . import search
 
         search.register()
+
+        from . import bulk_actions
+
+        bulk_actions.register()

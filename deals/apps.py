@@ -52,3 +52,7 @@ class DealsConfig(AppConfig):
         from . import search
 
         search.register()
+
+        from . import bulk_actions
+
+        bulk_actions.register()

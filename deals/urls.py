@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import configuration, records, transitions
+from .views import configuration, inline, records, transitions
 
 app_name = "deals"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("new/", records.deal_create, name="deal_create"),
     path("<int:pk>/", records.deal_detail, name="deal_detail"),
     path("<int:pk>/edit/", records.deal_edit, name="deal_edit"),
+    path("<int:pk>/inline/", inline.deal_inline_view, name="deal_inline_view"),
+    path("<int:pk>/inline/<slug:field>/", inline.deal_inline, name="deal_inline"),
     path("<int:pk>/delete/", records.deal_delete, name="deal_delete"),
     path("<int:pk>/move/", transitions.deal_move, name="deal_move"),
     path("<int:pk>/win/", transitions.deal_win, name="deal_win"),

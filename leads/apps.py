@@ -52,3 +52,7 @@ class LeadsConfig(AppConfig):
 
         search.register()
         notifications.register()
+
+        from . import bulk_actions
+
+        bulk_actions.register()

@@ -383,6 +383,9 @@ def register(router):
     router.register("roles", RoleViewSet, basename="role")
     router.register("teams", TeamViewSet, basename="team")
     router.register("handovers", HandoverViewSet, basename="handover")
+    from .bulk_actions.api import BulkActionViewSet
+
+    router.register("bulk-actions", BulkActionViewSet, basename="bulk-action")
 
 
 class EventTypeSerializer(serializers.Serializer):

@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "leads.tasks.requeue_lead_imports_task",
         "schedule": 60.0,
     },
+    "requeue-bulk-jobs": {
+        "task": "salesproc.bulk_actions.tasks.requeue_bulk_jobs_task",
+        "schedule": 60.0,
+    },
     "recompute-account-health-nightly": {
         "task": "accounts.tasks.recompute_account_health_task",
         "schedule": crontab(minute=30, hour=2),

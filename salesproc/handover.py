@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .background import run_after_commit
 from .events import record_events_bulk
 from .models import RecordHandover, User
 from .registry import owned_records_for
@@ -71,7 +72,7 @@ def handover_start(*, actor: User, from_user: User, to_user: User, reason: str =
         reason=reason[:120],
         total=sum(c["count"] for c in counts),
     )
-    transaction.on_commit(lambda: reassign_records_task.delay(handover.pk))
+    run_after_commit(reassign_records_task, handover.pk)
     return handover
 
 

@@ -429,6 +429,7 @@ class RecordHandover(models.Model):
 
 
 # Idempotency keys of API POSTs live in their own package (salesproc.idempotency).
+from .bulk_actions.models import BulkJob, BulkJobRow  # noqa: E402, F401  (bulk actions' job)
 from .idempotency.models import IdempotencyKey  # noqa: E402, F401
 
 # The generic features' models live in their packages; imported here so Django sees them.

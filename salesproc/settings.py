@@ -194,6 +194,9 @@ EVENT_CATALOGUE_STRICT = env_bool("EVENT_CATALOGUE_STRICT", DEBUG)
 # Webhooks may call private, loopback and link-local addresses (tests, a closed network).
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 CELERY_BEAT_SCHEDULE = {}  # apps add their schedules in salesproc/celery.py
+# Embedded mode: long jobs run in a background thread of the web process rather than
+# inside the request (salesproc/background.py explains the choice).
+BACKGROUND_JOBS_IN_THREAD = env_bool("BACKGROUND_JOBS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 
 # Email
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -105,3 +105,9 @@ def send_notification_email_task(self, notification_id):
 def purge_recycle_bin_task():
     """Daily: delete for good what has been in the recycle bin for its retention days."""
     return recycle_bin.recycle_bin_purge_due()
+
+
+from .bulk_actions.tasks import (  # noqa: E402, F401  (the worker finds them)
+    requeue_bulk_jobs_task,
+    run_bulk_job_task,
+)

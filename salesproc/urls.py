@@ -130,6 +130,7 @@ urlpatterns = [
     path("settings/users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("settings/users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("settings/handovers/<int:pk>/", views.handover_progress, name="handover_progress"),
+    path("bulk/", include("salesproc.bulk_actions.urls")),
     path("accounts/", include("accounts.urls")),
     path("deals/", include("deals.urls")),
     path("opportunities/", include("opportunities.urls")),

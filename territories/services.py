@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from accounts.services import account_owners_set
+from salesproc.background import run_after_commit
 from salesproc.events import record_event, record_events_bulk
 from salesproc.models import User, users_visible_to
 
@@ -449,7 +450,7 @@ def start_reassignment(*, actor: User | None) -> AssignmentRun:
     run = AssignmentRun.objects.create(started_by=actor, total=Account.objects.count())
     from .tasks import reassign_territories_task
 
-    transaction.on_commit(lambda: reassign_territories_task.delay(run.pk))
+    run_after_commit(reassign_territories_task, run.pk)
     return run
 
 

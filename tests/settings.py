@@ -10,3 +10,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from salesproc.settings import *  # noqa: E402, F403
+
+# Jobs run eagerly inside the request in tests (deterministic); the embedded executor's
+# own test turns the background thread on.
+BACKGROUND_JOBS_IN_THREAD = False

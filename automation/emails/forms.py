@@ -22,6 +22,13 @@ class EmailTemplateForm(forms.ModelForm):
 
 
 class ComposeForm(forms.Form):
+    """The email composer on a record page; ids of its own (email-body...), as the page
+    holds other forms with a "body" (the notes panel)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "email-%s")
+        super().__init__(*args, **kwargs)
+
     to = forms.EmailField(label="To", required=False)
     subject = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"wide": True}))
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}))

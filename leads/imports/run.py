@@ -33,6 +33,7 @@ from leads.intake.models import (
 from leads.intake.values import NOTES, clean_lead_values
 from leads.models import Lead, Qualification
 from leads.services.criteria import criteria_in_force
+from salesproc.background import run_in_background
 from salesproc.bulk import bulk_insert, bulk_update, insert_rows
 from salesproc.events import acting_via, record_event, record_events_bulk
 from salesproc.models import User, visible_owner_ids
@@ -86,7 +87,7 @@ def enqueue_import(job_id):
     from leads.tasks import run_lead_import_task
 
     try:
-        run_lead_import_task.delay(job_id)
+        run_in_background(run_lead_import_task, job_id)
     except Exception:  # broker down: the job stays queued and the sweep enqueues it again
         log.warning("could not enqueue lead import %s", job_id, exc_info=True)
 

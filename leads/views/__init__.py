@@ -12,6 +12,7 @@ from .criteria import (
     reason_create,
     reason_toggle,
 )
+from .inline import lead_inline, lead_inline_view
 from .leads import (
     lead_accept_intake_changes,
     lead_convert,
@@ -30,6 +31,8 @@ from .qualification import (
 )
 
 __all__ = [
+    "lead_inline",
+    "lead_inline_view",
     "criteria_admin",
     "criteria_preset",
     "criteria_thresholds",

@@ -15,6 +15,13 @@ from . import services
 
 
 class NoteForm(forms.Form):
+    """A note's text. Its ids are its own (note-body...): a record page also holds the
+    email composer and other forms with a "body"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note-%s")
+        super().__init__(*args, **kwargs)
+
     body = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Markdown; @username to mention"}),

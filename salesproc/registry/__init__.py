@@ -9,6 +9,7 @@ here instead. Each module holds the seams of one concern.
 from ._store import Registry, registry  # noqa: F401
 from .accounts import *  # noqa: F403
 from .automation import *  # noqa: F403
+from .bulk import *  # noqa: F403
 from .deals import *  # noqa: F403
 from .records import *  # noqa: F403
 from .shell import *  # noqa: F403

@@ -28,6 +28,8 @@ class Registry:
     workflow_actions: list = field(default_factory=list)
     reports: list = field(default_factory=list)
     header_actions: list = field(default_factory=list)
+    bulk_lists: list = field(default_factory=list)
+    bulk_actions: list = field(default_factory=list)
 
 
 registry = Registry()

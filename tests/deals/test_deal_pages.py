@@ -79,7 +79,7 @@ def test_it_lists_deals_in_a_constant_number_of_queries(
         DealFactory(owner=rep, pipeline=pipeline, account=account)
     as_user(client, rep)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):  # +2: the bulk bar's owners and stages
         response = client.get("/deals/?sort=-amount")
 
     assert response.status_code == 200
