@@ -1,7 +1,6 @@
 """The rep's agenda, the list of calls, and the manager's coaching dashboard."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -9,6 +8,7 @@ from calls import selectors
 from calls.models import Call, CallType
 from salesproc.charts import bar_chart, line_chart
 from salesproc.models import users_visible_to
+from salesproc.paginator import CountingPaginator as Paginator
 from salesproc.view_support import manager_required, process_required
 from salesproc.views import int_or_none
 

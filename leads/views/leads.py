@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from leads.intake.values import FIELD_LABELS
 from leads.models import Lead
 from salesproc.events import timeline_for
 from salesproc.models import users_visible_to
+from salesproc.paginator import CountingPaginator as Paginator
 from salesproc.registry import panels_for
 from salesproc.view_support import process_required
 from salesproc.views import apply_errors, int_or_none

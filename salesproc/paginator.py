@@ -1,0 +1,56 @@
+"""A Django paginator whose count stays cheap on big tables (pages and the API share it).
+
+Up to `exact_limit` rows it counts exactly, reading at most `exact_limit + 1` rows (a
+`COUNT(*)` over a `LIMIT`), so a small list pays what it paid before, in one query. Above
+that an exact count would read every visible row on each page, so on PostgreSQL it asks the
+planner instead (`EXPLAIN`, the row estimate of the same query: no rows read) and marks the
+figure as an estimate (`count_is_estimate`); pages show "about 48,000", the API answers
+`count_is_estimate: true`. Other databases (SQLite) count exactly.
+"""
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+EXACT_COUNT_LIMIT = 10_000
+
+
+def planner_row_estimate(queryset):
+    """PostgreSQL's estimate of how many rows `queryset` returns (None elsewhere)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class CountingPaginator(Paginator):
+    exact_limit = EXACT_COUNT_LIMIT
+
+    def __init__(self, *args, exact_limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if exact_limit is not None:
+            self.exact_limit = exact_limit
+        self.count_is_estimate = False
+
+    @cached_property
+    def count(self):
+        object_list = self.object_list
+        if not hasattr(object_list, "query"):  # a list: len() is free
+            return len(object_list)
+        capped = object_list.order_by().values("pk")[: self.exact_limit + 1].count()
+        if capped <= self.exact_limit:
+            return capped
+        estimate = planner_row_estimate(object_list)
+        if estimate is None:
+            return object_list.count()
+        self.count_is_estimate = True
+        # The planner can guess low (a search): never below what was counted.
+        return max(estimate, capped)
