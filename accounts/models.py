@@ -101,6 +101,7 @@ class Account(SoftDeleteModel):
                 fields=["name", "id"],
                 name="account_alive_name_idx",
                 condition=models.Q(deleted_at__isnull=True),
+                include=["owner", "account_manager"],  # a manager's filter, read in the index
             ),
             models.Index(fields=["domain"], name="account_domain_idx"),
             models.Index(fields=["industry"], name="account_industry_idx"),
@@ -175,6 +176,7 @@ class Contact(SoftDeleteModel):
                 fields=["last_name", "first_name", "id"],
                 name="contact_alive_name_idx",
                 condition=models.Q(deleted_at__isnull=True),
+                include=["owner"],
             ),
             models.Index(fields=["email"], name="contact_email_idx"),
         ]

@@ -178,6 +178,12 @@ class Deal(SoftDeleteModel):
             models.Index(fields=["status"], name="deal_status_idx"),
             # The list's order, alone and after the owner, over the live rows.
             models.Index(
+                fields=["expected_close_date", "id"],
+                name="deal_alive_close_idx",
+                condition=models.Q(deleted_at__isnull=True),
+                include=["owner"],  # a manager's filter, read in the index
+            ),
+            models.Index(
                 fields=["owner", "expected_close_date", "id"],
                 name="deal_owner_close_idx",
                 condition=models.Q(deleted_at__isnull=True),

@@ -130,8 +130,9 @@ class User(AbstractUser):
         return process in self.processes
 
 
-class OwnerAmong(models.Func):
-    """`column IN (the ids a subquery returns)`, written so an index on the column is used.
+class AmongIds(models.Func):
+    """`column IN (the ids a subquery returns)`, written so an index on the column is used
+    (visible_to's owners, a deep page's ids: salesproc.paginator).
 
     On PostgreSQL `column = ANY(ARRAY(subquery))`: the subquery runs once, as an InitPlan,
     and the column is compared with its result like with a list of constants, so the owner
@@ -171,7 +172,7 @@ def owned_by_visible(owner_field, user):
     """The condition `owner_field` is among the people `user` may see (a non-admin)."""
     if not user.managed_team_ids:
         return Q(**{f"{owner_field}_id": user.pk})
-    return Q(OwnerAmong(models.F(f"{owner_field}_id"), visible_people_subquery(user)))
+    return Q(AmongIds(models.F(f"{owner_field}_id"), visible_people_subquery(user)))
 
 
 class OwnedQuerySet(models.QuerySet):

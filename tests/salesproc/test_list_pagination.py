@@ -8,8 +8,7 @@ from django.utils import timezone
 from accounts.models import Account, Contact
 from leads.models import Lead
 from salesproc.paginator import CountingPaginator
-
-from ..factories import AccountFactory, ContactFactory
+from tests.factories import AccountFactory, ContactFactory
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
