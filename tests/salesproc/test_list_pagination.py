@@ -3,6 +3,7 @@ the accounts' contact count for the page's rows only, bounded queries at 10 and 
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, Contact
@@ -173,3 +174,40 @@ def test_a_managers_visibility_is_an_indexable_list_not_an_or_over_a_join(manage
 
     assert ("= ANY(ARRAY(SELECT" if ON_POSTGRES else "IN (SELECT") in sql
     assert "JOIN" not in sql.split("WHERE", 1)[0]
+
+
+@pytest.mark.django_db
+def test_the_home_account_figures_are_kept_and_dropped_when_an_account_changes(
+    client, rep, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_create
+
+    AccountFactory(owner=rep, name="First")
+    client.force_login(rep)
+
+    def counts_contacts(captured):
+        return any(
+            "accounts_contact" in q["sql"] and "COUNT" in q["sql"]
+            for q in captured
+        )
+
+    # (the query log is reset by each request: read it before the next one)
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get("/")
+    computed = list(captured.captured_queries)
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/")
+    kept = list(captured.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):  # the event is dispatched
+        account_create(actor=rep, data={"name": "Second", "owner": rep})
+    after = client.get("/")
+
+    assert counts_contacts(computed) and not counts_contacts(kept)
+    assert len(kept) == len(computed) - 2
+    assert _figure(first, "total") == _figure(again, "total") == 1
+    assert _figure(after, "total") == 2
+
+
+def _figure(response, name):
+    widget = next(w for w in response.context["widgets"] if w["key"] == "accounts.mine")
+    return widget["context"][name]
