@@ -186,10 +186,7 @@ def test_the_home_account_figures_are_kept_and_dropped_when_an_account_changes(
     client.force_login(rep)
 
     def counts_contacts(captured):
-        return any(
-            "accounts_contact" in q["sql"] and "COUNT" in q["sql"]
-            for q in captured
-        )
+        return any("accounts_contact" in q["sql"] and "COUNT" in q["sql"] for q in captured)
 
     # (the query log is reset by each request: read it before the next one)
     with CaptureQueriesContext(connection) as captured:
@@ -211,3 +208,24 @@ def test_the_home_account_figures_are_kept_and_dropped_when_an_account_changes(
 def _figure(response, name):
     widget = next(w for w in response.context["widgets"] if w["key"] == "accounts.mine")
     return widget["context"][name]
+
+
+@pytest.mark.django_db
+def test_the_search_by_related_id_finds_what_the_join_finds(
+    api_as, rep, other_rep, settings, django_assert_max_num_queries
+):
+    mirabel = AccountFactory(owner=rep, name="Mirabel")
+    ContactFactory(owner=rep, account=mirabel, last_name="Stone")
+    ContactFactory(owner=rep, last_name="Miranda")
+    ContactFactory(owner=rep, last_name="Other")
+    ContactFactory(owner=other_rep, account=mirabel, last_name="Hidden")
+    api = api_as(rep)
+
+    settings.API_SEARCH_RELATED_BY_ID = False
+    joined = api.get("/api/v1/contacts/?search=mira").json()["results"]
+    settings.API_SEARCH_RELATED_BY_ID = True
+    with django_assert_max_num_queries(3):
+        by_id = api.get("/api/v1/contacts/?search=mira").json()["results"]
+
+    assert sorted(c["last_name"] for c in by_id) == ["Miranda", "Stone"]
+    assert [c["id"] for c in by_id] == [c["id"] for c in joined]
