@@ -122,6 +122,17 @@ def decode(cursor, terms, model):
         raise ValidationError({"cursor": "This cursor is not valid for this list."}) from None
 
 
+def in_total_order(queryset):
+    """`queryset` with its primary key appended to its ordering when missing, so that
+    numbered pages over ties (`?ordering=name`) are stable from one page to the next and
+    match the cursor pages. Unchanged when the ordering is an expression."""
+    try:
+        terms = _terms(queryset)
+    except ValueError:
+        return queryset
+    return queryset.order_by(*[_order(t) for t in terms])
+
+
 def cursor_page(queryset, *, cursor, size):
     """(rows, next cursor or None). `cursor` is None or "" for the first page."""
     terms = _terms(queryset)

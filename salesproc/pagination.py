@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .cursor import cursor_page
+from .cursor import cursor_page, in_total_order
 from .paginator import EXACT_COUNT_LIMIT, CountingPaginator
 
 
@@ -27,6 +27,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor_mode = self.cursor_query_param in request.query_params
         if not self.cursor_mode:
+            if hasattr(queryset, "query"):  # ties broken by the key: stable pages
+                queryset = in_total_order(queryset)
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         size = self.get_page_size(request)

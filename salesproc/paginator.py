@@ -48,7 +48,12 @@ class CountingPaginator(Paginator):
         super().__init__(*args, **kwargs)
         if exact_limit is not None:
             self.exact_limit = exact_limit
-        self.count_is_estimate = False
+        self._estimated = False
+
+    @property
+    def count_is_estimate(self):
+        self.count  # noqa: B018  (counting decides it)
+        return self._estimated
 
     @cached_property
     def count(self):
@@ -61,7 +66,7 @@ class CountingPaginator(Paginator):
         estimate = planner_row_estimate(object_list)
         if estimate is None:
             return object_list.count()
-        self.count_is_estimate = True
+        self._estimated = True
         # The planner can guess low (a search): never below what was counted.
         return max(estimate, capped)
 
