@@ -388,9 +388,7 @@ def home_figures(*, user):
         .order_by("scheduled_at")[:8]
     )
     reviews_waiting = (
-        awaiting_my_review(user=user).count()
-        if (user.is_manager or user.is_crm_admin)
-        else None
+        awaiting_my_review(user=user).count() if (user.is_manager or user.is_crm_admin) else None
     )
     return {"today": today, "reviews_waiting": reviews_waiting, **counts}
 

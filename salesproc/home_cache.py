@@ -57,4 +57,3 @@ def invalidate(event=None):
         cache.add(GENERATION_KEY, 1, None)
     except Exception:
         log.warning("could not drop the kept home widgets", exc_info=True)
-

@@ -5,72 +5,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_plan_relationship_map'),
+        ("accounts", "0009_plan_relationship_map"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='contact',
-            name='accounts_co_owner_i_210e0f_idx',
+            model_name="contact",
+            name="accounts_co_owner_i_210e0f_idx",
         ),
         migrations.AlterField(
-            model_name='account',
-            name='country',
+            model_name="account",
+            name="country",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='account',
-            name='domain',
+            model_name="account",
+            name="domain",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='account',
-            name='industry',
+            model_name="account",
+            name="industry",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='account',
-            name='status',
-            field=models.CharField(choices=[('prospect', 'Prospect'), ('customer', 'Customer'), ('former', 'Former customer')], default='prospect', max_length=20),
+            model_name="account",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("prospect", "Prospect"),
+                    ("customer", "Customer"),
+                    ("former", "Former customer"),
+                ],
+                default="prospect",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='contact',
-            name='email',
+            model_name="contact",
+            name="email",
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['name', 'id'], include=('owner', 'account_manager'), name='account_alive_name_idx'),
+            model_name="account",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["name", "id"],
+                include=("owner", "account_manager"),
+                name="account_alive_name_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['domain'], name='account_domain_idx'),
+            model_name="account",
+            index=models.Index(fields=["domain"], name="account_domain_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['industry'], name='account_industry_idx'),
+            model_name="account",
+            index=models.Index(fields=["industry"], name="account_industry_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['country'], name='account_country_idx'),
+            model_name="account",
+            index=models.Index(fields=["country"], name="account_country_idx"),
         ),
         migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['status'], name='account_status_idx'),
+            model_name="account",
+            index=models.Index(fields=["status"], name="account_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'last_name', 'first_name', 'id'], name='contact_owner_name_idx'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "last_name", "first_name", "id"],
+                name="contact_owner_name_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['last_name', 'first_name', 'id'], include=('owner',), name='contact_alive_name_idx'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["last_name", "first_name", "id"],
+                include=("owner",),
+                name="contact_alive_name_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['email'], name='contact_email_idx'),
+            model_name="contact",
+            index=models.Index(fields=["email"], name="contact_email_idx"),
         ),
     ]

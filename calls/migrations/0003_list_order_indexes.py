@@ -5,27 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_list_order_indexes'),
-        ('calls', '0002_call_soft_delete'),
-        ('deals', '0003_list_order_indexes'),
-        ('leads', '0005_list_order_indexes'),
+        ("accounts", "0010_list_order_indexes"),
+        ("calls", "0002_call_soft_delete"),
+        ("deals", "0003_list_order_indexes"),
+        ("leads", "0005_list_order_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='call',
-            name='status',
-            field=models.CharField(choices=[('planned', 'Planned'), ('completed', 'Completed'), ('no_show', 'No-show'), ('debriefed', 'Debriefed'), ('reviewed', 'Reviewed'), ('rescheduled', 'Rescheduled'), ('cancelled', 'Cancelled')], default='planned', max_length=20),
+            model_name="call",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "Planned"),
+                    ("completed", "Completed"),
+                    ("no_show", "No-show"),
+                    ("debriefed", "Debriefed"),
+                    ("reviewed", "Reviewed"),
+                    ("rescheduled", "Rescheduled"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="planned",
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['-scheduled_at', '-id'], include=('owner',), name='call_alive_when_idx'),
+            model_name="call",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["-scheduled_at", "-id"],
+                include=("owner",),
+                name="call_alive_when_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', '-scheduled_at', '-id'], name='call_owner_when_idx'),
+            model_name="call",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "-scheduled_at", "-id"],
+                name="call_owner_when_idx",
+            ),
         ),
     ]

@@ -5,29 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_list_order_indexes'),
-        ('deals', '0002_deal_soft_delete'),
+        ("accounts", "0010_list_order_indexes"),
+        ("deals", "0002_deal_soft_delete"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='deal',
-            name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('won', 'Won'), ('lost', 'Lost')], default='open', max_length=10),
+            model_name="deal",
+            name="status",
+            field=models.CharField(
+                choices=[("open", "Open"), ("won", "Won"), ("lost", "Lost")],
+                default="open",
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['status'], name='deal_status_idx'),
+            model_name="deal",
+            index=models.Index(fields=["status"], name="deal_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['expected_close_date', 'id'], include=('owner',), name='deal_alive_close_idx'),
+            model_name="deal",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["expected_close_date", "id"],
+                include=("owner",),
+                name="deal_alive_close_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'expected_close_date', 'id'], name='deal_owner_close_idx'),
+            model_name="deal",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "expected_close_date", "id"],
+                name="deal_owner_close_idx",
+            ),
         ),
     ]

@@ -229,3 +229,19 @@ def test_the_search_by_related_id_finds_what_the_join_finds(
 
     assert sorted(c["last_name"] for c in by_id) == ["Miranda", "Stone"]
     assert [c["id"] for c in by_id] == [c["id"] for c in joined]
+
+
+@pytest.mark.django_db
+def test_numbered_pages_read_by_ids_still_cover_the_list_once_in_order(api_as, manager, rep):
+    _bulk_accounts(rep, 27)  # seven names only: ties on every page
+    api = api_as(manager)
+    whole = [r["id"] for r in api.get("/api/v1/accounts/?page_size=200").json()["results"]]
+
+    paged = []
+    for number in (1, 2, 3):
+        body = api.get(f"/api/v1/accounts/?page_size=10&page={number}").json()
+        paged += [r["id"] for r in body["results"]]
+
+    assert paged == whole and len(whole) == 27
+    names = [Account.objects.get(pk=pk).name for pk in whole]
+    assert names == sorted(names)
