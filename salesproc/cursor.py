@@ -15,12 +15,15 @@ import json
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, OrderBy, Q, Subquery
+
+from .models import AmongIds
 
 
 class _Term:
-    def __init__(self, name, descending, nulls_last):
+    def __init__(self, name, descending, nulls_last, nullable=True):
         self.name, self.descending, self.nulls_last = name, descending, nulls_last
+        self.nullable = nullable
 
 
 def _terms(queryset):
@@ -46,11 +49,15 @@ def _terms(queryset):
         if nulls_last is None:
             # The database's default: PostgreSQL puts NULL last ascending, SQLite first.
             nulls_last = (not descending) if vendor == "postgresql" else descending
-        terms.append(_Term(name, descending, nulls_last))
+        try:
+            nullable = _field(model, name).null
+        except FieldDoesNotExist:  # an annotation
+            nullable = True
+        terms.append(_Term(name, descending, nulls_last, nullable))
     pk_name = model._meta.pk.name
-    if not any(term.name in (pk_name, f"{pk_name}") for term in terms):
+    if not any(term.name == pk_name for term in terms):
         descending = terms[-1].descending if terms else False
-        terms.append(_Term(pk_name, descending, False))
+        terms.append(_Term(pk_name, descending, False, nullable=False))
     return terms
 
 
@@ -77,7 +84,7 @@ def _after(term, value):
         return Q(pk__in=[]) if term.nulls_last else Q(**{f"{term.name}__isnull": False})
     lookup = "lt" if term.descending else "gt"
     condition = Q(**{f"{term.name}__{lookup}": value})
-    if term.nulls_last:
+    if term.nulls_last and term.nullable:
         condition |= Q(**{f"{term.name}__isnull": True})
     return condition
 
@@ -144,10 +151,15 @@ def cursor_page(queryset, *, cursor, size):
             condition |= prefix & _after(term, value)
             prefix &= _equal(term, value)
         first, start = terms[0], values[0]
-        if start is not None and not first.nulls_last:
+        if start is not None and not (first.nulls_last and first.nullable):
             # A bound the index can range over (the OR above alone is only a filter).
             condition &= Q(**{f"{first.name}__{'lte' if first.descending else 'gte'}": start})
         queryset = queryset.filter(condition)
+    # The ids first, on the bare table (salesproc.paginator does the same): the joined
+    # columns are then read for the page's rows only. Still one query.
+    if not queryset.query.distinct:
+        ids = Subquery(queryset.values("pk")[: size + 1])
+        queryset = queryset.filter(AmongIds(F("pk"), ids))
     rows = list(queryset[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
