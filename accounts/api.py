@@ -166,7 +166,7 @@ class ContactViewSet(CSVExportMixin, ServiceViewSet):
     filterset_class = ContactFilter
     search_fields = ["first_name", "last_name", "email", "account__name"]
     ordering_fields = ["last_name", "first_name", "created_at", "email"]
-    ordering = ["last_name"]
+    ordering = ["last_name", "first_name"]  # the index order (id appended by the pages)
     create_service = staticmethod(services.contact_create)
     update_service = staticmethod(services.contact_update)
     delete_service = staticmethod(services.contact_delete)

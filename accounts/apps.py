@@ -71,9 +71,21 @@ class AccountsConfig(AppConfig):
                 "Handoffs", "accounts:handoff_list", order=14, active_prefix="/accounts/handoffs"
             )
         )
+        # The figures count every visible account and contact: kept a minute per user,
+        # dropped when an account or a contact changes.
         register_widget(
-            Widget("accounts.mine", "accounts/_widget_mine.html", widgets.my_accounts, order=50)
+            Widget(
+                "accounts.mine",
+                "accounts/_widget_mine.html",
+                widgets.my_accounts,
+                order=50,
+                cache_seconds=60,
+            )
         )
+        from salesproc import events, home_cache
+
+        for pattern in ("account.*", "contact.*"):
+            events.subscribe(pattern, f"accounts.home_figures:{pattern}", home_cache.invalidate)
         register_widget(
             Widget(
                 "accounts.overdue_actions",

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -9,6 +8,7 @@ from salesproc.charts import line_chart
 from salesproc.events import timeline_for
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
+from salesproc.paginator import CountingPaginator as Paginator
 from salesproc.registry import panels_for
 from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.views import apply_errors, int_or_none

@@ -117,9 +117,7 @@ class Call(SoftDeleteModel):
     lead = models.ForeignKey(
         "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
     )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
 
     # Plan
     scheduled_at = models.DateTimeField(db_index=True)
@@ -182,6 +180,18 @@ class Call(SoftDeleteModel):
         indexes = [
             models.Index(fields=["owner", "status", "scheduled_at"]),
             models.Index(fields=["status", "review_requested_at"]),
+            # The list's order (newest first), alone and after the owner, over live rows.
+            models.Index(
+                fields=["-scheduled_at", "-id"],
+                name="call_alive_when_idx",
+                condition=models.Q(deleted_at__isnull=True),
+                include=["owner"],  # a manager's filter, read in the index
+            ),
+            models.Index(
+                fields=["owner", "-scheduled_at", "-id"],
+                name="call_owner_when_idx",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

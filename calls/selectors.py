@@ -12,8 +12,11 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
 )
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
@@ -169,19 +172,35 @@ def agenda(*, user, days_ahead=14):
 
 def review_queue(*, user):
     """Debriefs waiting for this manager's (or admin's) review, oldest request first."""
-    if not (user.is_manager or user.is_crm_admin):
-        return Call.objects.none()
     return (
-        Call.objects.visible_to(user)
-        .awaiting_review()
-        .exclude(owner=user)
+        awaiting_my_review(user=user)
         .with_list_data()
         .annotate(
-            question_count=Count("questions", distinct=True),
-            unasked_count=Count("questions", filter=Q(questions__asked=False), distinct=True),
+            # Per row shown (correlated subqueries), not a GROUP BY over every question
+            # of every waiting call.
+            question_count=_question_count(),
+            unasked_count=_question_count(asked=False),
         )
         .order_by("review_requested_at", "id")
     )
+
+
+def awaiting_my_review(*, user):
+    """The calls of the review queue, bare: what its count and the home widget read."""
+    if not (user.is_manager or user.is_crm_admin):
+        return Call.objects.none()
+    return Call.objects.visible_to(user).awaiting_review().exclude(owner=user)
+
+
+def _question_count(**conditions):
+    questions = (
+        CallQuestion.objects.filter(call=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("call")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(questions, output_field=IntegerField()), 0)
 
 
 def active_call_types():
@@ -369,7 +388,7 @@ def home_figures(*, user):
         .order_by("scheduled_at")[:8]
     )
     reviews_waiting = (
-        review_queue(user=user).count() if (user.is_manager or user.is_crm_admin) else None
+        awaiting_my_review(user=user).count() if (user.is_manager or user.is_crm_admin) else None
     )
     return {"today": today, "reviews_waiting": reviews_waiting, **counts}
 

@@ -154,9 +154,7 @@ class Deal(SoftDeleteModel):
     forecast_category = models.CharField(
         max_length=20, choices=ForecastCategory.choices, default=ForecastCategory.PIPELINE
     )
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
-    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     lost_reason = models.ForeignKey(
         LostReason, null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
     )
@@ -178,6 +176,19 @@ class Deal(SoftDeleteModel):
         indexes = [
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["stage", "status"]),
+            models.Index(fields=["status"], name="deal_status_idx"),
+            # The list's order, alone and after the owner, over the live rows.
+            models.Index(
+                fields=["expected_close_date", "id"],
+                name="deal_alive_close_idx",
+                condition=models.Q(deleted_at__isnull=True),
+                include=["owner"],  # a manager's filter, read in the index
+            ),
+            models.Index(
+                fields=["owner", "expected_close_date", "id"],
+                name="deal_owner_close_idx",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

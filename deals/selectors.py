@@ -16,6 +16,7 @@ from django.db.models import (
     Max,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -26,6 +27,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from salesproc.access import get_visible_or_404
+from salesproc.models import AmongIds
 from salesproc.registry import deal_list_fields_for
 
 from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
@@ -223,8 +225,10 @@ def deal_board(*, user, pipeline, owner=None, search=""):
             weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
         )
     }
-    ranked = (
-        qs.with_list_data()
+    # Rank the bare deals (three narrow columns, no joins), then read the list's columns
+    # for the cards shown only: still one query (the ranked ids are its InitPlan).
+    ranked_ids = (
+        qs.order_by()
         .annotate(
             position=Window(
                 RowNumber(),
@@ -233,7 +237,12 @@ def deal_board(*, user, pipeline, owner=None, search=""):
             )
         )
         .filter(position__lte=BOARD_CARDS_PER_COLUMN)
-        .order_by("stage__order", "position")
+        .values("pk")
+    )
+    ranked = (
+        Deal.objects.filter(AmongIds(F("pk"), Subquery(ranked_ids)))
+        .with_list_data()
+        .order_by("stage__order", "stage_id", F("expected_close_date").asc(nulls_last=True), "id")
     )
     cards = {}
     for deal in ranked:

@@ -146,6 +146,51 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+class AmongIds(models.Func):
+    """`column IN (the ids a subquery returns)`, written so an index on the column is used
+    (visible_to's owners, a deep page's ids: salesproc.paginator).
+
+    On PostgreSQL `column = ANY(ARRAY(subquery))`: the subquery runs once, as an InitPlan,
+    and the column is compared with its result like with a list of constants, so the owner
+    indexes (and a BitmapOr of two of them) apply. The plain `IN (subquery)` (or an OR over a
+    join to the owner's team, what visible_to did before) is a hashed filter over a full
+    scan once it is OR-ed with anything. Elsewhere (SQLite) the plain `IN (subquery)`."""
+
+    output_field = models.BooleanField()
+    arity = 2
+
+    def _parts(self, compiler):
+        column, ids = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        ids_sql, ids_params = compiler.compile(ids)
+        return column_sql, ids_sql, (*column_params, *ids_params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, ids_sql, params = self._parts(compiler)
+        return f"{column_sql} IN {ids_sql}", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column_sql, ids_sql, params = self._parts(compiler)
+        return f"{column_sql} = ANY(ARRAY{ids_sql})", params
+
+
+def visible_people_subquery(user):
+    """A subquery of the ids of the people a manager sees: their teams' members and
+    themselves (no extra round trip: it runs inside the list's own query)."""
+    return models.Subquery(
+        User.objects.filter(Q(team_id__in=user.managed_team_ids) | Q(pk=user.pk))
+        .order_by()
+        .values("id")
+    )
+
+
+def owned_by_visible(owner_field, user):
+    """The condition `owner_field` is among the people `user` may see (a non-admin)."""
+    if not user.managed_team_ids:
+        return Q(**{f"{owner_field}_id": user.pk})
+    return Q(AmongIds(models.F(f"{owner_field}_id"), visible_people_subquery(user)))
+
+
 class OwnedQuerySet(models.QuerySet):
     """Who sees what: a rep their own, a manager their team's, an admin everything."""
 
@@ -156,10 +201,7 @@ class OwnedQuerySet(models.QuerySet):
             return self.none()
         if user.is_crm_admin:
             return self
-        condition = Q(**{self.owner_field: user})
-        if user.managed_team_ids:
-            condition |= Q(**{f"{self.owner_field}__team_id__in": user.managed_team_ids})
-        return self.filter(condition)
+        return self.filter(owned_by_visible(self.owner_field, user))
 
 
 def visible_owner_ids(user):

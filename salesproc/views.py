@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import lockout, services
+from . import home_cache, lockout, services
 from . import recycle_bin as bin_services
 from .forms import (
     RoleForm,
@@ -42,8 +42,9 @@ def apply_errors(form, exc: ValidationError):
 @login_required
 def home(request):
     widgets = []
+    generation = home_cache.generation()
     for widget in widgets_for(request.user):
-        context = widget.context(request)
+        context = home_cache.widget_context(widget, request, generation)
         if context is not None:
             widgets.append({"template": widget.template, "context": context, "key": widget.key})
     return render(request, "salesproc/home.html", {"widgets": widgets})

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from salesproc.models import owned_by_visible
+
 
 def _of_teams(team_ids):
     """Territories of these teams, or covered by one of their reps. Subqueries, not joins,
@@ -370,10 +372,7 @@ class CallPatternQuerySet(models.QuerySet):
             return self.none()
         if user.is_crm_admin:
             return self
-        condition = Q(rep=user)
-        if user.managed_team_ids:
-            condition |= Q(rep__team_id__in=user.managed_team_ids)
-        return self.filter(condition)
+        return self.filter(owned_by_visible("rep", user))
 
 
 class CallPattern(models.Model):

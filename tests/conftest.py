@@ -50,6 +50,15 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_home_widgets():
+    """Home widgets kept in the cache (salesproc.home_cache) start fresh in every test: a
+    user id of an earlier test's rolled-back data must not find that test's figures."""
+    from salesproc import home_cache
+
+    home_cache.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _strict_event_catalogue(settings):
     """A service that records an event name missing from the catalogue fails its test."""
     settings.EVENT_CATALOGUE_STRICT = True

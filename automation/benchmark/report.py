@@ -3,6 +3,11 @@
 import secrets
 
 from django.conf import settings
+from django.urls import resolve
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from salesproc import cursor
 
 from .measure import Row, Timer, count_queries, floor, throughput, visible_count
 from .server import Gunicorn, api_headers, page_headers
@@ -19,13 +24,29 @@ from .specs import (
 PERSONAS = ("rep", "manager", "admin")
 
 
+def _cursor_at(spec, user, offset):
+    """The API's own cursor for the page starting after `offset` rows: the viewset's
+    queryset and ordering, the last row before it encoded as the API would."""
+    view_class = resolve(spec.path).func.cls
+    request = APIRequestFactory().get(spec.path)
+    request.user = user
+    view = view_class(request=Request(request), format_kwarg=None, action="list", kwargs={})
+    view.request.user = user
+    queryset = view.filter_queryset(view.get_queryset())
+    terms = cursor._terms(queryset)
+    last = queryset.order_by(*[cursor._order(t) for t in terms])[offset - 1]
+    return cursor.encode([cursor._value(last, t.name) for t in terms])
+
+
 def _list_requests(spec, user):
-    """(label, path, floor kwargs) for the four ways a list is read."""
+    """(label, path, floor kwargs) for the five ways a list is read."""
     pages = max(1, visible_count(spec, user) // 25)
     deep = max(2, pages // 2)
+    at = _cursor_at(spec, user, (deep - 1) * 25)
     return [
         ("page 1", spec.path, {}),
         (f"page {deep}", f"{spec.path}?page={deep}", {"page": deep}),
+        (f"cursor at page {deep}", f"{spec.path}?cursor={at}", {"page": deep}),
         ("search", f"{spec.path}?search={SEARCH_TERM}", {"search": SEARCH_TERM}),
         (
             f"ordering {spec.other_ordering}",

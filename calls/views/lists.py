@@ -1,7 +1,6 @@
 """The rep's agenda, the list of calls, and the manager's coaching dashboard."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from calls.models import Call, CallType
 from salesproc.charts import bar_chart, line_chart
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
+from salesproc.paginator import CountingPaginator as Paginator
 from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.view_support import manager_required, process_required
 from salesproc.views import int_or_none

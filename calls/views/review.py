@@ -61,6 +61,6 @@ def call_review(request, pk):
             "form": form,
             "not_asked": selectors.questions_not_asked(call),
             "rating_fields": [form[key] for key in services.RATING_KEYS],
-            "queue_size": selectors.review_queue(user=request.user).count(),
+            "queue_size": selectors.awaiting_my_review(user=request.user).count(),
         },
     )

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from leads.models import Lead
 from salesproc.events import timeline_for
 from salesproc.exports import export_queryset, wants_csv
 from salesproc.models import users_visible_to
+from salesproc.paginator import CountingPaginator as Paginator
 from salesproc.registry import panels_for
 from salesproc.saved_views.selectors import default_view_redirect
 from salesproc.view_support import process_required

@@ -55,7 +55,8 @@ def test_it_paginates_filters_searches_and_orders(api_as, rep):
     searched = api.get("/api/v1/accounts/?search=alp").json()
     ordered = api.get("/api/v1/accounts/?ordering=-name&status=prospect").json()
 
-    assert set(page) == {"count", "next", "previous", "results"}
+    assert set(page) == {"count", "count_is_estimate", "next", "previous", "results"}
+    assert page["count_is_estimate"] is False
     assert page["count"] == 5 and len(page["results"]) == 2 and page["next"]
     assert [a["name"] for a in energy["results"]] == ["Bravo"]
     assert [a["name"] for a in searched["results"]] == ["Alpha"]
