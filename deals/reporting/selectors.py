@@ -298,7 +298,8 @@ def attainment(*, user: User, month, pipeline=None) -> list[dict]:
 
 def forecast_rollup(*, user: User, month) -> dict:
     """Per rep for a month: quota, won so far, their latest submitted commit and best case,
-    and their open pipeline expected to close in the month by forecast category."""
+    and their open pipeline expected to close in the month by forecast category; and
+    each visible manager's latest call for their team (`manager_calls`)."""
     month_start = parse_month(month)
     last_day = month_end(month_start)
     Category = Deal.ForecastCategory
@@ -351,7 +352,24 @@ def forecast_rollup(*, user: User, month) -> dict:
         ):
             setattr(person, key, sums.get(key))
     rows = []
+    manager_calls = []
     for person in people_list:
+        if person.manages_team and person.submitted_commit is not None:
+            # a manager's call is for their team: a row of its own, not one more rep's
+            # call in the sum of the reps' calls
+            manager_calls.append(
+                {
+                    "user": person,
+                    "id": person.pk,
+                    "name": person.display_name,
+                    "submitted_commit": to_money(person.submitted_commit),
+                    "submitted_best_case": to_money(person.submitted_best_case),
+                    "submitted_at": person.submitted_at,
+                    "submitted_note": person.submitted_note or "",
+                }
+            )
+            person.submitted_commit = person.submitted_best_case = None
+            person.submitted_at, person.submitted_note = None, ""
         figures = {
             "quota": to_money(person.quota) if person.quota is not None else None,
             "won_amount": to_money(person.won_amount),
@@ -409,6 +427,7 @@ def forecast_rollup(*, user: User, month) -> dict:
         "month_end": last_day,
         "rows": rows,
         "total": total,
+        "manager_calls": manager_calls,
     }
 
 
