@@ -7,6 +7,7 @@ number of queries whatever the number of deals.
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
@@ -26,6 +27,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from salesproc.access import get_visible_or_404
+from salesproc.models import Event
 from salesproc.registry import deal_list_fields_for
 
 from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
@@ -387,3 +389,55 @@ def my_open_deals(*, user, upcoming=5):
     )
     overdue = qs.filter(expected_close_date__lt=timezone.localdate()).count()
     return {**totals, "next_closes": next_closes, "overdue": overdue}
+
+
+def _shown(form, name, value):
+    """A field's value as the form would name it (choice labels, names of records)."""
+    if value in (None, "", []):
+        return "—"
+    field = form.fields.get(name)
+    if hasattr(value, "all") or isinstance(value, (list, tuple)):
+        return ", ".join(sorted(str(item) for item in value)) or "—"
+    choices = dict(getattr(field, "choices", None) or []) if field is not None else {}
+    if name in ("deal_type", "forecast_category", "currency") and value in choices:
+        return str(choices[value])
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %b %Y")
+    return str(value)
+
+
+def stale_edit_view(*, deal, data, form):
+    """What a refused stale edit shows: each field where the user's edit and the deal as
+    it is now differ, and who changed the deal last (its latest event)."""
+    current = Deal.objects.select_related("account", "primary_contact", "owner").get(pk=deal.pk)
+    changed = []
+    for name, yours in data.items():
+        now = current.contacts.all() if name == "contacts" else getattr(current, name, None)
+        yours_shown, now_shown = _shown(form, name, yours), _shown(form, name, now)
+        if yours_shown != now_shown:
+            field = form.fields.get(name)
+            label = field.label if field is not None and field.label else name
+            changed.append(
+                {
+                    "label": str(label).replace("_", " ").capitalize(),
+                    "yours": yours_shown,
+                    "now": now_shown,
+                }
+            )
+    last = (
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(Deal), object_id=deal.pk
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return {
+        "changed": changed,
+        "by": last.actor.display_name if last and last.actor else None,
+        "at": last.created_at if last else None,
+        "summary": last.summary if last else "",
+        "version": current.version,
+    }

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calls', '0003_search_vector'),
+        ("calls", "0003_search_vector"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='objection',
-            name='category',
-            field=models.CharField(blank=True, choices=[('price', 'Price'), ('timing', 'Timing'), ('need', 'Need'), ('authority', 'Authority'), ('competition', 'Competition'), ('trust', 'Trust'), ('other', 'Other')], max_length=60),
+            model_name="objection",
+            name="category",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("price", "Price"),
+                    ("timing", "Timing"),
+                    ("need", "Need"),
+                    ("authority", "Authority"),
+                    ("competition", "Competition"),
+                    ("trust", "Trust"),
+                    ("other", "Other"),
+                ],
+                max_length=60,
+            ),
         ),
     ]

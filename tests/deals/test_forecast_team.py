@@ -41,8 +41,7 @@ def test_it_keeps_the_managers_call_out_of_the_reps_sum(manager, rep, teammate):
     assert {row["id"] for row in rollup["rows"]} == {rep.pk, teammate.pk}
     assert rollup["total"]["submitted_commit"] == Decimal("30000.00")
     assert [
-        (c["id"], c["submitted_commit"], c["submitted_best_case"])
-        for c in rollup["manager_calls"]
+        (c["id"], c["submitted_commit"], c["submitted_best_case"]) for c in rollup["manager_calls"]
     ] == [(manager.pk, Decimal("50000.00"), Decimal("70000.00"))]
 
 

@@ -103,3 +103,93 @@ def test_it_does_not_say_closed_won_in_closed_won(client, rep, deal, pipeline):
 
     assert deal.stage.name in page
     assert f"Closed won in {deal.stage.name}" not in page
+
+
+# ---------------------------------------------------------------- the stale edit
+
+
+def edit_post(deal, rep, **changes):
+    return {
+        "name": "Rep's name",
+        "account": deal.account_id,
+        "deal_type": "new_business",
+        "amount": "5000",
+        "currency": "EUR",
+        "forecast_category": "pipeline",
+        "owner": rep.pk,
+        "version": 1,
+        **changes,
+    }
+
+
+def test_it_shows_one_plain_notice_with_what_changed_and_who(client, rep, manager, deal):
+    services.deal_update(
+        actor=manager, deal=deal, version=1, data={"name": "Manager's name", "amount": "7000"}
+    )
+    client.force_login(rep)
+
+    response = client.post(f"/deals/{deal.pk}/edit/", edit_post(deal, rep))
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert page.count('role="alert"') == 1
+    assert 'class="form-errors"' not in page
+    notice = page.split('class="stale-notice"')[1].split("</div>")[0]
+    assert f"Not saved: {manager.display_name} changed this deal" in notice
+    assert "version" not in notice.lower()
+    rows = notice.split("<tbody>")[1]
+    assert "Rep&#x27;s name" in rows and "Manager&#x27;s name" in rows
+    assert "5,000.00" in rows and "7,000.00" in rows
+    assert "Currency" not in rows  # unchanged fields are not listed
+    deal.refresh_from_db()
+    assert deal.name == "Manager's name"
+
+
+def test_it_saves_the_edit_once_the_changes_were_shown(client, rep, manager, deal):
+    services.deal_update(actor=manager, deal=deal, version=1, data={"name": "Manager's name"})
+    client.force_login(rep)
+
+    page = client.post(f"/deals/{deal.pk}/edit/", edit_post(deal, rep)).content.decode()
+    again = client.post(f"/deals/{deal.pk}/edit/", edit_post(deal, rep, version=2))
+
+    assert 'name="version" value="2"' in page
+    assert again.status_code == 302
+    deal.refresh_from_db()
+    assert (deal.name, deal.version) == ("Rep's name", 3)
+
+
+def test_it_calls_a_version_ahead_of_the_deal_a_bad_request(client, api_as, rep, deal):
+    client.force_login(rep)
+
+    page = client.post(f"/deals/{deal.pk}/edit/", edit_post(deal, rep, version=9))
+    api = api_as(rep).patch(f"/api/v1/deals/{deal.pk}/", {"name": "X", "version": 9}, format="json")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "does not exist" in text
+    assert "Someone else changed" not in text and "changed this deal while" not in text
+    assert api.status_code == 400
+    assert "does not exist" in api.json()["version"][0]
+    deal.refresh_from_db()
+    assert (deal.name, deal.version) == ("Acme expansion", 1)
+
+
+def test_it_shows_no_version_number_on_the_deal_page(client, rep, deal):
+    client.force_login(rep)
+
+    page = client.get(f"/deals/{deal.pk}/").content.decode()
+
+    assert "<dt>Version</dt>" not in page
+
+
+def test_it_marks_the_amount_from_line_items_as_not_editable(client, rep, deal):
+    from tests.factories import ProductFactory
+
+    services.line_item_add(actor=rep, deal=deal, product=ProductFactory(), quantity=1)
+    client.force_login(rep)
+
+    page = client.get(f"/deals/{deal.pk}/edit/").content.decode()
+    css = open("static/css/app.css").read()
+
+    assert 'name="amount"' in page and "disabled" in page.split('name="amount"')[1].split(">")[0]
+    assert "input:disabled" in css and "cursor: not-allowed" in css
