@@ -1,6 +1,7 @@
 """Polish from the walk (issue 15): the board's move prompt, wording on closed deals."""
 
 import pytest
+from django.conf import settings
 
 from deals import services
 from tests.deals.factories import stage
@@ -189,7 +190,7 @@ def test_it_marks_the_amount_from_line_items_as_not_editable(client, rep, deal):
     client.force_login(rep)
 
     page = client.get(f"/deals/{deal.pk}/edit/").content.decode()
-    css = open("static/css/app.css").read()
+    css = (settings.BASE_DIR / "static/css/app.css").read_text()
 
     assert 'name="amount"' in page and "disabled" in page.split('name="amount"')[1].split(">")[0]
     assert "input:disabled" in css and "cursor: not-allowed" in css
