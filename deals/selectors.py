@@ -12,13 +12,11 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     Max,
     Prefetch,
     Q,
     Sum,
-    Value,
     When,
     Window,
     prefetch_related_objects,
@@ -26,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from deals.reporting.figures import weighted, weighted_sum
 from salesproc.access import get_visible_or_404
 from salesproc.models import Event
 from salesproc.registry import deal_list_fields_for
@@ -55,10 +54,6 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-def weighted_sum():
-    return Sum(
-        ExpressionWrapper(F("amount") * F("stage__probability") / Value(Decimal("100")), MONEY)
-    )
 
 
 def get_deal_for_user(user, pk, *, for_write=False):
@@ -176,12 +171,12 @@ def deal_totals(qs):
     totals = qs.order_by().aggregate(
         deal_count=Count("id"),
         amount_total=Coalesce(Sum("amount"), ZERO, output_field=MONEY),
-        weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
+        weighted_total=weighted_sum(),
     )
     return {
         "count": totals["deal_count"],
         "amount": totals["amount_total"],
-        "weighted": totals["weighted_total"],
+        "weighted": weighted(totals["weighted_total"]),
     }
 
 
@@ -222,7 +217,7 @@ def deal_board(*, user, pipeline, owner=None, search=""):
         .annotate(
             deal_count=Count("id"),
             amount_total=Coalesce(Sum("amount"), ZERO, output_field=MONEY),
-            weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
+            weighted_total=weighted_sum(),
         )
     }
     ranked = (
@@ -252,7 +247,7 @@ def deal_board(*, user, pipeline, owner=None, search=""):
                 "count": count,
                 "hidden": count - len(shown),
                 "amount": figures.get("amount_total", ZERO),
-                "weighted": figures.get("weighted_total", ZERO),
+                "weighted": weighted(figures.get("weighted_total")),
             }
         )
     return columns

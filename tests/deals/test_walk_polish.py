@@ -194,3 +194,53 @@ def test_it_marks_the_amount_from_line_items_as_not_editable(client, rep, deal):
 
     assert 'name="amount"' in page and "disabled" in page.split('name="amount"')[1].split(">")[0]
     assert "input:disabled" in css and "cursor: not-allowed" in css
+
+
+# ---------------------------------------------------------------- one figure, one definition
+
+
+def test_the_month_plan_and_the_dashboard_show_the_same_win_rate(client, rep):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deals.periods import add_months
+    from tests.deals.report_factories import lost_deal, won_deal
+
+    this_month = timezone.localdate().replace(day=1)
+    # in the six full months before this one: 2 won, 1 lost ...
+    won_deal(rep, 1_000, closed=add_months(this_month, -1))
+    won_deal(rep, 1_000, closed=add_months(this_month, -5))
+    lost_deal(rep, 1_000, closed=add_months(this_month, -2))
+    # ... and this month (outside both windows): 2 lost
+    lost_deal(rep, 1_000, closed=this_month)
+    lost_deal(rep, 1_000, closed=this_month + timedelta(days=0))
+    client.force_login(rep)
+
+    plan = client.get("/deals/month-plan/").content.decode()
+    dashboard = client.get("/deals/dashboard/").content.decode()
+
+    assert "<strong>67%</strong>" in plan
+    stat = dashboard.split('<div class="label">Win rate</div>')[1].split("</div></div>")[0]
+    assert "67%" in stat
+    window = f"{add_months(this_month, -6):%b %Y} – {add_months(this_month, -1):%b %Y}"
+    assert window in stat
+
+
+def test_the_dashboard_home_and_list_round_the_weighted_sum_once(rep):
+    from decimal import Decimal
+
+    from deals.models import Deal
+    from deals.reporting import selectors as reporting
+    from deals.selectors import deal_totals
+    from tests.deals.report_factories import open_deal
+
+    # each deal weighs half a cent: 0.015 in all, 0.02 once rounded (not 3 x 0.01)
+    open_deal(rep, "0.05", stage_name="Prospecting")  # 10%
+    open_deal(rep, "0.02", stage_name="Discovery")  # 25%
+    open_deal(rep, "0.01", stage_name="Proposal")  # 50%
+
+    dashboard = reporting.pipeline_summary(user=rep)["total"]["weighted_amount"]
+    listed = deal_totals(Deal.objects.visible_to(rep).filter(status="open"))["weighted"]
+
+    assert dashboard == listed == Decimal("0.02")
