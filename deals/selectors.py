@@ -374,8 +374,11 @@ def account_product_gap(*, account):
 
 
 def my_open_deals(*, user, upcoming=5):
-    """The home widget: the user's own open deals, their value and the next to close."""
-    qs = Deal.objects.filter(owner=user, status=Deal.Status.OPEN)
+    """The home widget: the open deals, their value and the next to close: a rep's own,
+    a manager's team's (theirs included)."""
+    team = user.is_manager
+    deals = Deal.objects.visible_to(user) if team else Deal.objects.filter(owner=user)
+    qs = deals.filter(status=Deal.Status.OPEN)
     totals = deal_totals(qs)
     next_closes = list(
         qs.with_list_data()
@@ -383,7 +386,7 @@ def my_open_deals(*, user, upcoming=5):
         .order_by("expected_close_date", "id")[:upcoming]
     )
     overdue = qs.filter(expected_close_date__lt=timezone.localdate()).count()
-    return {**totals, "next_closes": next_closes, "overdue": overdue}
+    return {**totals, "next_closes": next_closes, "overdue": overdue, "team": team}
 
 
 def _shown(form, name, value):

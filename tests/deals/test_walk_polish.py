@@ -1,5 +1,8 @@
 """Polish from the walk (issue 15): the board's move prompt, wording on closed deals."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 
@@ -244,3 +247,61 @@ def test_the_dashboard_home_and_list_round_the_weighted_sum_once(rep):
     listed = deal_totals(Deal.objects.visible_to(rep).filter(status="open"))["weighted"]
 
     assert dashboard == listed == Decimal("0.02")
+
+
+# ---------------------------------------------------------------- home
+
+
+def home_widget(client, user):
+    client.force_login(user)
+    response = client.get("/")
+    widget = next(w for w in response.context["widgets"] if w["key"] == "deals.my_open_deals")
+    return widget["context"], response.content.decode()
+
+
+def test_a_managers_home_shows_the_teams_open_deals(client, manager, rep, teammate, other_rep):
+    from tests.deals.report_factories import open_deal
+
+    open_deal(rep, 1_000, close=date(2027, 1, 5))
+    open_deal(teammate, 3_000, close=date(2027, 1, 9))
+    open_deal(other_rep, 9_000, close=date(2027, 1, 1))  # another team
+
+    context, page = home_widget(client, manager)
+
+    assert (context["count"], context["amount"]) == (2, Decimal("4000.00"))
+    assert [d.owner for d in context["next_closes"]] == [rep, teammate]
+    assert "Your team's open deals" in page
+    assert "No open deals. " not in page
+    assert "Start one" not in page
+
+
+def test_a_managers_empty_team_reads_as_the_team(client, manager):
+    context, page = home_widget(client, manager)
+
+    assert context["count"] == 0
+    assert "Your team has no open deals." in page
+    assert "Start one" not in page
+
+
+def test_a_reps_home_keeps_their_own_deals(client, rep, teammate):
+    from tests.deals.report_factories import open_deal
+
+    open_deal(teammate, 3_000)
+
+    context, page = home_widget(client, rep)
+
+    assert context["count"] == 0
+    assert "My open deals" in page and "Start one" in page
+
+
+def test_the_home_widget_runs_a_bounded_number_of_queries(
+    client, manager, rep, django_assert_max_num_queries
+):
+    from tests.deals.report_factories import open_deal
+
+    for n in range(12):
+        open_deal(rep, 100 + n, close=date(2027, 1, 1 + n))
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(60):
+        client.get("/")
