@@ -54,8 +54,6 @@ ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
-
-
 def get_deal_for_user(user, pk, *, for_write=False):
     """The deal, if this user may see it; otherwise 404 (missing and not-yours alike).
 
@@ -438,4 +436,5 @@ def stale_edit_view(*, deal, data, form):
         "at": last.created_at if last else None,
         "summary": last.summary if last else "",
         "version": current.version,
+        "just_now": bool(last) and (timezone.now() - last.created_at).total_seconds() < 60,
     }

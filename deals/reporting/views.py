@@ -203,6 +203,8 @@ def forecast(request):
                 else (_suggested_call(mine) if mine else {})
             )
             submit_form = ForecastSubmitForm(initial=initial)
+    if team_call and submit_form is not None and "note" in submit_form.fields:
+        submit_form.fields["note"].label = "What the team's call rests on"
     sees_team = user.is_manager or user.is_crm_admin
     deals = Paginator(selectors.forecast_deals(user=user, month=month), PAGE_SIZE).get_page(
         request.GET.get("page")

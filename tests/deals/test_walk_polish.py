@@ -140,6 +140,7 @@ def test_it_shows_one_plain_notice_with_what_changed_and_who(client, rep, manage
     assert 'class="form-errors"' not in page
     notice = page.split('class="stale-notice"')[1].split("</div>")[0]
     assert f"Not saved: {manager.display_name} changed this deal" in notice
+    assert "(just now)" in notice
     assert "version" not in notice.lower()
     rows = notice.split("<tbody>")[1]
     assert "Rep&#x27;s name" in rows and "Manager&#x27;s name" in rows
