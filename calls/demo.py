@@ -258,7 +258,7 @@ def seed_library(*, stdout=None):
     existing = set(Objection.objects.values_list("text", flat=True))
     Objection.objects.bulk_create(
         [
-            Objection(text=text, suggested_response=response, category=category)
+            Objection(text=text, suggested_response=response, category=category.lower())
             for category, text, response in OBJECTIONS
             if text not in existing
         ]

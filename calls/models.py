@@ -53,9 +53,18 @@ class BankQuestion(models.Model):
 class Objection(models.Model):
     """The objection library: what buyers say, and the response that works."""
 
+    class Category(models.TextChoices):
+        PRICE = "price", "Price"
+        TIMING = "timing", "Timing"
+        NEED = "need", "Need"
+        AUTHORITY = "authority", "Authority"
+        COMPETITION = "competition", "Competition"
+        TRUST = "trust", "Trust"
+        OTHER = "other", "Other"
+
     text = models.CharField(max_length=300, unique=True)
     suggested_response = models.TextField(blank=True)
-    category = models.CharField(max_length=60, blank=True)
+    category = models.CharField(max_length=60, blank=True, choices=Category.choices)
     is_active = models.BooleanField(default=True)
 
     class Meta:

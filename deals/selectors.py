@@ -7,18 +7,17 @@ number of queries whatever the number of deals.
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     Max,
     Prefetch,
     Q,
     Subquery,
     Sum,
-    Value,
     When,
     Window,
     prefetch_related_objects,
@@ -26,8 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from deals.reporting.figures import weighted, weighted_sum
 from salesproc.access import get_visible_or_404
-from salesproc.models import AmongIds
+from salesproc.models import AmongIds, Event
 from salesproc.registry import deal_list_fields_for
 
 from .models import Deal, LineItem, Pipeline, Product, Stage, StageChange
@@ -53,12 +53,6 @@ BOARD_CARDS_PER_COLUMN = 20
 BOARD_CLOSED_DAYS = 30
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
-
-
-def weighted_sum():
-    return Sum(
-        ExpressionWrapper(F("amount") * F("stage__probability") / Value(Decimal("100")), MONEY)
-    )
 
 
 def get_deal_for_user(user, pk, *, for_write=False):
@@ -176,12 +170,12 @@ def deal_totals(qs):
     totals = qs.order_by().aggregate(
         deal_count=Count("id"),
         amount_total=Coalesce(Sum("amount"), ZERO, output_field=MONEY),
-        weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
+        weighted_total=weighted_sum(),
     )
     return {
         "count": totals["deal_count"],
         "amount": totals["amount_total"],
-        "weighted": totals["weighted_total"],
+        "weighted": weighted(totals["weighted_total"]),
     }
 
 
@@ -222,7 +216,7 @@ def deal_board(*, user, pipeline, owner=None, search=""):
         .annotate(
             deal_count=Count("id"),
             amount_total=Coalesce(Sum("amount"), ZERO, output_field=MONEY),
-            weighted_total=Coalesce(weighted_sum(), ZERO, output_field=MONEY),
+            weighted_total=weighted_sum(),
         )
     }
     # Rank the bare deals (three narrow columns, no joins), then read the list's columns
@@ -259,7 +253,7 @@ def deal_board(*, user, pipeline, owner=None, search=""):
                 "count": count,
                 "hidden": count - len(shown),
                 "amount": figures.get("amount_total", ZERO),
-                "weighted": figures.get("weighted_total", ZERO),
+                "weighted": weighted(figures.get("weighted_total")),
             }
         )
     return columns
@@ -386,8 +380,11 @@ def account_product_gap(*, account):
 
 
 def my_open_deals(*, user, upcoming=5):
-    """The home widget: the user's own open deals, their value and the next to close."""
-    qs = Deal.objects.filter(owner=user, status=Deal.Status.OPEN)
+    """The home widget: the open deals, their value and the next to close: a rep's own,
+    a manager's team's (theirs included)."""
+    team = user.is_manager
+    deals = Deal.objects.visible_to(user) if team else Deal.objects.filter(owner=user)
+    qs = deals.filter(status=Deal.Status.OPEN)
     totals = deal_totals(qs)
     next_closes = list(
         qs.with_list_data()
@@ -395,4 +392,57 @@ def my_open_deals(*, user, upcoming=5):
         .order_by("expected_close_date", "id")[:upcoming]
     )
     overdue = qs.filter(expected_close_date__lt=timezone.localdate()).count()
-    return {**totals, "next_closes": next_closes, "overdue": overdue}
+    return {**totals, "next_closes": next_closes, "overdue": overdue, "team": team}
+
+
+def _shown(form, name, value):
+    """A field's value as the form would name it (choice labels, names of records)."""
+    if value in (None, "", []):
+        return "—"
+    field = form.fields.get(name)
+    if hasattr(value, "all") or isinstance(value, (list, tuple)):
+        return ", ".join(sorted(str(item) for item in value)) or "—"
+    choices = dict(getattr(field, "choices", None) or []) if field is not None else {}
+    if name in ("deal_type", "forecast_category", "currency") and value in choices:
+        return str(choices[value])
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %b %Y")
+    return str(value)
+
+
+def stale_edit_view(*, deal, data, form):
+    """What a refused stale edit shows: each field where the user's edit and the deal as
+    it is now differ, and who changed the deal last (its latest event)."""
+    current = Deal.objects.select_related("account", "primary_contact", "owner").get(pk=deal.pk)
+    changed = []
+    for name, yours in data.items():
+        now = current.contacts.all() if name == "contacts" else getattr(current, name, None)
+        yours_shown, now_shown = _shown(form, name, yours), _shown(form, name, now)
+        if yours_shown != now_shown:
+            field = form.fields.get(name)
+            label = field.label if field is not None and field.label else name
+            changed.append(
+                {
+                    "label": str(label).replace("_", " ").capitalize(),
+                    "yours": yours_shown,
+                    "now": now_shown,
+                }
+            )
+    last = (
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(Deal), object_id=deal.pk
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return {
+        "changed": changed,
+        "by": last.actor.display_name if last and last.actor else None,
+        "at": last.created_at if last else None,
+        "summary": last.summary if last else "",
+        "version": current.version,
+        "just_now": bool(last) and (timezone.now() - last.created_at).total_seconds() < 60,
+    }

@@ -29,7 +29,10 @@ def _apply(data: ObjectionInput, objection: Objection) -> Objection:
             data.suggested_response, "suggested_response", limit=LONG_TEXT_LIMIT
         )
     if data.category is not None:
-        objection.category = text(data.category, "category", limit=60)
+        category = text(data.category, "category", limit=60)
+        if category and category not in Objection.Category.values:
+            raise ValidationError({"category": "Pick a category from the list."})
+        objection.category = category
     if data.is_active is not None:
         objection.is_active = data.is_active
     return objection

@@ -90,7 +90,9 @@ def objection_list(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Added to the library: “{objection.text}”.")
+            # the buyer's words often end their own sentence: no second full stop
+            stop = "" if objection.text.endswith((".", "!", "?", "…")) else "."
+            messages.success(request, f"Added to the library: “{objection.text}”{stop}")
             return redirect("calls:objection_list")
     return render(
         request,

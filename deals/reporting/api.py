@@ -319,7 +319,11 @@ class SalesMetricsReportView(_ReportView):
         parameters=[
             OWNER_PARAM,
             OpenApiParameter("pipeline", OpenApiTypes.INT),
-            OpenApiParameter("months", OpenApiTypes.INT, description="Look-back, 1 to 24 (6)"),
+            OpenApiParameter(
+                "months",
+                OpenApiTypes.INT,
+                description="Look-back in full months before the current one, 1 to 24 (6)",
+            ),
             MONTH_PARAM,
         ],
         responses=SalesMetricsSerializer,

@@ -32,13 +32,14 @@ from deals.periods import (
 )
 from salesproc.models import User
 
+from .figures import WinRate
+from .figures import win_rate as win_rate_over
 from .scope import (
     DEAL_WEIGHT,
     HISTORY_MONTHS,
     MONEY,
     SNAPSHOT_WEIGHT,
     ZERO,
-    history_window,
     ratio,
     resolve_owner,
     scope_label,
@@ -83,8 +84,6 @@ class LiveFigures:
     open: Tally = field(default_factory=Tally)
     overdue_count: int = 0
     slipped_weighted: Decimal = ZERO  # due in a week already over, still open
-    history_won: Tally = field(default_factory=Tally)
-    history_lost: int = 0
 
 
 @dataclass
@@ -93,18 +92,6 @@ class SnapshotWeek:
 
     due: Tally = field(default_factory=Tally)
     rest_weighted: Decimal = ZERO
-
-
-@dataclass(frozen=True)
-class WinRate:
-    rate: Decimal | None
-    won: int
-    lost: int
-    closed: int
-    window_start: date
-    window_end: date
-    months: int = HISTORY_MONTHS
-    basis: str = "count"
 
 
 @dataclass(frozen=True)
@@ -183,7 +170,6 @@ def month_plan(
     month_start = parse_month(month)
     owner = resolve_owner(user=user, owner=owner)
     weeks = weeks_of_month(month_start)
-    window_start, window_end = history_window(month_start, today)
     past = [week for week in weeks if week.end < today] if include_snapshots else []
 
     quota, taken = _quota_and_snapshots_taken(
@@ -195,7 +181,6 @@ def month_plan(
         month_start=month_start,
         weeks=weeks,
         today=today,
-        window=(window_start, window_end),
     )
     snapshots = _snapshot_weeks(user=user, owner=owner, month_start=month_start, past=past)
     plan_weeks = _plan_weeks(
@@ -204,17 +189,10 @@ def month_plan(
 
     won_amount = sum((week.won_amount for week in plan_weeks), ZERO)
     gap = max(quota - won_amount, ZERO) if quota is not None else None
-    history_won, history_lost = live.history_won.count, live.history_lost
-    closed = history_won + history_lost
-    win_rate = WinRate(
-        rate=ratio(history_won, closed),
-        won=history_won,
-        lost=history_lost,
-        closed=closed,
-        window_start=window_start,
-        window_end=window_end - timedelta(days=1),
-    )
-    average_won = to_money(live.history_won.amount / history_won) if history_won else None
+    # the one win rate every page shows (figures.win_rate), over the same window
+    win_rate = win_rate_over(user=user, owner=owner, month=month_start, today=today)
+    closed = win_rate.closed
+    average_won = to_money(win_rate.won_amount / win_rate.won) if win_rate.won else None
     needed = input_needed(
         quota=quota, gap=gap, win_rate=win_rate.rate, average_won=average_won, closed=closed
     )
@@ -281,10 +259,9 @@ def _quota_and_snapshots_taken(*, user, owner, month_start, past) -> tuple[Decim
     return quota, {week.monday for week in past if header.get(f"taken_{week.index}")}
 
 
-def _live_figures(*, user, owner, month_start, weeks, today, window) -> LiveFigures:
-    """Live deals, summed by what they are to the plan (open or won in the month, won or
-    lost in the history window) and by day: one pass, a few dozen rows back."""
-    window_start, window_end = window
+def _live_figures(*, user, owner, month_start, weeks, today) -> LiveFigures:
+    """Live deals, summed by what they are to the plan (open or won in the month) and by
+    day: one pass, a few dozen rows back. (The win rate is figures.win_rate.)"""
     last_day = month_end(month_start)
     open_q = Q(status=Deal.Status.OPEN)
     won_q = Q(status=Deal.Status.WON)
@@ -293,12 +270,9 @@ def _live_figures(*, user, owner, month_start, weeks, today, window) -> LiveFigu
         closed_at__gte=day_start(month_start),
         closed_at__lt=day_start(last_day + timedelta(days=1)),
     )
-    history_q = Q(closed_at__gte=day_start(window_start), closed_at__lt=day_start(window_end))
     kind = Case(
         When(month_open_q, then=Value("open")),
         When(won_in_month_q, then=Value("won")),
-        When(history_q & won_q, then=Value("history_won")),
-        When(history_q & Q(status=Deal.Status.LOST), then=Value("history_lost")),
         default=Value("other"),
     )
     day = Case(
@@ -306,13 +280,7 @@ def _live_figures(*, user, owner, month_start, weeks, today, window) -> LiveFigu
         When(won_in_month_q, then=TruncDate("closed_at")),
         default=Value(None, output_field=DateField()),
     )
-    relevant = month_open_q | (
-        Q(status__in=[Deal.Status.WON, Deal.Status.LOST])
-        & Q(
-            closed_at__gte=day_start(min(window_start, month_start)),
-            closed_at__lt=day_start(last_day + timedelta(days=1)),
-        )
-    )
+    relevant = month_open_q | won_in_month_q
     grouped = (
         scoped(Deal.objects, user=user, owner=owner)
         .filter(relevant)
@@ -341,10 +309,6 @@ def _fold_live(grouped, *, weeks: list[Week], today: date) -> LiveFigures:
                 live.slipped_weighted += row["weighted"] or 0
         elif kind == "won":
             live.weeks[week_of(weeks, day).index].won.add(**sums)
-        elif kind == "history_won":
-            live.history_won.add(**sums)
-        elif kind == "history_lost":
-            live.history_lost += row["deals"]
     rest = ZERO
     for week in reversed(weeks):
         rest += live.weeks[week.index].open.weighted

@@ -32,6 +32,7 @@ from deals.periods import (
 )
 from salesproc.models import User
 
+from .figures import win_rate
 from .month_plan import month_plan  # noqa: F401  (one entry point for reads)
 from .plan_deals import attach_deals, month_plan_deals  # noqa: F401
 from .scope import (
@@ -112,12 +113,14 @@ def pipeline_summary(
                 "count": figures["deal_count"] if figures else 0,
                 "amount": to_money(figures["total"] if figures else None),
                 "weighted_amount": weighted(figures["weighted_total"] if figures else None),
+                "weighted_sum": (figures["weighted_total"] or ZERO) if figures else ZERO,
             }
         )
     total = {
         "count": sum(row["count"] for row in rows),
         "amount": to_money(sum((row["amount"] for row in rows), ZERO)),
-        "weighted_amount": to_money(sum((row["weighted_amount"] for row in rows), ZERO)),
+        # rounded once, after summing: the same figure as the board's and home's
+        "weighted_amount": weighted(sum((row.pop("weighted_sum") for row in rows), ZERO)),
     }
     return {
         "owner": owner,
@@ -142,13 +145,17 @@ def sales_metrics(
     open_deals: int | None = None,
 ) -> dict:
     """Win rate (by count), average won deal, average sales cycle and pipeline velocity
-    over the last `months` calendar months (this one included), month by month."""
+    over the last `months` full calendar months (before this one: the window of
+    figures.win_rate, the one the month plan uses), month by month."""
     today = today or timezone.localdate()
     owner = resolve_owner(user=user, owner=owner)
     pipeline = resolve_pipeline(pipeline)
     if not 1 <= months <= 24:
         raise ValidationError({"months": "Look back between 1 and 24 months."})
-    start = add_months(today.replace(day=1), -(months - 1))
+    rate = win_rate(
+        user=user, owner=owner, pipeline=pipeline, month=today, today=today, months=months
+    )
+    start, this_month_start = rate.window_start, today.replace(day=1)
     deals = scoped(Deal.objects, user=user, owner=owner)
     if pipeline is not None:
         deals = deals.filter(pipeline=pipeline)
@@ -157,7 +164,9 @@ def sales_metrics(
     by_month = {
         row["month"].date() if isinstance(row["month"], datetime) else row["month"]: row
         for row in deals.filter(
-            status__in=[Deal.Status.WON, Deal.Status.LOST], closed_at__gte=day_start(start)
+            status__in=[Deal.Status.WON, Deal.Status.LOST],
+            closed_at__gte=day_start(start),
+            closed_at__lt=day_start(this_month_start),
         )
         .annotate(month=TruncMonth("closed_at"))
         .order_by()
@@ -195,21 +204,23 @@ def sales_metrics(
         won, lost = won + m_won, lost + m_lost
         won_amount += to_money(figures.get("won_amount"))
         cycle += m_cycle
-    win_rate = ratio(won, won + lost)
+    # the headline rate is the one definition (same window, same counts as the rows)
+    win_rate_value = rate.rate
     average_won = to_money(won_amount / won) if won else None
     average_cycle_days = _days(cycle / won) if won else None
     velocity = None
-    if win_rate and average_won and average_cycle_days:
+    if win_rate_value and average_won and average_cycle_days:
         velocity = to_money(
-            Decimal(open_deals) * average_won * win_rate / Decimal(str(average_cycle_days))
+            Decimal(open_deals) * average_won * win_rate_value / Decimal(str(average_cycle_days))
         )
     return {
         "months": rows,
         "window_start": start,
+        "window_end": rate.window_end,
         "won": won,
         "lost": lost,
         "closed": won + lost,
-        "win_rate": win_rate,
+        "win_rate": win_rate_value,
         "won_amount": won_amount,
         "average_won_amount": average_won,
         "average_cycle_days": average_cycle_days,
@@ -298,7 +309,8 @@ def attainment(*, user: User, month, pipeline=None) -> list[dict]:
 
 def forecast_rollup(*, user: User, month) -> dict:
     """Per rep for a month: quota, won so far, their latest submitted commit and best case,
-    and their open pipeline expected to close in the month by forecast category."""
+    and their open pipeline expected to close in the month by forecast category; and
+    each visible manager's latest call for their team (`manager_calls`)."""
     month_start = parse_month(month)
     last_day = month_end(month_start)
     Category = Deal.ForecastCategory
@@ -351,7 +363,24 @@ def forecast_rollup(*, user: User, month) -> dict:
         ):
             setattr(person, key, sums.get(key))
     rows = []
+    manager_calls = []
     for person in people_list:
+        if person.manages_team and person.submitted_commit is not None:
+            # a manager's call is for their team: a row of its own, not one more rep's
+            # call in the sum of the reps' calls
+            manager_calls.append(
+                {
+                    "user": person,
+                    "id": person.pk,
+                    "name": person.display_name,
+                    "submitted_commit": to_money(person.submitted_commit),
+                    "submitted_best_case": to_money(person.submitted_best_case),
+                    "submitted_at": person.submitted_at,
+                    "submitted_note": person.submitted_note or "",
+                }
+            )
+            person.submitted_commit = person.submitted_best_case = None
+            person.submitted_at, person.submitted_note = None, ""
         figures = {
             "quota": to_money(person.quota) if person.quota is not None else None,
             "won_amount": to_money(person.won_amount),
@@ -409,6 +438,7 @@ def forecast_rollup(*, user: User, month) -> dict:
         "month_end": last_day,
         "rows": rows,
         "total": total,
+        "manager_calls": manager_calls,
     }
 
 

@@ -185,6 +185,15 @@ class ForecastRowSerializer(serializers.Serializer):
     )
 
 
+class ForecastManagerCallSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    submitted_commit = serializers.DecimalField(**MONEY)
+    submitted_best_case = serializers.DecimalField(**MONEY)
+    submitted_at = serializers.DateTimeField()
+    submitted_note = serializers.CharField()
+
+
 class ForecastTotalSerializer(serializers.Serializer):
     quota = serializers.DecimalField(allow_null=True, **MONEY)
     won_amount = serializers.DecimalField(**MONEY)
@@ -207,6 +216,9 @@ class ForecastReportSerializer(serializers.Serializer):
     month_end = serializers.DateField()
     rows = ForecastRowSerializer(many=True)
     total = ForecastTotalSerializer()
+    manager_calls = ForecastManagerCallSerializer(
+        many=True, help_text="Each visible manager's latest call for their team."
+    )
 
 
 class StalledDealSerializer(serializers.Serializer):

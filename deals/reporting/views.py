@@ -149,6 +149,10 @@ def _suggested_call(row):
     return {"commit_amount": _plain(commit), "best_case_amount": _plain(best_case)}
 
 
+def _own_row(rollup, user):
+    return next((row for row in rollup["rows"] if row["id"] == user.pk), None)
+
+
 def _plain(amount):
     """131415.00 -> 131415 in an input."""
     return int(amount) if amount == amount.to_integral_value() else amount
@@ -163,7 +167,9 @@ def forecast(request):
     if month_form.is_bound and month_form.is_valid():
         month = month_form.cleaned_data["month"]
     rollup = selectors.forecast_rollup(user=user, month=month)
-    mine = next((row for row in rollup["rows"] if row["id"] == user.pk), None)
+    # a manager calls the month for the team: their figures are the team's
+    team_call = user.is_manager
+    mine = rollup["total"] if team_call else _own_row(rollup, user)
     latest = (
         ForecastSubmission.objects.filter(user=user, period_start=month)
         .order_by("-submitted_at", "-id")
@@ -197,6 +203,8 @@ def forecast(request):
                 else (_suggested_call(mine) if mine else {})
             )
             submit_form = ForecastSubmitForm(initial=initial)
+    if team_call and submit_form is not None and "note" in submit_form.fields:
+        submit_form.fields["note"].label = "What the team's call rests on"
     sees_team = user.is_manager or user.is_crm_admin
     deals = Paginator(selectors.forecast_deals(user=user, month=month), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -207,7 +215,8 @@ def forecast(request):
         {
             "month_form": month_form,
             "rollup": rollup,
-            "mine": mine,
+            "figures": mine,
+            "team_call": team_call,
             "suggested": _suggested_call(mine) if mine else None,
             "latest": latest,
             "submit_form": submit_form,
@@ -252,20 +261,37 @@ def forecast_category(request, pk):
         else:
             messages.success(request, f"{deal.name}: forecast category saved.")
         return redirect(safe_next_url(request, reverse("deals:forecast")))
-    return render(
-        request,
-        "deals/reports/_forecast_deal_row.html",
-        {
-            "row": {
-                "deal": deal,
-                "can_override": services.can_override_forecast(request.user, deal),
-            },
-            "categories": Deal.ForecastCategory.choices,
-            "error": error,
-            "saved": saved,
-            "sees_team": True,
+    context = {
+        "row": {
+            "deal": deal,
+            "can_override": services.can_override_forecast(request.user, deal),
         },
-    )
+        "categories": Deal.ForecastCategory.choices,
+        "error": error,
+        "saved": saved,
+        "sees_team": True,
+    }
+    if saved:
+        # the roll-up (and the team's figures) move with the category: swapped out of band
+        context.update(_rollup_context(request, deal), oob=True)
+    return render(request, "deals/reports/_forecast_category_saved.html", context)
+
+
+def _rollup_context(request, deal):
+    user = request.user
+    try:
+        month = periods.parse_month(request.POST.get("month") or "")
+    except ValidationError:
+        month = (deal.expected_close_date or timezone.localdate()).replace(day=1)
+    rollup = selectors.forecast_rollup(user=user, month=month)
+    team_call = user.is_manager
+    latest = ForecastSubmission.objects.filter(user=user, period_start=month).exists()
+    return {
+        "rollup": rollup,
+        "team_call": team_call,
+        "latest": latest,
+        "figures": rollup["total"] if team_call else _own_row(rollup, user),
+    }
 
 
 # -- pipeline dashboard --------------------------------------------------------------------------

@@ -27,11 +27,18 @@ def money(value, field, *, allow_negative=False):
 def locked_deal(deal, version=None):
     """The deal's row, locked for this transaction; refuses a write from an older version."""
     current = Deal.objects.select_for_update(of=("self",)).get(pk=deal.pk)
+    if version is not None and int(version) > current.version:
+        # no one can have edited from a version the deal never had: a bad request
+        raise ValidationError(
+            {
+                "version": "This edit was sent for a version of the deal that does not "
+                "exist. Nothing was saved: reload the deal and make your edits again."
+            }
+        )
     if version is not None and int(version) != current.version:
         raise StaleVersion(
-            f"Someone else changed this deal while you were working on it (you had version "
-            f"{version}, it is now at version {current.version}). Nothing was saved: reload "
-            "it to see their changes, then make yours again.",
+            "Someone else changed this deal while you were working on it. Nothing was "
+            "saved: reload it to see their changes, then make yours again.",
             current_version=current.version,
         )
     return current

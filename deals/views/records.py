@@ -221,7 +221,7 @@ def deal_edit(request, pk):
         "version": deal.version,
     }
     form = DealForm(request.POST or None, user=request.user, deal=deal, initial=initial)
-    stale = False
+    stale = None
     if request.method == "POST" and form.is_valid():
         data = _form_data(form)
         data["contacts"] = list(data.get("contacts") or [])
@@ -234,9 +234,12 @@ def deal_edit(request, pk):
                 version=form.cleaned_data["version"],
                 data=data,
             )
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-            stale = True
+        except StaleVersion:
+            # one notice, above the form, with what changed (not a second form error)
+            stale = selectors.stale_edit_view(deal=deal, data=data, form=form)
+            # the user has now seen what changed: saving again keeps their edits
+            form.data = form.data.copy()
+            form.data["version"] = stale["version"]
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

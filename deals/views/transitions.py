@@ -4,7 +4,7 @@ exit-criteria prompt), win, lose and reopen."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -65,6 +65,9 @@ def deal_move(request, pk):
             request, template, {"deal": deal, "form": form, "target": target, "next": back}
         )
     form = MoveForm(request.POST, deal=deal, target=target)
+    # The prompt inside the board's dialog posts through htmx: its refusals come back as
+    # the prompt again (200, so htmx swaps it in) and a move sends the browser back.
+    in_dialog = bool(request.htmx) and partial
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"errors": form.errors}, status=400)
@@ -72,7 +75,7 @@ def deal_move(request, pk):
             request,
             template,
             {"deal": deal, "form": form, "target": target, "next": back},
-            status=400,
+            status=200 if in_dialog else 400,
         )
     data = form.cleaned_data
     try:
@@ -100,9 +103,16 @@ def deal_move(request, pk):
                 },
                 status=409 if isinstance(exc, StaleVersion) else 400,
             )
-        return _transition_failed(
-            request, deal, form, exc, template, {"target": data["stage"], "next": back}
-        )
+        extra = {"target": data["stage"], "next": back}
+        if isinstance(exc, ValidationError) and _first_ask(request, exc):
+            # The card's Move menu asks nothing: what the move needs (exit criteria, a
+            # lost reason) is asked for by the prompt, not reported as a mistake.
+            form = MoveForm(deal=deal, target=data["stage"], initial={"stage": data["stage"].pk})
+            return render(request, template, {"deal": deal, "form": form, **extra})
+        response = _transition_failed(request, deal, form, exc, template, extra)
+        if in_dialog:
+            response.status_code = 200
+        return response
     summary = {
         Deal.Status.WON: f"Won “{moved.name}”. Well done!",
         Deal.Status.LOST: f"“{moved.name}” marked as lost.",
@@ -112,7 +122,24 @@ def deal_move(request, pk):
             {"ok": True, "stage": moved.stage_id, "version": moved.version, "message": summary}
         )
     messages.success(request, summary)
+    if in_dialog:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = back
+        return response
     return redirect(back)
+
+
+PROMPT_FIELDS = {"exit_criteria_confirmed", "reason", "detail"}
+
+
+def _first_ask(request, exc) -> bool:
+    """A move posted without the prompt (the card's Move menu) that the service refused
+    only for what the prompt asks."""
+    if request.POST.get("prompted") == "1" or not hasattr(exc, "error_dict"):
+        return False
+    if any(request.POST.get(name) for name in PROMPT_FIELDS):
+        return False
+    return set(exc.error_dict) <= PROMPT_FIELDS
 
 
 @login_required

@@ -90,6 +90,8 @@
     const body = dialog.querySelector(".move-dialog-body");
     body.innerHTML = await response.text();
     showRefusal(body, refusalOf(errors));
+    // the prompt posts through htmx, so a refusal stays in the dialog
+    if (window.htmx) window.htmx.process(body);
     if (typeof dialog.showModal === "function") {
       dialog.showModal();
       const first = body.querySelector("input:not([type=hidden]), select, textarea, button");

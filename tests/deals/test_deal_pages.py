@@ -293,8 +293,8 @@ def test_it_refuses_a_stale_edit_with_a_clear_message(client, rep, manager, deal
 
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Not saved: this deal changed while you were editing." in page
-    assert "it is now at version 2" in page
+    assert "changed this deal while you were editing" in page
+    assert "version" not in page.split('class="stale-notice"')[1].split("</div>")[0].lower()
     deal.refresh_from_db()
     assert deal.name == "Manager's name"
 

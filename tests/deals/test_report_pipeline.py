@@ -101,7 +101,8 @@ def test_it_refuses_bad_pipeline_filters(rep, kwargs, field):
 
 @pytest.mark.django_db
 def test_it_computes_win_rate_cycle_and_velocity(rep):
-    today = date(2025, 6, 18)
+    # the six full months before July: January to June (the month plan's window too)
+    today = date(2025, 7, 18)
     # won: 10,000 in 10 days, 30,000 in 30 days; lost: 2 -> win rate 2/4, cycle 20 days
     won_deal(rep, 10_000, closed=at(date(2025, 5, 11)), created=at(date(2025, 5, 1)))
     won_deal(rep, 30_000, closed=at(date(2025, 6, 2)), created=at(date(2025, 5, 3)))
@@ -226,6 +227,8 @@ def test_it_serves_sales_metrics(api_as, manager, rep):
     today = timezone.localdate()
     quota(rep, today.replace(day=1), 10_000)
     won_deal(rep, 5_000, closed=today.replace(day=1))
+    # the win rate window is the full months before this one
+    won_deal(rep, 1_000, closed=today.replace(day=1) - timedelta(days=1))
 
     response = api_as(manager).get("/api/v1/reports/sales-metrics/", {"months": 3})
 
