@@ -11,8 +11,8 @@ from deals.models import Deal, LineItem
 from salesproc.access import get_visible_or_404
 from salesproc.events import record_event
 
-from . import totals as money
 from . import cover
+from . import totals as money
 from ._common import company_settings, lock_quote, require_editable
 from .numbering import next_quote_number
 
