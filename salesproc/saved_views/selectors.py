@@ -6,13 +6,18 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .lists import LISTS, clean_params
+from .lists import COLUMNS_PARAM, LISTS, chosen_columns, clean_params, shown_columns
 from .models import DefaultView
 from .services import views_visible_to
 
 
 def view_url(view) -> str:
-    query = urlencode(sorted(view.params.items()), doseq=True)
+    """The list with the view's filters and sort, and its columns when it chose some."""
+    items = sorted(view.params.items())
+    columns = chosen_columns(view.list_key, view.columns or [])
+    if columns:
+        items.append((COLUMNS_PARAM, columns))
+    query = urlencode(items, doseq=True)
     base = reverse(LISTS[view.list_key].url_name)
     return f"{base}?{query}&view={view.pk}" if query else f"{base}?view={view.pk}"
 
@@ -67,7 +72,20 @@ def tabs_for(request, list_key) -> dict:
         for view in list_views(request, list_key)
     ]
     params = clean_params(request.GET)
+    shown = shown_columns(list_key, request.GET.getlist(COLUMNS_PARAM))
     return {
+        "columns": [
+            {"key": c.key, "label": c.label, "shown": shown[c.key]}
+            for c in LISTS[list_key].optional_columns
+        ],
+        "columns_chosen": bool(chosen_columns(list_key, request.GET.getlist(COLUMNS_PARAM))),
+        # the Columns menu keeps the filters, sort and view tab of the list as it is
+        "kept_params": [
+            (key, value)
+            for key in sorted(request.GET.keys())
+            if key not in (COLUMNS_PARAM, "page", "csrfmiddlewaretoken")
+            for value in request.GET.getlist(key)[:20]
+        ],
         "list_key": list_key,
         "list_url": reverse(LISTS[list_key].url_name),
         "tabs": tabs,
@@ -76,3 +94,8 @@ def tabs_for(request, list_key) -> dict:
         "may_share": user.is_manager or user.is_crm_admin,
         "current": next((t for t in tabs if t["active"]), None),
     }
+
+
+def list_columns(request, list_key) -> dict[str, bool]:
+    """{column key: shown} for the list as the request asks for it (table templates)."""
+    return shown_columns(list_key, request.GET.getlist(COLUMNS_PARAM))

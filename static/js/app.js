@@ -29,6 +29,16 @@
       }
     }
   });
+  // A list's filters (form.filters, sent by htmx) keep the columns chosen in the
+  // Columns menu: those are in the address bar, not in the filter form.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("form.filters")) return;
+    var columns = new URLSearchParams(window.location.search).getAll("columns");
+    if (columns.length && !event.detail.parameters.has("columns")) {
+      event.detail.parameters.columns = columns;
+    }
+  });
   document.addEventListener("submit", function (event) {
     var fields = event.target.querySelectorAll ? event.target.querySelectorAll("[data-current-query]") : [];
     for (var i = 0; i < fields.length; i++) {
