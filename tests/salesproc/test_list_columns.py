@@ -39,7 +39,7 @@ def test_every_list_offers_its_columns_and_hides_the_unchosen(
     assert page.status_code == 200
     assert optional in headers(page)  # the default columns are today's
     assert "columns-menu" in page.content.decode()
-XX
+    assert f'value="{optional.lower()}" checked' in page.content.decode()
     chosen = client.get(url, {"columns": ["-"]})  # every optional column unticked
     assert optional not in headers(chosen)
     assert chosen.context["request"].GET.getlist("columns") == ["-"]
