@@ -79,13 +79,6 @@ def tabs_for(request, list_key) -> dict:
             for c in LISTS[list_key].optional_columns
         ],
         "columns_chosen": bool(chosen_columns(list_key, request.GET.getlist(COLUMNS_PARAM))),
-        # the Columns menu keeps the filters, sort and view tab of the list as it is
-        "kept_params": [
-            (key, value)
-            for key in sorted(request.GET.keys())
-            if key not in (COLUMNS_PARAM, "page", "csrfmiddlewaretoken")
-            for value in request.GET.getlist(key)[:20]
-        ],
         "list_key": list_key,
         "list_url": reverse(LISTS[list_key].url_name),
         "tabs": tabs,
