@@ -31,7 +31,9 @@ def searched_tables(cursor):
 
 def refresh_words():
     """Rebuild the dictionary from the stored vectors; the number of words (0 off
-    PostgreSQL). Idempotent: the same records give the same dictionary."""
+    PostgreSQL). Idempotent: the same records give the same dictionary. Words with a
+    digit or an @ (numbers, emails, codes: one per record, nobody misspells them) are
+    left out, so the dictionary stays at the size of the vocabulary, not of the data."""
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
@@ -41,7 +43,7 @@ def refresh_words():
             vectors = f"SELECT search_vector FROM {connection.ops.quote_name(table)}"
             cursor.execute(
                 "INSERT INTO salesproc_searchword (word) SELECT word FROM ts_stat(%s)"
-                " WHERE length(word) BETWEEN %s AND %s AND word !~ '^[0-9]+$'"
+                " WHERE length(word) BETWEEN %s AND %s AND word !~ '[0-9@]'"
                 " ON CONFLICT DO NOTHING",
                 [vectors, MIN_WORD, MAX_WORD],
             )

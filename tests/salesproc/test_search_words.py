@@ -23,11 +23,13 @@ def postgres_only():
 def test_the_task_builds_the_dictionary_from_every_searched_table(rep, records):  # noqa: F811
     postgres_only()
     AccountFactory(name="Zephyrine 4711 AB", owner=rep)
+    ContactFactory(first_name="Ute", last_name="Brandt", email="ute.brandt@zephyr.test", owner=rep)
     count = refresh_search_words_task.delay().get()
     words = set(SearchWord.objects.values_list("word", flat=True))
     assert count == len(words)
     assert {"aspen", "robotics", "aspenwall", "zephyrine", "discovery"} <= words
     assert "4711" not in words and "ab" not in words  # numbers and short words left out
+    assert not any("@" in word for word in words)  # emails are one per record: no typo help
     assert refresh_words() == count  # rebuilt, not added to
 
 
