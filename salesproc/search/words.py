@@ -14,9 +14,12 @@ from contextvars import ContextVar
 
 from django.db import connection, transaction
 
+from .models import SearchWord
+
 MIN_WORD = 3
 MAX_WORD = 100
 ALTERNATIVES = 3  # dictionary words tried for one typed word
+LOCK_KEY = 7_304_119  # pg advisory lock of the rebuild
 _cache = ContextVar("search_word_corrections", default=None)  # {word: [words]} per search
 
 
@@ -37,6 +40,10 @@ def refresh_words():
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
+        # One rebuild at a time; one that finds another running leaves it to finish.
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return SearchWord.objects.count()
         tables = searched_tables(cursor)
         cursor.execute("DELETE FROM salesproc_searchword")
         for table in tables:
