@@ -42,9 +42,9 @@ class QuoteForm(forms.ModelForm):
     cover_template = CoverTemplateField(
         queryset=EmailTemplate.objects.none(),
         required=False,
-        label="Start the cover letter from a template",
+        label="Start from an email template",
         empty_label="— keep the cover letter below —",
-        help_text="Saving fills the cover letter in from the template for this deal; "
+        help_text="Saving replaces the cover letter below with the template, filled in for this deal; "
         "edit it afterwards if you like.",
     )
 
