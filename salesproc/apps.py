@@ -18,11 +18,13 @@ class SalesprocConfig(AppConfig):
         from .notifications import tasks as notification_tasks  # noqa: F401  (Celery tasks)
         from .pickers import people
         from .registry import NavItem, SettingsLink, register_nav, register_settings_link
+        from .search import tasks as search_tasks
         from .todo import demo as todo_demo
         from .todo import hooks as todo_hooks
         from .todo import tasks as todo_tasks  # noqa: F401  (Celery tasks)
 
         people.register()
+        search_tasks.register_demo_refresh()
         register_nav(NavItem("Home", "home", order=0, shortcut="h"))
         todo_hooks.register()
         todo_demo.register()

@@ -11,6 +11,10 @@ app.autodiscover_tasks()
 
 # Periodic work, by the task's dotted name so this module imports no app.
 app.conf.beat_schedule = {
+    "refresh-search-words": {
+        "task": "salesproc.search.tasks.refresh_search_words_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "redispatch-pending-events": {
         "task": "salesproc.tasks.redispatch_pending_events_task",
         "schedule": 60.0,

@@ -478,4 +478,5 @@ from .idempotency.models import IdempotencyKey  # noqa: E402, F401
 from .notes.models import Note  # noqa: E402
 from .notifications.models import DigestSend, NotificationPreference  # noqa: E402
 from .saved_views.models import DefaultView, SavedView  # noqa: E402
+from .search.models import SearchWord  # noqa: E402, F401
 from .todo.models import Task  # noqa: E402

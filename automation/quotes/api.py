@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from automation.emails.models import EmailTemplate
 from deals.models import Deal
 from salesproc.api_support import RunsProcess, VisiblePrimaryKeyRelatedField
 
@@ -48,6 +49,13 @@ class QuoteSerializer(serializers.ModelSerializer):
     terms_template = serializers.PrimaryKeyRelatedField(
         queryset=TermsTemplate.objects.filter(is_active=True), required=False, allow_null=True
     )
+    cover_template = VisiblePrimaryKeyRelatedField(
+        queryset=EmailTemplate.objects.all(),
+        write_only=True,
+        required=False,
+        help_text="Optional: an email template (shared or yours) whose text, filled in for "
+        "the deal, replaces cover_letter.",
+    )
     approval_state = serializers.SerializerMethodField()
     public_url = serializers.SerializerMethodField()
     expected_total = serializers.DecimalField(
@@ -75,6 +83,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "terms_template",
             "terms",
             "cover_letter",
+            "cover_template",
             "lines",
             "list_total",
             "subtotal",

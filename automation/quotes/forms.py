@@ -4,7 +4,15 @@ from decimal import Decimal
 
 from django import forms
 
+from automation.emails.models import EmailTemplate
+
 from .models import CompanySettings, Quote, TermsTemplate
+
+
+class CoverTemplateField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        whose = "shared" if obj.shared else "yours"
+        return f"{obj.name} ({obj.get_category_display()}, {whose})"
 
 
 class QuoteForm(forms.ModelForm):
@@ -31,10 +39,25 @@ class QuoteForm(forms.ModelForm):
             "cover_letter": "Optional: a first page before the quote.",
         }
 
-    def __init__(self, *args, **kwargs):
+    cover_template = CoverTemplateField(
+        queryset=EmailTemplate.objects.none(),
+        required=False,
+        label="Start from an email template",
+        empty_label="— keep the cover letter below —",
+        help_text="Saving replaces the cover letter below with the template, filled in for this deal; "
+        "edit it afterwards if you like.",
+    )
+
+    field_order = [*Meta.fields[:-1], "cover_template", "cover_letter"]
+
+    def __init__(self, *args, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["terms_template"].queryset = TermsTemplate.objects.filter(is_active=True)
         self.fields["terms_template"].required = False
+        if templates is not None:  # services.cover_templates_for(user): shared + own
+            self.fields["cover_template"].queryset = templates
+        else:
+            del self.fields["cover_template"]
 
     def _post_clean(self):
         """The services validate and save; the form only shapes input."""

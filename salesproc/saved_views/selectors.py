@@ -6,13 +6,18 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from .lists import LISTS, clean_params
+from .lists import COLUMNS_PARAM, LISTS, chosen_columns, clean_params, shown_columns
 from .models import DefaultView
 from .services import views_visible_to
 
 
 def view_url(view) -> str:
-    query = urlencode(sorted(view.params.items()), doseq=True)
+    """The list with the view's filters and sort, and its columns when it chose some."""
+    items = sorted(view.params.items())
+    columns = chosen_columns(view.list_key, view.columns or [])
+    if columns:
+        items.append((COLUMNS_PARAM, columns))
+    query = urlencode(items, doseq=True)
     base = reverse(LISTS[view.list_key].url_name)
     return f"{base}?{query}&view={view.pk}" if query else f"{base}?view={view.pk}"
 
@@ -67,7 +72,13 @@ def tabs_for(request, list_key) -> dict:
         for view in list_views(request, list_key)
     ]
     params = clean_params(request.GET)
+    shown = shown_columns(list_key, request.GET.getlist(COLUMNS_PARAM))
     return {
+        "columns": [
+            {"key": c.key, "label": c.label, "shown": shown[c.key]}
+            for c in LISTS[list_key].optional_columns
+        ],
+        "columns_chosen": bool(chosen_columns(list_key, request.GET.getlist(COLUMNS_PARAM))),
         "list_key": list_key,
         "list_url": reverse(LISTS[list_key].url_name),
         "tabs": tabs,
@@ -76,3 +87,17 @@ def tabs_for(request, list_key) -> dict:
         "may_share": user.is_manager or user.is_crm_admin,
         "current": next((t for t in tabs if t["active"]), None),
     }
+
+
+def list_columns(request, list_key) -> dict[str, bool]:
+    """{column key: shown} for the list as the request asks for it (table templates).
+
+    A row re-rendered after an inline edit is an htmx request of its own: it follows the
+    columns of the list it sits in, read from the page's address (HX-Current-URL)."""
+    chosen = request.GET.getlist(COLUMNS_PARAM)
+    current = request.headers.get("HX-Current-URL", "")
+    if not chosen and current:
+        from urllib.parse import parse_qs, urlsplit
+
+        chosen = parse_qs(urlsplit(current).query).get(COLUMNS_PARAM, [])
+    return shown_columns(list_key, chosen)

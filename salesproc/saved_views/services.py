@@ -6,7 +6,7 @@ from django.http import Http404
 
 from salesproc.models import Team, User
 
-from .lists import LISTS
+from .lists import LISTS, column_errors
 from .models import DefaultView, SavedView
 
 MAX_VIEWS_PER_LIST = 30
@@ -73,6 +73,9 @@ def _clean(*, list_key, name, params, columns):
         errors["params"] = 'Give the filters as {"name": ["value", ...]}.'
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         errors["columns"] = "Give the columns as a list of names."
+    elif list_key in LISTS and column_errors(list_key, columns):
+        unknown = ", ".join(column_errors(list_key, columns)[:5])
+        errors["columns"] = f"No such column on this list: {unknown}."
     if errors:
         raise ValidationError(errors)
     return name

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .lists import LISTS, clean_params
+from .lists import COLUMNS_PARAM, LISTS, chosen_columns, clean_params
 
 
 class SaveViewForm(forms.Form):
@@ -55,6 +55,7 @@ def saved_view_save(request):
             list_key=list_key,
             name=form.cleaned_data["name"],
             params=params,
+            columns=chosen_columns(list_key, QueryDict(query).getlist(COLUMNS_PARAM)),
             shared=form.cleaned_data["shared"],
             make_default=form.cleaned_data["make_default"],
         )
@@ -93,3 +94,18 @@ def saved_view_delete(request, pk):
         return redirect(selectors.view_url(view))
     messages.success(request, f"View “{view.name}” deleted.")
     return redirect(_list_url(list_key, "view=all"))
+
+
+@login_required
+@require_POST
+def saved_view_columns(request, pk):
+    """Keep the columns the list shows now (the Columns menu's choice) in the view."""
+    view = services.get_view_for_user(request.user, pk)
+    columns = chosen_columns(view.list_key, request.POST.getlist(COLUMNS_PARAM))
+    try:
+        view = services.saved_view_update(actor=request.user, view=view, data={"columns": columns})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"View “{view.name}” now opens with these columns.")
+    return redirect(selectors.view_url(view))

@@ -16,6 +16,8 @@ from django.db.models import Q
 
 from salesproc.registry import search_sources_for
 
+from . import words as dictionary
+
 # How search_records treats typos (trigram similarity): AUTO falls back on it when nothing
 # matches the words themselves (pickers); search_all first asks every type with OFF, then,
 # only when no type found anything, with ONLY (the similarity arm alone), so a query that
@@ -109,7 +111,15 @@ def _postgres(queryset, query, words, index, limit):
     mode = _fuzzy.get()
     results = [] if mode == ONLY else list(combined[:limit])
     if not results and mode != OFF:
-        typos = base.extra(where=[f"{name} %% %s"], params=[query])
+        # Typos: the dictionary's words like the typed ones, through the vector's index;
+        # without a dictionary, trigram similarity over every name.
+        fixed = dictionary.corrected_tsquery(words)
+        if fixed:
+            typos = base.extra(
+                where=[f"{table}.search_vector @@ to_tsquery('simple', %s)"], params=[fixed]
+            )
+        else:
+            typos = base.extra(where=[f"{name} %% %s"], params=[query])
         results = list(typos.order_by("-search_rank", "-pk")[:limit])
     return results
 
@@ -153,10 +163,11 @@ def search_all(*, user, query, limit=5, types=None):
         token = _fuzzy.set(fuzzy)
         try:
             groups = []
-            for source in sources:
-                results = source.search(user=user, query=query, limit=limit)
-                if results:
-                    groups.append(Group(source.type, source.label, results))
+            with dictionary.corrections_cache():  # one dictionary look-up per word
+                for source in sources:
+                    results = source.search(user=user, query=query, limit=limit)
+                    if results:
+                        groups.append(Group(source.type, source.label, results))
         finally:
             _fuzzy.reset(token)
         if groups:

@@ -1,6 +1,6 @@
 from django import template
 
-from salesproc.saved_views.selectors import tabs_for
+from salesproc.saved_views.selectors import list_columns, tabs_for
 
 register = template.Library()
 
@@ -14,3 +14,10 @@ def saved_view_tabs(context, list_key):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def shown_columns(context, list_key):
+    """`{% shown_columns "deals" as cols %}` then `{% if cols.owner %}`: the columns the
+    list shows (the default ones, or those chosen in the Columns menu / the view)."""
+    return list_columns(context["request"], list_key)

@@ -4,11 +4,13 @@ from salesproc.registry import (
     EventType,
     NavItem,
     Panel,
+    QuickCreate,
     Widget,
     record_type_of,
     register_event_types,
     register_nav,
     register_panel,
+    register_quick_create,
     register_widget,
 )
 
@@ -30,7 +32,15 @@ def tasks_panel(request, obj):
     }
 
 
+def task_prefill(record_type, obj):
+    """A task on the page's record (the task page takes ?record_type=&record_id=)."""
+    return {"record_type": record_type, "record_id": obj.pk}
+
+
 def register():
+    register_quick_create(
+        QuickCreate("task", "Task", "todo:task_create", prefill=task_prefill, order=60)
+    )
     register_nav(NavItem("Tasks", "todo:my_tasks", order=5, active_prefix="/tasks/"))
     register_widget(
         Widget("todo.my_tasks", "salesproc/todo/_widget_tasks.html", tasks_widget, order=5)

@@ -7,6 +7,7 @@
 //   <button data-dialog-close>           closes that dialog
 //   <a data-export-csv href="...">       exports with the filters in the address bar now
 //                                        (htmx filters push them there; no page reload)
+//   <form data-keep-query="a b">         a GET form keeping the address bar's other parameters
 //   <input data-current-query>           takes the address bar's query string on submit
 //                                        (a list filtered by htmx has pushed it there)
 (function () {
@@ -28,6 +29,31 @@
         field.form.submit();
       }
     }
+  });
+  // A list's filters (form.filters, sent by htmx) keep the columns chosen in the
+  // Columns menu: those are in the address bar, not in the filter form.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("form.filters")) return;
+    var columns = new URLSearchParams(window.location.search).getAll("columns");
+    if (columns.length && !event.detail.parameters.has("columns")) {
+      event.detail.parameters.columns = columns;
+    }
+  });
+  // <form method="get" data-keep-query="columns page">: a GET form that changes some of
+  // the list's parameters keeps the others of the address bar (filters htmx pushed there).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-keep-query")) return;
+    var replaced = form.getAttribute("data-keep-query").split(" ");
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      if (replaced.indexOf(key) !== -1 || form.querySelector('[name="' + CSS.escape(key) + '"]')) return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = key;
+      input.value = value;
+      form.appendChild(input);
+    });
   });
   document.addEventListener("submit", function (event) {
     var fields = event.target.querySelectorAll ? event.target.querySelectorAll("[data-current-query]") : [];

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Contact
 from calls.models import Call
+from salesproc.todo.models import Task
 from tests.factories import AccountFactory, ContactFactory, DealFactory
 
 
@@ -84,6 +85,26 @@ def test_quick_create_from_an_account_page(page, live_server, login, rep):
     expect(dialog).to_be_visible()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def test_quick_create_a_task_on_a_deal(page, live_server, login, rep):
+    deal = DealFactory(owner=rep, name="Aspen renewal")
+    login(page, live_server, rep.username)
+    page.goto(live_server.url + deal.get_absolute_url())
+
+    page.keyboard.press("c")
+    dialog = page.locator("#quick-create")
+    dialog.get_by_role("link", name=re.compile("Task.*for Aspen renewal")).click()
+    expect(dialog.get_by_text("On deal Aspen renewal.")).to_be_visible()
+    dialog.locator("form [type=submit]").click()
+    expect(dialog.locator(".error").first).to_be_visible()
+
+    dialog.locator("input[name=title]").fill("Send the proposal")
+    dialog.locator("form [type=submit]").click()
+    expect(page.locator(".message").first).to_contain_text("Task added")
+    expect(page).to_have_url(live_server.url + deal.get_absolute_url())
+    task = Task.objects.get()
+    assert (task.record_type, task.record_id) == ("deal", deal.pk)
 
 
 def test_esc_closes_the_phone_menu_and_the_user_menu(new_page, live_server, login, rep):

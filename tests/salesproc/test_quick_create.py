@@ -4,6 +4,7 @@ create pages; a save from inside the dialog navigates to the new record."""
 import pytest
 
 from accounts.models import Contact
+from salesproc.todo.models import Task
 from tests.factories import AccountFactory, DealFactory
 
 
@@ -21,7 +22,7 @@ def test_on_an_account_page_a_contact_deal_and_call_are_for_that_account(client,
     account = AccountFactory(name="Aspen Robotics", owner=rep)
     client.force_login(rep)
     menu = by_type(entries(client, account.get_absolute_url()))
-    assert set(menu) == {"account", "contact", "lead", "deal", "call"}
+    assert set(menu) == {"account", "contact", "lead", "deal", "call", "task"}
     assert menu["contact"]["url"] == f"/accounts/contacts/new/?account={account.pk}"
     assert menu["deal"]["url"] == f"/deals/new/?account={account.pk}"
     assert menu["call"]["url"] == f"/calls/plan/?account={account.pk}"
@@ -101,3 +102,105 @@ def test_the_header_has_the_button_and_the_dialog(client, rep):
 
 def test_anonymous_callers_log_in_first(client):
     assert client.get("/create/").status_code == 302
+
+
+# ---- Task: a task on the page's record, through the task page in the dialog
+
+
+def test_on_a_record_page_a_task_is_on_that_record(client, rep):
+    deal = DealFactory(owner=rep, name="Aspen renewal")
+    client.force_login(rep)
+    task = by_type(entries(client, deal.get_absolute_url()))["task"]
+    assert task["url"] == f"/tasks/new/?record_type=deal&record_id={deal.pk}"
+    assert task["context"] == "Aspen renewal"
+    assert by_type(entries(client, "/"))["task"]["url"] == "/tasks/new/"
+
+
+def test_another_teams_page_gives_a_task_on_nothing(client, rep, other_rep):
+    theirs = DealFactory(owner=other_rep)
+    client.force_login(rep)
+    assert by_type(entries(client, theirs.get_absolute_url()))["task"]["url"] == "/tasks/new/"
+
+
+def test_the_task_page_in_the_dialog_names_the_record(client, rep):
+    deal = DealFactory(owner=rep, name="Aspen renewal")
+    client.force_login(rep)
+    html = client.get(f"/tasks/new/?record_type=deal&record_id={deal.pk}").content.decode()
+    form = html[html.index('<form method="post" novalidate>') :]
+    assert "On deal Aspen renewal." in form[: form.index("</form>")]
+
+
+def test_a_task_saved_from_the_dialog_lands_on_the_record(client, rep, dialog_headers):
+    deal = DealFactory(owner=rep)
+    client.force_login(rep)
+    url = f"/tasks/new/?record_type=deal&record_id={deal.pk}"
+    response = client.post(
+        url,
+        {
+            "title": "Send the proposal",
+            "owner": rep.pk,
+            "priority": "normal",
+            "record_type": "deal",
+            "record_id": deal.pk,
+        },
+        headers=dialog_headers,
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == deal.get_absolute_url()
+    task = Task.objects.get()
+    assert (task.title, task.record_type, task.record_id) == ("Send the proposal", "deal", deal.pk)
+
+
+def test_a_task_on_no_record_from_the_dialog_goes_to_my_tasks(client, rep, dialog_headers):
+    client.force_login(rep)
+    response = client.post(
+        "/tasks/new/",
+        {"title": "Plan the week", "owner": rep.pk, "priority": "low"},
+        headers=dialog_headers,
+    )
+    assert response["HX-Redirect"] == "/tasks/"
+    assert Task.objects.get().record_type == ""
+
+
+def test_a_task_on_another_teams_record_is_404_and_not_added(
+    client, rep, other_rep, dialog_headers
+):
+    theirs = DealFactory(owner=other_rep)
+    client.force_login(rep)
+    query = f"?record_type=deal&record_id={theirs.pk}"
+    assert client.get(f"/tasks/new/{query}", headers=dialog_headers).status_code == 404
+    response = client.post(
+        f"/tasks/new/{query}",
+        {
+            "title": "Snoop",
+            "owner": rep.pk,
+            "priority": "normal",
+            "record_type": "deal",
+            "record_id": theirs.pk,
+        },
+        headers=dialog_headers,
+    )
+    assert response.status_code == 404
+    assert not Task.objects.exists()
+
+
+def test_task_errors_stay_in_the_dialog(client, rep, dialog_headers):
+    deal = DealFactory(owner=rep)
+    client.force_login(rep)
+    response = client.post(
+        f"/tasks/new/?record_type=deal&record_id={deal.pk}",
+        {
+            "title": "",
+            "owner": rep.pk,
+            "priority": "urgent",
+            "record_type": "deal",
+            "record_id": deal.pk,
+        },
+        headers=dialog_headers,
+    )
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    errors = response.context["form"].errors
+    assert errors["title"] and errors["priority"]
+    assert not Task.objects.exists()
+    bogus = client.get("/tasks/new/?record_type=spaceship&record_id=1", headers=dialog_headers)
+    assert bogus.status_code == 404

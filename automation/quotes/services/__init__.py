@@ -13,6 +13,7 @@ from .configuration import (
     terms_template_create,
     terms_template_update,
 )
+from .cover import cover_templates_for
 from .numbering import next_quote_number
 from .public import (
     link_expired,
@@ -30,6 +31,7 @@ __all__ = [
     "can_approve",
     "company_settings",
     "company_settings_update",
+    "cover_templates_for",
     "default_recipient",
     "email_quote",
     "lines_of",

@@ -11,6 +11,7 @@ from deals.models import Deal, LineItem
 from salesproc.access import get_visible_or_404
 from salesproc.events import record_event
 
+from . import cover
 from . import totals as money
 from ._common import company_settings, lock_quote, require_editable
 from .numbering import next_quote_number
@@ -134,6 +135,14 @@ def quote_update(*, actor, quote: Quote, data: dict, lines=None, expected=None) 
     template = data.get("terms_template")
     if template is not None and (template.pk != quote.terms_template_id or "terms" not in data):
         data = {**data, "terms": template.body}  # a newly chosen template brings its text
+    cover_template = data.get("cover_template")
+    if cover_template is not None:  # the email template's text replaces the cover letter
+        data = {
+            **data,
+            "cover_letter": cover.cover_letter_from(
+                actor=actor, quote=quote, template=cover_template
+            ),
+        }
     before_discount = money.effective_discount(quote)
     for field in HEADER_FIELDS:
         if field in data:
@@ -152,6 +161,8 @@ def quote_update(*, actor, quote: Quote, data: dict, lines=None, expected=None) 
         quote.approval = Quote.Approval.NONE
         quote.approval_by = None
     quote.save()
+    if cover_template is not None:
+        cover.count_cover_use(cover_template)
     _event(quote, "quote.updated", actor, f"Quote {quote.label} edited", total=str(quote.total))
     return quote
 

@@ -118,7 +118,9 @@ def quote_edit(request, pk):
         messages.error(request, f"{quote.label} is read-only: revise it to make a new version.")
         return redirect(quote.get_absolute_url())
     if request.method == "POST":
-        form = QuoteForm(request.POST, instance=quote)
+        form = QuoteForm(
+            request.POST, instance=quote, templates=services.cover_templates_for(request.user)
+        )
         formset = QuoteLineFormSet(request.POST, prefix="lines")
         if form.is_valid() and formset.is_valid():
             try:
@@ -135,7 +137,7 @@ def quote_edit(request, pk):
                 return redirect(quote.get_absolute_url())
         status = 400
     else:
-        form = QuoteForm(instance=quote)
+        form = QuoteForm(instance=quote, templates=services.cover_templates_for(request.user))
         formset = QuoteLineFormSet(prefix="lines", initial=services.lines_of(quote))
         status = 200
     return render(

@@ -6,7 +6,8 @@ Builds accounts, contacts, leads, deals and calls with set-based INSERT ... SELE
 generate_series (the search-vector trigger fills each row), spread over 20 reps in two
 teams, ANALYZEs, then prints the median time of a whole grouped search (every type, the
 header dropdown's five per type) for a rep, a manager and an admin over a mix of
-queries: whole names, prefixes, typos, emails. Everything runs in one transaction that
+queries: whole names, prefixes, typos, emails; first with the typo dictionary empty
+(trigram similarity over every name), then rebuilt (salesproc.search.words). Everything runs in one transaction that
 is rolled back: the database is left as it was.
 """
 
@@ -26,6 +27,7 @@ from leads.models import Lead
 from salesproc.demo import ensure_default_roles
 from salesproc.models import Team, User
 from salesproc.search import search_all
+from salesproc.search.words import refresh_words
 
 FIRST = [
     "Nora", "Liam", "Aisha", "Kenji", "Mina", "Oskar", "Priya", "Hugo", "Lena", "Omar",
@@ -95,33 +97,50 @@ class Command(BaseCommand):
                 f"built {records:,} each of accounts, contacts, leads, deals and calls "
                 f"in {built:.0f} s"
             )
-            for label, user in (("rep", rep), ("manager", manager), ("admin", admin)):
-                for query in QUERIES:  # warm up: the URLconf, the caches, the plans
-                    search_all(user=user, query=query)
-                timings, per_query = [], {}
-                for _ in range(runs):
-                    for query in QUERIES:
-                        begun = time.perf_counter()
-                        search_all(user=user, query=query)
-                        elapsed = (time.perf_counter() - begun) * 1000
-                        timings.append(elapsed)
-                        per_query.setdefault(query, []).append(elapsed)
-                timings.sort()
-                if options["verbosity"] > 1:
-                    for query, times in per_query.items():
-                        self.stdout.write(f"  {query!r}: {statistics.median(times):.1f} ms")
-                self.stdout.write(
-                    f"{label:8} sees {Account.objects.visible_to(user).count():>7,} accounts: "
-                    f"median {statistics.median(timings):6.1f} ms, "
-                    f"p90 {timings[int(len(timings) * 0.9)]:6.1f} ms, "
-                    f"max {timings[-1]:6.1f} ms ({len(timings)} searches)"
-                )
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM salesproc_searchword")  # typos: the name scan
+            self.stdout.write("typo dictionary off (trigram similarity over every name):")
+            self._measure(rep, manager, admin, runs, options["verbosity"])
+            started = time.perf_counter()
+            words = refresh_words()
+            self.stdout.write(
+                f"typo dictionary on ({words:,} words, rebuilt in "
+                f"{time.perf_counter() - started:.1f} s):"
+            )
+            self._measure(rep, manager, admin, runs, options["verbosity"])
+            with connection.cursor() as cursor:  # once more without: warm caches both ways
+                cursor.execute("DELETE FROM salesproc_searchword")
+            self.stdout.write("typo dictionary off again (caches now warm):")
+            self._measure(rep, manager, admin, runs, options["verbosity"])
             self.stdout.write(
                 "load average while measuring: "
                 + ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 + f" on {os.cpu_count()} CPUs"
             )
             transaction.set_rollback(not keep)
+
+    def _measure(self, rep, manager, admin, runs, verbosity):
+        for label, user in (("rep", rep), ("manager", manager), ("admin", admin)):
+            for query in QUERIES:  # warm up: the URLconf, the caches, the plans
+                search_all(user=user, query=query)
+            timings, per_query = [], {}
+            for _ in range(runs):
+                for query in QUERIES:
+                    begun = time.perf_counter()
+                    search_all(user=user, query=query)
+                    elapsed = (time.perf_counter() - begun) * 1000
+                    timings.append(elapsed)
+                    per_query.setdefault(query, []).append(elapsed)
+            timings.sort()
+            if verbosity > 1:
+                for query, times in per_query.items():
+                    self.stdout.write(f"  {query!r}: {statistics.median(times):.1f} ms")
+            self.stdout.write(
+                f"{label:8} sees {Account.objects.visible_to(user).count():>7,} accounts: "
+                f"median {statistics.median(timings):6.1f} ms, "
+                f"p90 {timings[int(len(timings) * 0.9)]:6.1f} ms, "
+                f"max {timings[-1]:6.1f} ms ({len(timings)} searches)"
+            )
 
     def _people(self):
         tag = uuid.uuid4().hex[:6]
