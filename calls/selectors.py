@@ -71,6 +71,19 @@ def questions_not_asked(call):
     return [q for q in call.questions.all() if q.asked is False]
 
 
+def _to_debrief():
+    return Q(status__in=(Call.Status.COMPLETED, Call.Status.NO_SHOW))
+
+
+def _to_log():
+    today_start, _ = _day_bounds(timezone.localdate())
+    return Q(status=Call.Status.PLANNED, scheduled_at__lt=today_start)
+
+
+# What waits on someone, as the list's `status` filter (the home widget's tiles link here).
+WAITING_STATUSES = {"to_debrief": _to_debrief, "to_log": _to_log}
+
+
 def call_list(
     *,
     user,
@@ -93,7 +106,9 @@ def call_list(
             | Q(lead__last_name__icontains=search)
             | Q(lead__company_name__icontains=search)
         )
-    if status:
+    if status in WAITING_STATUSES:
+        qs = qs.filter(WAITING_STATUSES[status]())
+    elif status:
         qs = qs.filter(status=status)
     if owner:
         qs = qs.filter(owner_id=owner)
@@ -369,28 +384,30 @@ def coaching_reps(*, user):
 
 
 def home_figures(*, user):
-    """The home widget: today's calls and what waits for a debrief or a review."""
+    """The home widget: today's calls and what waits for a debrief or a review: a rep's
+    own, a manager's team's (theirs included, each call with its rep's name)."""
+    team = user.is_manager
     today_start, tomorrow = _day_bounds(timezone.localdate())
-    mine = Call.objects.filter(owner=user)
-    counts = mine.aggregate(
-        awaiting_debrief=Count(
-            "id", filter=Q(status__in=(Call.Status.COMPLETED, Call.Status.NO_SHOW))
-        ),
-        to_log=Count("id", filter=Q(status=Call.Status.PLANNED, scheduled_at__lt=today_start)),
+    calls = Call.objects.visible_to(user) if team else Call.objects.filter(owner=user)
+    counts = calls.aggregate(
+        awaiting_debrief=Count("id", filter=_to_debrief()),
+        to_log=Count("id", filter=_to_log()),
         unacknowledged=Count(
-            "id", filter=Q(status=Call.Status.REVIEWED, acknowledged_at__isnull=True)
+            "id",
+            filter=Q(status=Call.Status.REVIEWED, acknowledged_at__isnull=True, owner=user),
         ),
     )
+    related = ("contact", "account", "deal", "lead", "call_type") + (("owner",) if team else ())
     today = list(
-        mine.filter(scheduled_at__gte=today_start, scheduled_at__lt=tomorrow)
+        calls.filter(scheduled_at__gte=today_start, scheduled_at__lt=tomorrow)
         .exclude(status__in=(Call.Status.CANCELLED, Call.Status.RESCHEDULED))
-        .select_related("contact", "account", "deal", "lead", "call_type")
-        .order_by("scheduled_at")[:8]
+        .select_related(*related)
+        .order_by("scheduled_at", "id")[:8]
     )
     reviews_waiting = (
         awaiting_my_review(user=user).count() if (user.is_manager or user.is_crm_admin) else None
     )
-    return {"today": today, "reviews_waiting": reviews_waiting, **counts}
+    return {"today": today, "reviews_waiting": reviews_waiting, "team": team, **counts}
 
 
 def calendar_calls(*, user: User, since_days=30):

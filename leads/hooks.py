@@ -1,7 +1,5 @@
 """Navigation, widgets, panels and demo data of leads and qualification."""
 
-from django.db.models import Count, Q
-
 from salesproc.registry import (
     NavItem,
     Panel,
@@ -18,14 +16,9 @@ from .models import Lead
 
 
 def my_leads_widget(request):
-    """Home: the user's leads still to qualify, and the five most likely to convert."""
-    mine = Lead.objects.filter(owner=request.user)
-    figures = mine.aggregate(
-        to_work=Count("id", filter=Q(status__in=[Lead.Status.NEW, Lead.Status.WORKING])),
-        new=Count("id", filter=Q(status=Lead.Status.NEW)),
-    )
-    figures["top"] = selectors.leads_to_work(user=request.user, limit=5)
-    return figures
+    """Home: the leads still to qualify (a rep's own, a manager's team's), and the five
+    most likely to convert."""
+    return selectors.home_figures(user=request.user)
 
 
 def converted_leads_panel(field):

@@ -296,12 +296,29 @@ def converted_leads_for(*, user, **filters):
     )
 
 
-def leads_to_work(*, user, limit=5):
-    return list(
-        Lead.objects.filter(owner=user)
-        .to_work()
-        .order_by(F("score").desc(nulls_last=True), "-created_at", "id")[:limit]
+def leads_to_work(*, user, limit=5, team=False):
+    """The leads most likely to convert still to work: the user's own, or with `team`
+    everything they see (a manager's team's), each with its owner."""
+    leads = (
+        Lead.objects.visible_to(user).select_related("owner")
+        if team
+        else Lead.objects.filter(owner=user)
     )
+    return list(
+        leads.to_work().order_by(F("score").desc(nulls_last=True), "-created_at", "id")[:limit]
+    )
+
+
+def home_figures(*, user):
+    """The home widget: the leads still to qualify and the five most likely to convert:
+    a rep's own, a manager's team's (theirs included)."""
+    team = user.is_manager
+    leads = Lead.objects.visible_to(user) if team else Lead.objects.filter(owner=user)
+    figures = leads.aggregate(
+        to_work=Count("id", filter=Q(status__in=[Lead.Status.NEW, Lead.Status.WORKING])),
+        new=Count("id", filter=Q(status=Lead.Status.NEW)),
+    )
+    return {**figures, "top": leads_to_work(user=user, limit=5, team=team), "team": team}
 
 
 # -- metrics ------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def call_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page": page,
-        "statuses": Call.Status.choices,
+        "statuses": [*Call.Status.choices, ("to_debrief", "To debrief"), ("to_log", "To log")],
         "channels": Call.Channel.choices,
         "call_types": CallType.objects.all(),
         "owners": users_visible_to(request.user),
