@@ -12,17 +12,24 @@ register = template.Library()
 def bulk_bar(context, record_type, page):
     request = context["request"]
     actions = bulk_actions_for(record_type)
-    fields, seen = [], set()
+    fields = []
     for action in actions:
         if action.form is None:
             continue
-        form = action.form(user=request.user)
+        # each action's own fields (two may share a name: only the chosen one is enabled)
+        form = action.form(
+            user=request.user,
+            auto_id=f"bulk-{record_type}-{action.key}-%s",
+            use_required_attribute=False,  # hidden actions must not block the submit
+        )
         for bound in form:
-            if bound.name not in seen:
-                seen.add(bound.name)
+            choices = None
+            if hasattr(bound.field, "choices"):
                 # a comprehension, not list(): ModelChoiceIterator's len() is a COUNT query
                 choices = [choice for choice in bound.field.choices]  # noqa: C416
-                fields.append((action.key, bound, choices))
+            current = bound.value()
+            current = "" if current is None else str(current)
+            fields.append((action.key, bound, choices, current))
     query = request.GET.copy()
     for key in ("page", "sort"):  # which rows, not their page or order
         query.pop(key, None)
