@@ -1,7 +1,7 @@
 """The bulk-action bar and row checkboxes a list renders: {% bulk_bar "lead" page %},
 {% bulk_select_all "lead" %}, {% bulk_checkbox "lead" record %}."""
 
-from django import template
+from django import forms, template
 
 from salesproc.registry import bulk_actions_for
 
@@ -12,7 +12,7 @@ register = template.Library()
 def bulk_bar(context, record_type, page):
     request = context["request"]
     actions = bulk_actions_for(record_type)
-    fields = []
+    fields, people = [], {}
     for action in actions:
         if action.form is None:
             continue
@@ -24,7 +24,9 @@ def bulk_bar(context, record_type, page):
         )
         for bound in form:
             choices = None
-            if hasattr(bound.field, "choices"):
+            if isinstance(bound.field, forms.ModelChoiceField):
+                choices = _model_choices(bound.field, people)
+            elif hasattr(bound.field, "choices"):
                 # a comprehension, not list(): ModelChoiceIterator's len() is a COUNT query
                 choices = [choice for choice in bound.field.choices]  # noqa: C416
             current = bound.value()
@@ -44,6 +46,16 @@ def bulk_bar(context, record_type, page):
         "matching": page.paginator.count,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _model_choices(field, fetched):
+    """A model field's choices; two actions asking for the same rows (the users one may
+    give records to) share one query."""
+    key = str(field.queryset.query)
+    if key not in fetched:
+        fetched[key] = list(field.queryset)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return empty + [(str(obj.pk), field.label_from_instance(obj)) for obj in fetched[key]]
 
 
 @register.inclusion_tag("salesproc/bulk/_select_all.html")

@@ -46,7 +46,8 @@ class BulkTaskForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = users_visible_to(user)
+        # the same rows as the reassign actions' owner (the bar fetches them once)
+        self.fields["owner"].queryset = users_visible_to(user).filter(is_active=True)
         if user is not None:
             self.fields["owner"].initial = user.pk
 

@@ -26,7 +26,7 @@ def start(api, record_type, ids, params):
 
 
 @pytest.mark.parametrize(
-    "record_type,make",
+    ("record_type", "make"),
     [
         ("account", lambda owner: AccountFactory(owner=owner)),
         ("contact", lambda owner: ContactFactory(owner=owner)),
@@ -70,7 +70,7 @@ def test_the_owner_defaults_to_the_actor_and_the_priority_to_normal(api_as, rep)
 
 
 @pytest.mark.parametrize(
-    "params,field",
+    ("params", "field"),
     [
         ({}, "title"),
         ({"title": "   "}, "title"),
