@@ -1,7 +1,8 @@
-"""The call list's bulk actions (registered from ready()). Calls change owner only in a
-handover today (no single-call reassign service), so the list offers the recycle bin."""
+"""The call list's bulk actions (registered from ready()), each row through the call
+services: reassign (planned calls only) and the recycle bin; "Add a task" comes from
+salesproc.todo for every list."""
 
-from salesproc.bulk_actions.forms import ActionForm
+from salesproc.bulk_actions.forms import ActionForm, OwnerForm
 from salesproc.registry import BulkAction, BulkList, register_bulk_action, register_bulk_list
 from salesproc.views import int_or_none
 
@@ -20,12 +21,19 @@ def filtered(*, user, params):
     )
 
 
+def reassign(*, actor, record, params):
+    services.call_reassign(actor=actor, call=record, owner=params["owner"])
+
+
 def delete(*, actor, record, params):
     services.call_delete(actor=actor, call=record)
 
 
 def register():
     register_bulk_list(BulkList("call", filtered))
+    register_bulk_action(
+        BulkAction("call", "reassign", "Reassign owner", reassign, form=OwnerForm, order=10)
+    )
     register_bulk_action(
         BulkAction(
             "call",

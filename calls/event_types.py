@@ -51,7 +51,7 @@ def register():
         EventType("call.deleted", "A call went to the recycle bin.", "call", {}),
         EventType(
             "call.reassigned",
-            "A call moved with its owner's handover.",
+            "A planned call got another owner (given by hand, or with its owner's handover).",
             "call",
             {"owner": ["Alice Rep", "Bob Rep"], "handover": True},
         ),

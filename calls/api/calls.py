@@ -3,6 +3,7 @@
 POST /api/v1/calls/                 plan a call (questions, objections)
 POST /api/v1/calls/{id}/complete/   log the call as held
 POST /api/v1/calls/{id}/no-show/    ... and no-show, reschedule, cancel
+POST /api/v1/calls/{id}/reassign/   give a planned call to another owner ({"owner": id})
 POST /api/v1/calls/{id}/follow-up/  plan its follow-up (one per call unless `another`)
 POST /api/v1/calls/{id}/debrief/    reflect; ask for a review
 POST /api/v1/calls/{id}/review/     the owner's manager rates and gives feedback
@@ -31,6 +32,7 @@ from .serializers import (
     FollowUpSerializer,
     NoteSerializer,
     ReasonSerializer,
+    ReassignSerializer,
     RescheduleSerializer,
     ReviewSerializer,
 )
@@ -151,6 +153,20 @@ class CallViewSet(CSVExportMixin, viewsets.ModelViewSet):
     def cancel(self, request, pk=None):
         call = self.get_object()
         services.call_cancel(actor=request.user, call=call, **self._input(ReasonSerializer))
+        return self._respond(call)
+
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={200: CallSerializer},
+        description="Gives a planned call to another owner: yourself, someone of a team you "
+        "manage, or anyone for an admin. A call already held, cancelled or rescheduled "
+        "answers 400 with the reason on `status`; an owner you may not give calls to, 400 "
+        "on `owner`.",
+    )
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        call = self.get_object()
+        services.call_reassign(actor=request.user, call=call, **self._input(ReassignSerializer))
         return self._respond(call)
 
     @extend_schema(

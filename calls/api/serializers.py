@@ -21,7 +21,7 @@ from calls.inputs import (
 from calls.models import Call, CallObjection, CallQuestion, CallType, Objection
 from deals.models import Deal
 from leads.models import Lead
-from salesproc.api_support import VisiblePrimaryKeyRelatedField
+from salesproc.api_support import VisiblePrimaryKeyRelatedField, VisibleUserField
 
 
 class _Produces(serializers.Serializer):
@@ -315,3 +315,7 @@ class NoteSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReassignSerializer(serializers.Serializer):
+    owner = VisibleUserField(help_text="The new owner's user id.")

@@ -9,6 +9,7 @@ the timeline of its contact, lead, account and deal.
     follow_up     the next call, prefilled; one per call unless asked for another
     rescheduling  moved, cancelled, deleted
     execution     logged as held, or a no-show
+    reassign, handover   one planned call, or all of a person's, to another owner
     review        debrief, review request, review, acknowledgement
     call_types, objections, calendar   settings and the calendar feed
 
@@ -24,6 +25,7 @@ from .follow_up import call_plan_follow_up, follow_up_initial
 from .handover import call_reassign_open
 from .objections import objection_create, objection_delete, objection_update
 from .planning import call_plan, call_update_plan, plan_defaults
+from .reassign import call_reassign
 from .rescheduling import call_cancel, call_delete, call_reschedule
 from .review import (
     RATING_KEYS,
@@ -38,6 +40,7 @@ from .review import (
 )
 
 __all__ = [
+    "call_reassign",
     "call_reassign_open",
     "RATING_KEYS",
     "UNCHANGED",

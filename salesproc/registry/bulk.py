@@ -30,7 +30,8 @@ class BulkList:
 
 @dataclass(frozen=True)
 class BulkAction:
-    """One action on the selected rows of a list.
+    """One action on the selected rows of a list; record_type "*" offers it on every
+    bulk list (a task on any record).
 
     form: a Django form class taking (data, user=) that cleans the action's parameters
     (None: the action has none); run(*, actor, record, params) changes one record
@@ -61,7 +62,7 @@ def register_bulk_action(action: BulkAction):
 
 
 def bulk_actions_for(record_type):
-    items = [a for a in registry.bulk_actions if a.record_type == record_type]
+    items = [a for a in registry.bulk_actions if a.record_type in (record_type, "*")]
     return sorted(items, key=lambda a: (a.order, a.key))
 
 

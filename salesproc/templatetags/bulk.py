@@ -1,7 +1,7 @@
 """The bulk-action bar and row checkboxes a list renders: {% bulk_bar "lead" page %},
 {% bulk_select_all "lead" %}, {% bulk_checkbox "lead" record %}."""
 
-from django import template
+from django import forms, template
 
 from salesproc.registry import bulk_actions_for
 
@@ -12,17 +12,26 @@ register = template.Library()
 def bulk_bar(context, record_type, page):
     request = context["request"]
     actions = bulk_actions_for(record_type)
-    fields, seen = [], set()
+    fields, people = [], {}
     for action in actions:
         if action.form is None:
             continue
-        form = action.form(user=request.user)
+        # each action's own fields (two may share a name: only the chosen one is enabled)
+        form = action.form(
+            user=request.user,
+            auto_id=f"bulk-{record_type}-{action.key}-%s",
+            use_required_attribute=False,  # hidden actions must not block the submit
+        )
         for bound in form:
-            if bound.name not in seen:
-                seen.add(bound.name)
+            choices = None
+            if isinstance(bound.field, forms.ModelChoiceField):
+                choices = _model_choices(bound.field, people)
+            elif hasattr(bound.field, "choices"):
                 # a comprehension, not list(): ModelChoiceIterator's len() is a COUNT query
                 choices = [choice for choice in bound.field.choices]  # noqa: C416
-                fields.append((action.key, bound, choices))
+            current = bound.value()
+            current = "" if current is None else str(current)
+            fields.append((action.key, bound, choices, current))
     query = request.GET.copy()
     for key in ("page", "sort"):  # which rows, not their page or order
         query.pop(key, None)
@@ -37,6 +46,16 @@ def bulk_bar(context, record_type, page):
         "matching": page.paginator.count,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _model_choices(field, fetched):
+    """A model field's choices; two actions asking for the same rows (the users one may
+    give records to) share one query."""
+    key = str(field.queryset.query)
+    if key not in fetched:
+        fetched[key] = list(field.queryset)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return empty + [(str(obj.pk), field.label_from_instance(obj)) for obj in fetched[key]]
 
 
 @register.inclusion_tag("salesproc/bulk/_select_all.html")

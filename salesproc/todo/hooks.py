@@ -14,7 +14,7 @@ from salesproc.registry import (
     register_widget,
 )
 
-from . import selectors
+from . import bulk, selectors
 
 
 def tasks_widget(request):
@@ -38,6 +38,7 @@ def task_prefill(record_type, obj):
 
 
 def register():
+    bulk.register()
     register_quick_create(
         QuickCreate("task", "Task", "todo:task_create", prefill=task_prefill, order=60)
     )

@@ -16,6 +16,11 @@ FIELDS = ["title", "due_at", "owner", "priority", "notes", "done"]
 REMINDER_BATCH = 500
 
 
+def task_owner_check(*, actor: User, owner: User | None):
+    """Who may be given a task by the actor (ValidationError on `owner` otherwise)."""
+    check_owner(actor=actor, owner=owner, records="tasks")
+
+
 def _clean(data, *, actor):
     errors = {}
     if "title" in data:
@@ -32,7 +37,7 @@ def _clean(data, *, actor):
             errors["notes"] = "Keep the notes under 10,000 characters."
     if "owner" in data:
         try:
-            check_owner(actor=actor, owner=data["owner"], records="tasks")
+            task_owner_check(actor=actor, owner=data["owner"])
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
