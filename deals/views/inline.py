@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -180,6 +180,8 @@ def deal_inline(request, pk, field):
         )
     except ValidationError as exc:
         return _form(request, deal, field, version=version, value=raw, errors=exc.messages)
+    if not request.htmx:  # a plain post (htmx not loaded yet, or no JS): back to the list
+        return redirect("deals:board" if _where(request) == "card" else "deals:deal_list")
     return render_deal(request, pk)
 
 

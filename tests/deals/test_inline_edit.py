@@ -19,6 +19,12 @@ def inline(deal, field, where="row"):
     return reverse("deals:deal_inline", args=[deal.pk, field]) + f"?in={where}"
 
 
+@pytest.fixture(autouse=True)
+def _as_htmx(client):
+    """Inline edits come from htmx; a plain post is tested on its own below."""
+    client.defaults["HTTP_HX_REQUEST"] = "true"
+
+
 def test_the_list_and_board_offer_inline_edit(client, rep, deal):
     client.force_login(rep)
     text = client.get("/deals/").content.decode()
@@ -116,3 +122,14 @@ def test_the_api_patch_refuses_a_stale_version(api_as, rep, manager, deal):
     )
     assert response.status_code == 409
     assert Deal.objects.get(pk=deal.pk).amount == Decimal("1")
+
+
+def test_a_plain_post_saves_and_goes_back_to_the_list(client, rep, deal):
+    """Enter pressed before htmx has wired the form (or no JavaScript): a normal post to
+    the form's own address saves the edit and returns to the list, not a fragment."""
+    client.defaults.pop("HTTP_HX_REQUEST")
+    client.force_login(rep)
+    response = client.post(inline(deal, "amount"), {"value": "7300", "version": deal.version})
+    assert response.status_code == 302 and response["Location"] == "/deals/"
+    deal.refresh_from_db()
+    assert deal.amount == Decimal("7300")

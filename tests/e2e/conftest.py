@@ -53,9 +53,11 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def _playwright():
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         pytest.skip("Playwright for Python is not installed (pip install -r requirements.txt)")
+    # expect() waits as long as actions do: on a loaded CI machine a swap can take over 5 s
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     manager = sync_playwright()
     playwright = manager.start()
     try:

@@ -40,6 +40,7 @@ def test_a_rep_logs_time_from_any_page_and_the_timer_survives_a_reload(
     page.goto(f"{live_server.url}/automation/audit/{audit.pk}/")
     page.locator(".timer-card select").select_option(label="Building reports")
     page.locator(".timer-card").get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Timer running:")).to_be_visible()  # the start has landed
     page.reload()
     expect(page.get_by_text("Timer running:")).to_be_visible()
     page.get_by_role("button", name="Stop and log").click()
