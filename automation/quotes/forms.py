@@ -7,6 +7,7 @@ from django import forms
 from automation.emails.models import EmailTemplate
 
 from .models import CompanySettings, Quote, TermsTemplate
+from .services.quotes import HEADER_FIELDS
 
 
 class CoverTemplateField(forms.ModelChoiceField):
@@ -18,16 +19,7 @@ class CoverTemplateField(forms.ModelChoiceField):
 class QuoteForm(forms.ModelForm):
     class Meta:
         model = Quote
-        fields = [
-            "title",
-            "currency",
-            "discount_percent",
-            "tax_rate",
-            "valid_until",
-            "terms_template",
-            "terms",
-            "cover_letter",
-        ]
+        fields = list(HEADER_FIELDS)  # what the quote service lets a rep edit
         widgets = {
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "terms": forms.Textarea(attrs={"rows": 5}),

@@ -7,6 +7,7 @@ from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
 from automation.quotes.models import TermsTemplate
+from salesproc.currencies import clean_currency
 from salesproc.events import record_event
 from salesproc.services import apply_changes
 
@@ -50,9 +51,7 @@ def company_settings_update(*, actor, data: dict, logo=None, remove_logo=False):
     _require_admin(actor)
     row = company_settings()
     if "default_currency" in data:
-        code = (data["default_currency"] or "").upper()
-        if len(code) != 3 or not code.isalpha():
-            raise ValidationError({"default_currency": "Use a three-letter code such as EUR."})
+        code = clean_currency(data["default_currency"], field="default_currency")
         data = {**data, "default_currency": code}
     changes = apply_changes(row, COMPANY_FIELDS, data)
     if logo is not None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from automation.quotes.models import Quote, QuoteLine, TermsTemplate
 from deals.models import Deal, LineItem
 from salesproc.access import get_visible_or_404
+from salesproc.currencies import clean_currency
 from salesproc.events import record_event
 
 from . import cover
@@ -72,9 +73,10 @@ def _write_lines(quote, lines):
 
 def _validate_header(quote):
     errors = {}
-    if quote.currency and (len(quote.currency) != 3 or not quote.currency.isalpha()):
-        errors["currency"] = "Use a three-letter currency code such as EUR."
-    quote.currency = (quote.currency or "").upper()
+    try:
+        quote.currency = clean_currency(quote.currency)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if quote.valid_until and quote.valid_until < timezone.localdate():
         errors["valid_until"] = "The validity date can't be in the past."
     if errors:
