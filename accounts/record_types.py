@@ -6,6 +6,7 @@ from salesproc.registry import (
     RecordType,
     register_quick_create,
     register_record_type,
+    represented_by,
 )
 
 from .models import Account, Contact
@@ -33,7 +34,7 @@ def register():
             lambda user: Account.objects.visible_to(user),
             process=None,
             order=10,
-            represent=_represent_account,
+            represent=represented_by("accounts.api.AccountViewSet"),
         )
     )
     register_record_type(
@@ -44,7 +45,7 @@ def register():
             lambda user: Contact.objects.visible_to(user),
             process=None,
             order=20,
-            represent=_represent_contact,
+            represent=represented_by("accounts.api.ContactViewSet"),
         )
     )
     register_quick_create(QuickCreate("account", "Account", "accounts:account_create", order=10))
@@ -53,21 +54,3 @@ def register():
             "contact", "Contact", "accounts:contact_create", prefill=_prefill_account, order=20
         )
     )
-
-
-def _represent_account(obj, *, user):
-    """The account as the API shows it to user (None if hidden): webhook payloads."""
-    from salesproc.api_support import represent_with
-
-    from .api import AccountViewSet
-
-    return represent_with(AccountViewSet, obj, user=user)
-
-
-def _represent_contact(obj, *, user):
-    """The contact as the API shows it to user (None if hidden): webhook payloads."""
-    from salesproc.api_support import represent_with
-
-    from .api import ContactViewSet
-
-    return represent_with(ContactViewSet, obj, user=user)

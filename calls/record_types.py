@@ -7,6 +7,7 @@ from salesproc.registry import (
     RecordType,
     register_quick_create,
     register_record_type,
+    represented_by,
 )
 
 from .models import Call
@@ -33,7 +34,7 @@ def register():
             lambda user: Call.objects.visible_to(user),
             process=processes.CALLS,
             order=50,
-            represent=_represent_call,
+            represent=represented_by("calls.api.CallViewSet"),
         )
     )
     register_quick_create(
@@ -41,12 +42,3 @@ def register():
             "call", "Call", "calls:call_plan", process=processes.CALLS, prefill=_prefill, order=50
         )
     )
-
-
-def _represent_call(obj, *, user):
-    """The call as the API shows it to user (None if hidden): webhook payloads."""
-    from salesproc.api_support import represent_with
-
-    from .api import CallViewSet
-
-    return represent_with(CallViewSet, obj, user=user)

@@ -8,6 +8,7 @@ from salesproc.registry import (
     RecordType,
     register_quick_create,
     register_record_type,
+    represented_by,
 )
 
 from .models import Deal
@@ -29,7 +30,7 @@ def register():
             lambda user: Deal.objects.visible_to(user),
             process=processes.DEALS,
             order=40,
-            represent=_represent_deal,
+            represent=represented_by("deals.api.DealViewSet"),
         )
     )
     register_quick_create(
@@ -37,12 +38,3 @@ def register():
             "deal", "Deal", "deals:deal_create", process=processes.DEALS, prefill=_prefill, order=40
         )
     )
-
-
-def _represent_deal(obj, *, user):
-    """The deal as the API shows it to user (None if hidden): webhook payloads."""
-    from salesproc.api_support import represent_with
-
-    from .api import DealViewSet
-
-    return represent_with(DealViewSet, obj, user=user)

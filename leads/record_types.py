@@ -7,6 +7,7 @@ from salesproc.registry import (
     RecordType,
     register_quick_create,
     register_record_type,
+    represented_by,
 )
 
 from .models import Lead
@@ -21,18 +22,9 @@ def register():
             lambda user: Lead.objects.visible_to(user),
             process=processes.LEADS,
             order=30,
-            represent=_represent_lead,
+            represent=represented_by("leads.api.LeadViewSet"),
         )
     )
     register_quick_create(
         QuickCreate("lead", "Lead", "leads:lead_create", process=processes.LEADS, order=30)
     )
-
-
-def _represent_lead(obj, *, user):
-    """The lead as the API shows it to user (None if hidden): webhook payloads."""
-    from salesproc.api_support import represent_with
-
-    from .api import LeadViewSet
-
-    return represent_with(LeadViewSet, obj, user=user)

@@ -86,6 +86,21 @@ class RecordType:
     represent: Callable | None = None
 
 
+def represented_by(viewset_path):
+    """A `RecordType.represent` for a record the API serves with that viewset
+    ("accounts.api.AccountViewSet"): the viewset is imported on first use, so registering
+    a record type loads no API code."""
+
+    def represent(obj, *, user):
+        from django.utils.module_loading import import_string
+
+        from salesproc.api_support import represent_with
+
+        return represent_with(import_string(viewset_path), obj, user=user)
+
+    return represent
+
+
 def register_record_type(record_type: RecordType):
     _replace(registry.record_types, record_type, lambda r: r.type)
 
