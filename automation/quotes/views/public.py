@@ -44,17 +44,25 @@ def _robots(response):
     return response
 
 
+def _quote_or_refusal(request, token):
+    """(the quote of a public link, None) or (None, the answer: rate limited, or a link
+    that is not valid any more)."""
+    limited = _limited(request)
+    if limited:
+        return None, _robots(limited)
+    quote = services.quote_for_token(token)
+    if quote is None:
+        refusal = _refused(request, "Link not valid", "This quote link is not valid any more.", 404)
+        return None, _robots(refusal)
+    return quote, None
+
+
 @never_cache
 @csrf_protect
 def public_quote(request, token):
-    limited = _limited(request)
-    if limited:
-        return _robots(limited)
-    quote = services.quote_for_token(token)
-    if quote is None:
-        return _robots(
-            _refused(request, "Link not valid", "This quote link is not valid any more.", 404)
-        )
+    quote, refused = _quote_or_refusal(request, token)
+    if refused:
+        return refused
     refusal = services.link_refusal(quote)
     accept_form = AcceptForm()
     decline_form = DeclineForm()
@@ -113,14 +121,9 @@ def _pdf_allowed(quote):
 
 @never_cache
 def public_quote_pdf(request, token):
-    limited = _limited(request)
-    if limited:
-        return _robots(limited)
-    quote = services.quote_for_token(token)
-    if quote is None:
-        return _robots(
-            _refused(request, "Link not valid", "This quote link is not valid any more.", 404)
-        )
+    quote, refused = _quote_or_refusal(request, token)
+    if refused:
+        return refused
     if not _pdf_allowed(quote):
         return _robots(_refused(request, "Quote expired", services.link_refusal(quote), 410))
     response = HttpResponse(render_quote_pdf(quote), content_type="application/pdf")
