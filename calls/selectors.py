@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
@@ -258,33 +259,64 @@ def coaching_scope(*, user, days=90, owner=None, today=None):
     return qs
 
 
-def _figures(qs):
-    """The dashboard's figures over a queryset of calls, as annotations or an aggregate."""
+AVERAGED = {  # figure: (the value averaged, the calls it is averaged over)
+    "debrief_delay": (
+        ExpressionWrapper(F("debriefed_at") - F("scheduled_at"), output_field=DurationField()),
+        Q(result=Call.Result.HELD, debriefed_at__isnull=False),
+    ),
+    "review_delay": (
+        ExpressionWrapper(
+            F("reviewed_at") - F("review_requested_at"), output_field=DurationField()
+        ),
+        Q(reviewed_at__isnull=False, review_requested_at__isnull=False),
+    ),
+    **{
+        f"avg_{name}": (
+            Cast(f"rating_{name}", FloatField()),
+            Q(**{f"rating_{name}__isnull": False}),
+        )
+        for name in ("preparation", "questioning", "objection_handling", "next_step")
+    },
+}
+
+
+def _figures():
+    """The dashboard's figures per rep, as annotations: counts, and each average as a sum
+    and the number of calls summed, so the team's totals add up from the reps' rows
+    (one pass over the calls instead of two)."""
     held = Q(result=Call.Result.HELD)
-    duration = DurationField()
-    return {
+    figures = {
+        "calls": Count("id"),
         "held": Count("id", filter=held),
         "no_show": Count("id", filter=Q(result=Call.Result.NO_SHOW)),
         "planned_ahead": Count("id", filter=held & Q(created_at__lt=F("scheduled_at"))),
         "debriefed": Count("id", filter=held & Q(debriefed_at__isnull=False)),
-        "debrief_delay": Avg(
-            ExpressionWrapper(F("debriefed_at") - F("scheduled_at"), output_field=duration),
-            filter=held & Q(debriefed_at__isnull=False),
-        ),
         "review_requested": Count("id", filter=Q(review_requested_at__isnull=False)),
         "reviewed": Count("id", filter=Q(reviewed_at__isnull=False)),
-        "review_delay": Avg(
-            ExpressionWrapper(F("reviewed_at") - F("review_requested_at"), output_field=duration),
-            filter=Q(reviewed_at__isnull=False, review_requested_at__isnull=False),
-        ),
-        "avg_preparation": Avg(Cast("rating_preparation", FloatField())),
-        "avg_questioning": Avg(Cast("rating_questioning", FloatField())),
-        "avg_objection_handling": Avg(Cast("rating_objection_handling", FloatField())),
-        "avg_next_step": Avg(Cast("rating_next_step", FloatField())),
     }
+    for key, (value, over) in AVERAGED.items():
+        figures[f"{key}__sum"] = Sum(value, filter=over)
+        figures[f"{key}__n"] = Count("id", filter=over)
+    return figures
+
+
+def _totals(rows):
+    """The team's figures: every count and sum of the reps' rows added up (a sum stays
+    None when no rep had a call to sum)."""
+    totals = {}
+    for key in _figures():
+        values = [row[key] for row in rows if row[key] is not None]
+        if key.endswith("__sum"):
+            totals[key] = sum(values[1:], values[0]) if values else None
+        else:
+            totals[key] = sum(values)
+    return totals
 
 
 def _shape(row):
+    for key in AVERAGED:
+        total, n = row.pop(f"{key}__sum"), row.pop(f"{key}__n")
+        row[key] = total / n if n and total is not None else None
     held = row["held"]
     row["planned_ahead_share"] = _share(row["planned_ahead"], held)
     row["debrief_rate"] = _share(row["debriefed"], held)
@@ -308,11 +340,9 @@ def coaching_dashboard(*, user, days=90, owner=None, today=None, top=10, people=
     `people` (users already loaded by the caller) name the reps without another query.
     """
     qs = coaching_scope(user=user, days=days, owner=owner, today=today)
-    totals = _shape(qs.aggregate(**_figures(qs)))
-    per_rep = {
-        row["owner"]: _shape(row)
-        for row in qs.order_by().values("owner").annotate(calls=Count("id"), **_figures(qs))
-    }
+    rows = list(qs.order_by().values("owner").annotate(**_figures()))
+    totals = _shape(_totals(rows))
+    per_rep = {row["owner"]: _shape(row) for row in rows}
     names = {u.pk: u.display_name for u in people}
     missing = set(per_rep) - set(names)
     if missing:  # owners no longer among the people the caller manages

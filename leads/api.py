@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from salesproc.api_csv import CSVExportMixin
+from salesproc.api_filtering import FilterBackend
 from salesproc.api_support import IsCrmAdminOrReadOnly, RunsProcess, VisibleUserField
 from salesproc.processes import LEADS
 
@@ -237,7 +238,7 @@ class LeadViewSet(CSVExportMixin, viewsets.ModelViewSet):
     process = LEADS
     filterset_class = LeadFilter
     filter_backends = [
-        django_filters.rest_framework.DjangoFilterBackend,
+        FilterBackend,
         filters.SearchFilter,
         ScoreOrderingFilter,
     ]

@@ -1,6 +1,7 @@
 """Migration operations for a searchable table: on PostgreSQL the stored vector, its
 trigger and GIN index, and a trigram index on the name; nothing on SQLite (the fallback
-needs none). Apps' migrations call `search_operations(...)`."""
+needs none). Apps' migrations call `search_operations(...)`, and `contains_indexes(...)`
+for the columns a list's `?search=` reads."""
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -65,3 +66,37 @@ def search_operations(*indexes):
             )
         )
     return operations
+
+
+def _contains_index(table, column):
+    return f"{table}_{column}_contains"
+
+
+def contains_indexes(table, *columns):
+    """Trigram indexes for a list's substring search (PostgreSQL only).
+
+    Django's `icontains` compares `UPPER(col::text) LIKE UPPER('%term%')`; an index on the
+    bare column does not serve that expression, so each index is on exactly it. With them
+    the API's search reads matching rows by bitmap index scans instead of the whole table
+    (salesproc.api_search searches a related table's column through its own index).
+    """
+    forwards = [
+        f"CREATE INDEX IF NOT EXISTS {_contains_index(table, c)} ON {table} "
+        f"USING gin ((UPPER({c}::text)) gin_trgm_ops)"
+        for c in columns
+    ]
+    backwards = [f"DROP INDEX IF EXISTS {_contains_index(table, c)}" for c in columns]
+
+    def run(statements):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            for statement in statements:
+                schema_editor.execute(statement)
+
+        return apply
+
+    return [
+        TrigramExtension(),
+        migrations.RunPython(run(forwards), run(backwards), elidable=False),
+    ]
