@@ -26,13 +26,13 @@ class CrmModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        user = User.objects.for_request().filter(pk=user_id).first()
+        user = User.objects.for_request_get(pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class CrmTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        user = User.objects.for_request().filter(auth_token__key=key).first()
+        user = User.objects.for_request_get(auth_token__key=key)
         if user is None:
             raise AuthenticationFailed("Invalid token.")
         if not user.is_active:
