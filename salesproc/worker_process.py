@@ -92,12 +92,13 @@ class CeleryWorker:
     def start(self):
         env = dict(
             os.environ,
-            DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE,
+            # the settings module this process read (settings.SETTINGS_MODULE is None
+            # while a test overrides settings)
+            DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "salesproc.settings"),
             DATABASE_URL=database_url(),
             REDIS_URL=settings.REDIS_URL,
             CELERY_TASK_ALWAYS_EAGER="false",
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            DEBUG="true" if settings.DEBUG else "false",
         )
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
