@@ -13,6 +13,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from rest_framework.authtoken.models import Token
 
+from salesproc.worker_process import database_url
+
 
 class Gunicorn:
     """gunicorn on 127.0.0.1:port with `workers` processes, DEBUG off, against the
@@ -32,7 +34,7 @@ class Gunicorn:
             SECRET_KEY=self.secret_key,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_SETTINGS_MODULE=self.settings_module,
-            DATABASE_URL=_database_url(),
+            DATABASE_URL=database_url(),
             SECURE_SSL_REDIRECT="false",
         )
         self.process = subprocess.Popen(
@@ -77,16 +79,6 @@ class Gunicorn:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-
-
-def _database_url():
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
 
 def api_headers(user):
