@@ -12,7 +12,7 @@ from accounts.models import Account
 from salesproc.models import Team
 from salesproc.registry import DemoSeeder, register_demo
 
-from . import services
+from . import selectors, services
 from .models import AccountPlan
 
 STATES = ["draft", "submitted", "approved", "changes_requested", "due_for_review", "none"]
@@ -43,6 +43,9 @@ def seed(*, stdout=None):
     today = timezone.localdate()
     made = 0
     counters = {}
+    # the prompts an admin kept (the default ones unless reworded or removed)
+    keys = {prompt.key for prompt in selectors.active_prompts()}
+    answers = {key: text for key, text in ANSWERS.items() if key in keys}
     for account in accounts:
         # each account manager gets plans in every state
         n = counters[account.account_manager_id] = counters.get(account.account_manager_id, -1) + 1
@@ -55,7 +58,7 @@ def seed(*, stdout=None):
             actor=am,
             plan=plan,
             version=plan.version,
-            answers=ANSWERS,
+            answers=answers,
             retention_target=Decimal(40000 + 5000 * n),
             growth_target=Decimal(10000 + 1000 * n),
             targets_given=True,
