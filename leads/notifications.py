@@ -12,7 +12,7 @@ from .models import Lead
 
 
 def notify_lead_owner(event):
-    if event.via in ("import", "intake") or event.actor_id is None:
+    if event.actor_id is None:
         return
     lead = Lead.objects.select_related("owner").filter(pk=event.object_id).first()
     if lead is None or lead.owner_id is None or lead.owner_id == event.actor_id:
@@ -37,5 +37,9 @@ def notify_lead_owner(event):
 
 
 def register():
-    events.subscribe("lead.created", "leads.notify_lead_owner", notify_lead_owner)
-    events.subscribe("lead.updated", "leads.notify_new_lead_owner", notify_lead_owner)
+    # An import or a web form hands leads out in bulk or to nobody: no one is told.
+    quiet = ("import", "intake")
+    events.subscribe("lead.created", "leads.notify_lead_owner", notify_lead_owner, ignore_via=quiet)
+    events.subscribe(
+        "lead.updated", "leads.notify_new_lead_owner", notify_lead_owner, ignore_via=quiet
+    )

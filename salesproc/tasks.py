@@ -23,14 +23,22 @@ def dispatch_event_batch_task(event_ids):
 
     Every other event goes through the same per-subscriber claims as dispatch_event_task.
     """
-    names = dict(Event.objects.filter(pk__in=event_ids).values_list("pk", "name"))
-    quiet = [pk for pk, name in names.items() if not events.subscribers_for(name)]
+    kinds = {
+        pk: (name, via)
+        for pk, name, via in Event.objects.filter(pk__in=event_ids).values_list("pk", "name", "via")
+    }
+    # who takes each kind of event, asked once per kind (an import's batch is one kind)
+    takers = {kind: events.subscribers_for(*kind) for kind in set(kinds.values())}
+    quiet = [pk for pk, kind in kinds.items() if not takers[kind]]
     if quiet:
         Event.objects.filter(pk__in=quiet, dispatched_at__isnull=True).update(
             dispatched_at=timezone.now()
         )
-    quiet_set = set(quiet)
-    return sum(events.dispatch_event(pk) for pk in sorted(names) if pk not in quiet_set)
+    return sum(
+        events.dispatch_event(pk, subscribers=takers[kind])
+        for pk, kind in sorted(kinds.items())
+        if takers[kind]
+    )
 
 
 def pending_event_ids(*, older_than_seconds=60, batch=500):

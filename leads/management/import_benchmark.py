@@ -18,6 +18,7 @@ POLL_EVERY = 1.0  # seconds between reads of the job's progress
 PROGRESS_EVERY = 10.0  # seconds between progress reports
 CLAIM_TIMEOUT = 120  # seconds for the worker to take the job
 CLEANUP_BATCH = 2000
+DRAIN_TIMEOUT = 900  # seconds for the worker to dispatch the import's events
 
 
 @dataclass
@@ -26,6 +27,8 @@ class WorkerRun:
     rss_before: float  # MB, the worker and its pool, just before the job is queued
     rss_peak: float
     rss_after: float
+    events: int = 0  # the import's events the worker dispatched after the job
+    drain_seconds: float | None = None  # from the job's end until the last was dispatched
 
 
 class ClaimTimeout(Exception):
@@ -65,7 +68,24 @@ def run_in_worker(worker, *, actor, job, progress) -> WorkerRun:
             ImportJob.objects.filter(
                 pk=job.pk, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
             ).update(state=ImportJob.State.FAILED, error="The benchmark was interrupted.")
-    return WorkerRun(job=job, rss_before=rss_before, rss_peak=peak, rss_after=worker.rss_mb())
+    # The job's events go out after it, on the same worker: until then it is not free.
+    imported = Event.objects.filter(via="import", created_at__gte=job.queued_at)
+    ended, drained = time.perf_counter(), None
+    while drained is None and time.perf_counter() - ended < DRAIN_TIMEOUT:
+        worker.check_alive()
+        peak = max(peak, worker.rss_mb())
+        if not imported.filter(dispatched_at__isnull=True).exists():
+            drained = time.perf_counter() - ended
+        else:
+            time.sleep(SAMPLE_EVERY)
+    return WorkerRun(
+        job=job,
+        rss_before=rss_before,
+        rss_peak=peak,
+        rss_after=worker.rss_mb(),
+        events=imported.count(),
+        drain_seconds=drained,
+    )
 
 
 def delete_what_imports_added(jobs) -> int:

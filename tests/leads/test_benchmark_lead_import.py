@@ -58,6 +58,8 @@ def test_the_import_runs_in_a_real_worker_whose_memory_is_printed(real_queue):
     )
     assert 0 < before <= peak and after > 0
     assert re.search(r"Celery worker peak RSS: [\d,]+ MB \(target < 300 MB\)", text), text
+    drained = re.search(r"dispatched the import's ([\d,]+) events in [\d.]+ s", text)
+    assert drained and int(drained.group(1).replace(",", "")) >= created, text
 
     # the worker and any pool process are gone
     pids = [int(p) for p in re.search(r"processes ([\d, ]+)\)", text).group(1).split(",")]

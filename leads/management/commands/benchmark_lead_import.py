@@ -303,6 +303,19 @@ class Command(BaseCommand):
             f"  worker RSS: {result.rss_before:,.0f} MB before the job, {peak:,.0f} MB at peak, "
             f"{result.rss_after:,.0f} MB after (sampled every {import_benchmark.SAMPLE_EVERY} s)"
         )
+        if result.drain_seconds is None:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  the import's {result.events:,} events were still being dispatched "
+                    f"after {import_benchmark.DRAIN_TIMEOUT} s"
+                )
+            )
+        else:
+            self.stdout.write(
+                f"  then the worker dispatched the import's {result.events:,} events in "
+                f"{result.drain_seconds:.1f} s (it is free again after that; the peak "
+                "above includes it)"
+            )
         ok = peak < WORKER_RSS_TARGET_MB
         self.stdout.write(
             (self.style.SUCCESS if ok else self.style.ERROR)(
