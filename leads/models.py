@@ -37,8 +37,11 @@ class Lead(SoftDeleteModel):
     employee_count = models.PositiveIntegerField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)
     source = models.CharField(max_length=50, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_leads"
+    owner = models.ForeignKey(  # indexed first in (owner, status) and the list's order
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_leads",
+        db_index=False,
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     score = models.IntegerField(null=True, blank=True)

@@ -135,6 +135,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) are a PostgreSQL optimisation; SQLite builds the index
+# without the extra columns, which is all the embedded demo needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "salesproc.User"
 AUTHENTICATION_BACKENDS = ["salesproc.auth.CrmModelBackend"]

@@ -266,7 +266,10 @@ class ImportRowResult(models.Model):
         UNCHANGED = "unchanged", "Unchanged"
         REJECTED = "rejected", "Rejected"
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    # indexed first in unique_import_row
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.CharField(max_length=300, blank=True)
