@@ -446,3 +446,23 @@ def stale_edit_view(*, deal, data, form):
         "version": current.version,
         "just_now": bool(last) and (timezone.now() - last.created_at).total_seconds() < 60,
     }
+
+
+def attach_contact_ids(deals):
+    """Give each deal of a page `contact_ids`: its live contacts' ids in the contacts'
+    order (last name, first name), read in one query of id pairs, with no contact rows
+    built. The API's list shows them (DealSerializer's contacts)."""
+    through = Deal.contacts.through
+    pairs = (
+        through.objects.filter(
+            deal_id__in=[deal.pk for deal in deals], contact__deleted_at__isnull=True
+        )
+        .order_by("contact__last_name", "contact__first_name", "contact_id")
+        .values_list("deal_id", "contact_id")
+    )
+    by_deal = {deal.pk: [] for deal in deals}
+    for deal_id, contact_id in pairs:
+        by_deal[deal_id].append(contact_id)
+    for deal in deals:
+        deal.contact_ids = by_deal[deal.pk]
+    return deals

@@ -54,8 +54,10 @@ def _fresh_home_widgets():
     """Home widgets kept in the cache (salesproc.home_cache) start fresh in every test: a
     user id of an earlier test's rolled-back data must not find that test's figures."""
     from salesproc import home_cache
+    from salesproc.paginator import forget_estimates
 
     home_cache.invalidate()
+    forget_estimates()  # and lists' kept count estimates
 
 
 @pytest.fixture(autouse=True)

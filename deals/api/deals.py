@@ -96,14 +96,29 @@ class LineItemSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ContactIdsField(serializers.ManyRelatedField):
+    """The deal's contacts as ids: from `contact_ids` when the list attached them
+    (selectors.attach_contact_ids), otherwise through the relation. Written as ids."""
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, "contact_ids", None)
+        return ids if ids is not None else super().get_attribute(instance)
+
+    def to_representation(self, iterable):
+        if isinstance(iterable, list) and all(isinstance(i, int) for i in iterable):
+            return iterable
+        return super().to_representation(iterable)
+
+
 class DealSerializer(serializers.ModelSerializer):
     account = VisiblePrimaryKeyRelatedField(queryset=Account.objects.all())
     account_name = serializers.CharField(source="account.name", read_only=True)
     primary_contact = VisiblePrimaryKeyRelatedField(
         queryset=Contact.objects.all(), required=False, allow_null=True
     )
-    contacts = VisiblePrimaryKeyRelatedField(
-        queryset=Contact.objects.all(), many=True, required=False
+    contacts = ContactIdsField(
+        child_relation=VisiblePrimaryKeyRelatedField(queryset=Contact.objects.all()),
+        required=False,
     )
     owner = VisibleUserField(required=False)
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
@@ -333,14 +348,15 @@ class DealViewSet(CSVExportMixin, viewsets.ModelViewSet):
             Deal.objects.visible_to(self.request.user)
             .with_weighted_amount()
             .select_related("lost_reason")
-            .prefetch_related(Prefetch("contacts", queryset=Contact.objects.only("id")))
         )
         if self.action == "list":
             # What a row names (the pipeline and primary contact go out as ids only):
-            # fewer joined columns to compile, read and build for every row.
+            # fewer joined columns to compile, read and build for every row. The
+            # contacts' ids come for the page's rows (paginate_queryset).
             qs = qs.select_related("account", "owner", "stage")
         else:
             qs = qs.with_list_data().prefetch_related(
+                Prefetch("contacts", queryset=Contact.objects.only("id")),
                 Prefetch(
                     "stage_history",
                     queryset=StageChange.objects.select_related(
@@ -353,6 +369,12 @@ class DealViewSet(CSVExportMixin, viewsets.ModelViewSet):
                 ),
             )
         return qs.order_by("expected_close_date", "id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            selectors.attach_contact_ids(page)
+        return page
 
     def filter_queryset(self, queryset):
         """The usual filters, then the registered list fields (another app's columns, such

@@ -245,3 +245,27 @@ def test_numbered_pages_read_by_ids_still_cover_the_list_once_in_order(api_as, m
     assert paged == whole and len(whole) == 27
     names = [Account.objects.get(pk=pk).name for pk in whole]
     assert names == sorted(names)
+
+
+@pytest.mark.django_db
+def test_an_estimate_is_kept_for_the_same_list_and_an_exact_count_never(
+    api_as, rep, teammate, monkeypatch
+):
+    _bulk_accounts(rep, 60)
+    _bulk_accounts(teammate, 5, prefix="Theirs")
+    monkeypatch.setattr(CountingPaginator, "exact_limit", 30)
+    api = api_as(rep)
+
+    first = api.get("/api/v1/accounts/").json()
+    with CaptureQueriesContext(connection) as captured:
+        second = api.get("/api/v1/accounts/?page=2").json()
+    counted = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+    if ON_POSTGRES:
+        assert first["count_is_estimate"] is True and second["count"] == first["count"]
+        assert counted == [] and not any("EXPLAIN" in q["sql"] for q in captured.captured_queries)
+    # another person's list is counted for them (5: exact), and again after a change
+    theirs = api_as(teammate).get("/api/v1/accounts/").json()
+    assert (theirs["count"], theirs["count_is_estimate"]) == (5, False)
+    _bulk_accounts(teammate, 1, prefix="More")
+    assert api_as(teammate).get("/api/v1/accounts/").json()["count"] == 6

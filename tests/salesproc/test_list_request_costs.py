@@ -96,3 +96,29 @@ def test_a_server_keeps_its_database_connection_between_requests():
         assert database["CONN_MAX_AGE"] == 0  # the embedded demo opens per request
     else:
         assert database["CONN_MAX_AGE"] >= 60 and database["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_the_deals_list_names_the_live_contacts_as_the_deal_page_does(
+    api_as, rep, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    account = AccountFactory(owner=rep)
+    zed = ContactFactory(owner=rep, account=account, last_name="Zed")
+    abe = ContactFactory(owner=rep, account=account, last_name="Abe")
+    gone = ContactFactory(owner=rep, account=account, last_name="Gone")
+    deal = DealFactory(owner=rep, account=account)
+    deal.contacts.set([zed, abe, gone])
+    Contact.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    for _ in range(30):
+        DealFactory(owner=rep, account=account).contacts.set([zed])
+    api = api_as(rep)
+
+    with django_assert_max_num_queries(5):
+        rows = api.get("/api/v1/deals/?page_size=50").json()["results"]
+
+    listed = next(row for row in rows if row["id"] == deal.pk)
+    assert listed["contacts"] == [abe.pk, zed.pk]
+    assert api.get(f"/api/v1/deals/{deal.pk}/").json()["contacts"] == listed["contacts"]
+    assert all(row["contacts"] == [zed.pk] for row in rows if row["id"] != deal.pk)
