@@ -22,6 +22,7 @@ page's 25 rows only, not for every row sorted or skipped.
 import json
 import time
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Subquery
@@ -92,7 +93,10 @@ class CountingPaginator(Paginator):
         # nothing in a count, but cost the planner a join order search (eight tables for
         # the calls list). Compiled once: it is also the key of a kept estimate.
         ids = object_list.order_by().values("pk")[: self.exact_limit + 1]
-        sql, params = ids.query.sql_with_params()
+        try:
+            sql, params = ids.query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (`.none()`, `IN ()`)
+            return 0
         connection = connections[object_list.db]
         key = (object_list.db, sql, repr(params))
         kept = _kept_estimate(key) if connection.vendor == "postgresql" else None

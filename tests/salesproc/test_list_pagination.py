@@ -269,3 +269,15 @@ def test_an_estimate_is_kept_for_the_same_list_and_an_exact_count_never(
     assert (theirs["count"], theirs["count_is_estimate"]) == (5, False)
     _bulk_accounts(teammate, 1, prefix="More")
     assert api_as(teammate).get("/api/v1/accounts/").json()["count"] == 6
+
+
+@pytest.mark.django_db
+def test_a_list_filtered_to_nothing_counts_nothing(rep):
+    _bulk_accounts(rep, 3)
+    for empty in (Account.objects.none(), Account.objects.filter(pk__in=[])):
+        paginator = CountingPaginator(empty.order_by("name", "id"), 10)
+        assert (paginator.count, paginator.count_is_estimate, list(paginator.page(1))) == (
+            0,
+            False,
+            [],
+        )
