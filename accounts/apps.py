@@ -80,12 +80,9 @@ class AccountsConfig(AppConfig):
                 widgets.my_accounts,
                 order=50,
                 cache_seconds=60,
+                invalidated_by=("account.*", "contact.*"),
             )
         )
-        from salesproc import events, home_cache
-
-        for pattern in ("account.*", "contact.*"):
-            events.subscribe(pattern, f"accounts.home_figures:{pattern}", home_cache.invalidate)
         register_widget(
             Widget(
                 "accounts.overdue_actions",

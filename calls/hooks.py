@@ -41,7 +41,16 @@ def register():
         )
     )
     register_widget(
-        Widget("calls.today", "calls/_widget_today.html", widgets.home_widget, "calls", order=5)
+        # counts over every visible call: kept a minute per user, dropped by any call event
+        Widget(
+            "calls.today",
+            "calls/_widget_today.html",
+            widgets.home_widget,
+            "calls",
+            order=5,
+            cache_seconds=60,
+            invalidated_by=("call.*",),
+        )
     )
     for model, context in (
         ("accounts.contact", widgets.contact_panel),

@@ -57,6 +57,8 @@ def register():
             my_open_deals_widget,
             process="deals",
             order=20,
+            cache_seconds=60,  # totals over every visible open deal
+            invalidated_by=("deal.*",),
         )
     )
     register_panel(

@@ -49,7 +49,13 @@ def register():
     )
     register_widget(
         Widget(
-            "leads.to_work", "leads/_widget_leads.html", my_leads_widget, process="leads", order=20
+            "leads.to_work",
+            "leads/_widget_leads.html",
+            my_leads_widget,
+            process="leads",
+            order=20,
+            cache_seconds=60,  # counts over every visible lead
+            invalidated_by=("lead.*",),
         )
     )
     register_settings_link(

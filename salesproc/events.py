@@ -216,6 +216,7 @@ def record_event(*, subject, name, actor=None, summary="", data=None, also=()):
     if references:
         EventReference.objects.bulk_create(references)
     transaction.on_commit(lambda: _enqueue(event.pk))
+    _drop_kept_widgets(name)
     return event
 
 
@@ -244,11 +245,20 @@ def record_events_bulk(*, subjects, name, actor=None, summary="", data=None):
             for s in subjects
         ]
     )
+    _drop_kept_widgets(name)
     ids = [e.pk for e in created if e.pk is not None]
     if not ids:  # backends that don't return ids: the periodic sweep dispatches them
         return created
     transaction.on_commit(lambda: _enqueue_batch(ids))
     return created
+
+
+def _drop_kept_widgets(name):
+    """Home widgets kept per user that show what `name` changes are dropped on commit."""
+    from . import home_cache
+
+    if home_cache.watches(name):
+        transaction.on_commit(home_cache.invalidate)
 
 
 def _enqueue_batch(event_ids):

@@ -61,6 +61,8 @@ def register():
             views.month_plan_widget,
             process="deals",
             order=20,
+            cache_seconds=60,  # the month's figures over every visible deal
+            invalidated_by=("deal.*", "quota.*"),
         )
     )
     register_settings_link(

@@ -25,9 +25,10 @@ class Widget:
     context: Callable  # context(request) -> dict, or None to hide the widget
     process: str | None = None
     order: int = 100
-    # > 0: the context is kept per user this many seconds (salesproc.home_cache); the app
-    # subscribes home_cache.invalidate to the events that change what it shows.
+    # > 0: the context is kept per user this many seconds (salesproc.home_cache), and
+    # dropped when an event named by `invalidated_by` (fnmatch patterns) is recorded.
     cache_seconds: int = 0
+    invalidated_by: tuple = ()
 
 
 @dataclass(frozen=True)
