@@ -52,7 +52,7 @@ def widget_context(widget, request, gen):
     return context
 
 
-def invalidate(event=None):
+def invalidate():
     """Drop every kept widget context (an event changed what they show)."""
     try:
         cache.incr(GENERATION_KEY)

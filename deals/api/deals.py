@@ -105,7 +105,7 @@ class ContactIdsField(serializers.ManyRelatedField):
         return ids if ids is not None else super().get_attribute(instance)
 
     def to_representation(self, iterable):
-        if isinstance(iterable, list) and all(isinstance(i, int) for i in iterable):
+        if isinstance(iterable, list):  # the attached ids (the relation gives a queryset)
             return iterable
         return super().to_representation(iterable)
 

@@ -46,11 +46,13 @@ def _backwards_sql(index):
     ]
 
 
-def _run(statements_for, index):
+def _on_postgres(statements):
+    """A RunPython function executing `statements` on PostgreSQL (nothing elsewhere)."""
+
     def run(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        for statement in statements_for(index):
+        for statement in statements:
             schema_editor.execute(statement)
 
     return run
@@ -62,7 +64,9 @@ def search_operations(*indexes):
     for index in indexes:
         operations.append(
             migrations.RunPython(
-                _run(_forwards_sql, index), _run(_backwards_sql, index), elidable=False
+                _on_postgres(_forwards_sql(index)),
+                _on_postgres(_backwards_sql(index)),
+                elidable=False,
             )
         )
     return operations
@@ -86,17 +90,7 @@ def contains_indexes(table, *columns):
         for c in columns
     ]
     backwards = [f"DROP INDEX IF EXISTS {_contains_index(table, c)}" for c in columns]
-
-    def run(statements):
-        def apply(apps, schema_editor):
-            if schema_editor.connection.vendor != "postgresql":
-                return
-            for statement in statements:
-                schema_editor.execute(statement)
-
-        return apply
-
     return [
         TrigramExtension(),
-        migrations.RunPython(run(forwards), run(backwards), elidable=False),
+        migrations.RunPython(_on_postgres(forwards), _on_postgres(backwards), elidable=False),
     ]
